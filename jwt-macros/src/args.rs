@@ -1,0 +1,118 @@
+//! Shared argument parsing: `crate = path`, `locations = [...]`, set-once checks.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{Expr, ExprArray, Lit, LitStr};
+
+/// Sets `slot` once; a second value is an error on its key.
+pub(crate) fn set_once<T>(slot: &mut Option<T>, value: T, key: &str, span: Span) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(span, format!("duplicate argument `{key}`")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A token location named in `locations = [...]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Headers,
+    Cookies,
+    QueryString,
+    Json,
+}
+
+impl Location {
+    /// The runtime's code for this location (`Locations::code_of`).
+    pub(crate) fn code(self) -> u16 {
+        match self {
+            Location::Headers => 1,
+            Location::Cookies => 2,
+            Location::QueryString => 3,
+            Location::Json => 4,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "headers" => Some(Location::Headers),
+            "cookies" => Some(Location::Cookies),
+            "query_string" => Some(Location::QueryString),
+            "json" => Some(Location::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Arguments of the guard and loader attributes.
+#[derive(Default)]
+pub(crate) struct Args {
+    pub(crate) krate: Option<syn::Path>,
+    pub(crate) locations: Option<Vec<Location>>,
+}
+
+/// Which keys an attribute accepts.
+#[derive(Clone, Copy)]
+pub(crate) enum Accepts {
+    CrateAndLocations,
+    CrateOnly,
+}
+
+impl Args {
+    pub(crate) fn parse(tokens: TokenStream, accepts: Accepts) -> syn::Result<Self> {
+        let mut args = Args::default();
+        let parser = syn::meta::parser(|meta| {
+            if meta.path.is_ident("crate") {
+                let value = meta.value()?;
+                let path = if value.peek(LitStr) {
+                    value.parse::<LitStr>()?.parse::<syn::Path>()?
+                } else {
+                    value.parse::<syn::Path>()?
+                };
+                set_once(&mut args.krate, path, "crate", meta.path.span())
+            } else if meta.path.is_ident("locations") && matches!(accepts, Accepts::CrateAndLocations) {
+                let array: ExprArray = meta.value()?.parse()?;
+                let locations = parse_locations(&array)?;
+                set_once(&mut args.locations, locations, "locations", meta.path.span())
+            } else {
+                let expected = match accepts {
+                    Accepts::CrateAndLocations => "`crate`, `locations`",
+                    Accepts::CrateOnly => "`crate`",
+                };
+                let name = meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
+                Err(meta.error(format!("unknown argument `{name}`; expected one of: {expected}")))
+            }
+        });
+        parser.parse2(tokens)?;
+        Ok(args)
+    }
+}
+
+fn parse_locations(array: &ExprArray) -> syn::Result<Vec<Location>> {
+    if array.elems.is_empty() {
+        return Err(syn::Error::new_spanned(array, "`locations` must name at least one location"));
+    }
+    let mut locations = Vec::new();
+    for elem in &array.elems {
+        let name = match elem {
+            Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+            Expr::Lit(lit) => match &lit.lit {
+                Lit::Str(s) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let location = name.as_deref().and_then(Location::from_name).ok_or_else(|| {
+            syn::Error::new_spanned(
+                elem,
+                "unknown token location; expected one of: `headers`, `cookies`, `query_string`, `json`",
+            )
+        })?;
+        if locations.contains(&location) {
+            return Err(syn::Error::new_spanned(elem, "duplicate token location"));
+        }
+        locations.push(location);
+    }
+    Ok(locations)
+}

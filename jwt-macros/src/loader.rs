@@ -1,0 +1,377 @@
+//! The fifteen `*_loader` attributes: the user's fn unchanged, plus a hidden
+//! static that registers a shim around it in the runtime's link-time registry.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, ReturnType, Type};
+
+use crate::args::{Accepts, Args};
+use crate::runtime_path;
+
+/// Every loader slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoaderKind {
+    UserClaims,
+    UserIdentity,
+    AdditionalHeaders,
+    EncodeKey,
+    DecodeKey,
+    TokenInBlacklist,
+    ClaimsVerification,
+    ClaimsVerificationFailed,
+    UserLoaderCallback,
+    UserLoaderError,
+    ExpiredToken,
+    InvalidToken,
+    Unauthorized,
+    NeedsFreshToken,
+    RevokedToken,
+}
+
+/// What the shim hands the user's fn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// A JSON value deserialised into the parameter's type (identity, user claims).
+    Json,
+    /// `&Claims`.
+    Claims,
+    /// `&str`, the error message.
+    Message,
+    /// `(&Map, &Map)`: unverified claims and header.
+    Maps,
+    /// Nothing.
+    Nothing,
+}
+
+impl LoaderKind {
+    fn name(self) -> &'static str {
+        match self {
+            LoaderKind::UserClaims => "user_claims_loader",
+            LoaderKind::UserIdentity => "user_identity_loader",
+            LoaderKind::AdditionalHeaders => "additional_headers_loader",
+            LoaderKind::EncodeKey => "encode_key_loader",
+            LoaderKind::DecodeKey => "decode_key_loader",
+            LoaderKind::TokenInBlacklist => "token_in_blacklist_loader",
+            LoaderKind::ClaimsVerification => "claims_verification_loader",
+            LoaderKind::ClaimsVerificationFailed => "claims_verification_failed_loader",
+            LoaderKind::UserLoaderCallback => "user_loader_callback_loader",
+            LoaderKind::UserLoaderError => "user_loader_error_loader",
+            LoaderKind::ExpiredToken => "expired_token_loader",
+            LoaderKind::InvalidToken => "invalid_token_loader",
+            LoaderKind::Unauthorized => "unauthorized_loader",
+            LoaderKind::NeedsFreshToken => "needs_fresh_token_loader",
+            LoaderKind::RevokedToken => "revoked_token_loader",
+        }
+    }
+
+    /// The registry slice, the slot's shim type, and its sync/async fn types.
+    fn slot(self) -> (&'static str, &'static str) {
+        match self {
+            LoaderKind::UserClaims => ("JWT_USER_CLAIMS_LOADER", "JsonLoaderFn"),
+            LoaderKind::UserIdentity => ("JWT_USER_IDENTITY_LOADER", "JsonLoaderFn"),
+            LoaderKind::AdditionalHeaders => ("JWT_ADDITIONAL_HEADERS_LOADER", "HeadersLoaderFn"),
+            LoaderKind::EncodeKey => ("JWT_ENCODE_KEY_LOADER", "EncodeKeyLoaderFn"),
+            LoaderKind::DecodeKey => ("JWT_DECODE_KEY_LOADER", "DecodeKeyLoaderFn"),
+            LoaderKind::TokenInBlacklist => ("JWT_TOKEN_IN_BLACKLIST_LOADER", "BlacklistLoaderFn"),
+            LoaderKind::ClaimsVerification => ("JWT_CLAIMS_VERIFICATION_LOADER", "ClaimsVerificationLoaderFn"),
+            LoaderKind::ClaimsVerificationFailed => ("JWT_CLAIMS_VERIFICATION_FAILED_LOADER", "PlainResponseFn"),
+            LoaderKind::UserLoaderCallback => ("JWT_USER_LOADER_CALLBACK_LOADER", "UserLoaderFn"),
+            LoaderKind::UserLoaderError => ("JWT_USER_LOADER_ERROR_LOADER", "IdentityResponseFn"),
+            LoaderKind::ExpiredToken => ("JWT_EXPIRED_TOKEN_LOADER", "ClaimsResponseFn"),
+            LoaderKind::InvalidToken => ("JWT_INVALID_TOKEN_LOADER", "MessageResponseFn"),
+            LoaderKind::Unauthorized => ("JWT_UNAUTHORIZED_LOADER", "MessageResponseFn"),
+            LoaderKind::NeedsFreshToken => ("JWT_NEEDS_FRESH_TOKEN_LOADER", "PlainResponseFn"),
+            LoaderKind::RevokedToken => ("JWT_REVOKED_TOKEN_LOADER", "PlainResponseFn"),
+        }
+    }
+
+    fn input(self) -> Input {
+        match self {
+            LoaderKind::UserClaims
+            | LoaderKind::UserIdentity
+            | LoaderKind::AdditionalHeaders
+            | LoaderKind::EncodeKey
+            | LoaderKind::ClaimsVerification
+            | LoaderKind::UserLoaderCallback
+            | LoaderKind::UserLoaderError => Input::Json,
+            LoaderKind::DecodeKey => Input::Maps,
+            LoaderKind::TokenInBlacklist | LoaderKind::ExpiredToken => Input::Claims,
+            LoaderKind::InvalidToken | LoaderKind::Unauthorized => Input::Message,
+            LoaderKind::ClaimsVerificationFailed | LoaderKind::NeedsFreshToken | LoaderKind::RevokedToken => {
+                Input::Nothing
+            }
+        }
+    }
+
+    /// Accepted numbers of parameters (the reference's legacy forms included).
+    fn arities(self) -> &'static [usize] {
+        match self {
+            LoaderKind::AdditionalHeaders | LoaderKind::ExpiredToken => &[0, 1],
+            LoaderKind::DecodeKey => &[1, 2],
+            _ => match self.input() {
+                Input::Nothing => &[0],
+                _ => &[1],
+            },
+        }
+    }
+
+    /// The signature the attribute expects, for error messages.
+    fn expected(self) -> &'static str {
+        match self {
+            LoaderKind::UserClaims => "fn(identity: T) -> impl Serialize",
+            LoaderKind::UserIdentity => "fn(identity: T) -> impl Serialize",
+            LoaderKind::AdditionalHeaders => "fn(identity: T) -> Option<Map<String, Value>>",
+            LoaderKind::EncodeKey => "fn(identity: T) -> impl Into<Secret>",
+            LoaderKind::DecodeKey => "fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>",
+            LoaderKind::TokenInBlacklist => "[async] fn(token: &Claims) -> bool (or Result<bool, E>)",
+            LoaderKind::ClaimsVerification => "[async] fn(user_claims: T) -> bool (or Result<bool, E>)",
+            LoaderKind::UserLoaderCallback => "[async] fn(identity: T) -> Option<User> (or Result<Option<User>, E>)",
+            LoaderKind::UserLoaderError => "fn(identity: T) -> impl Responder",
+            LoaderKind::ExpiredToken => "fn(token: &Claims) -> impl Responder",
+            LoaderKind::InvalidToken | LoaderKind::Unauthorized => "fn(message: &str) -> impl Responder",
+            LoaderKind::ClaimsVerificationFailed | LoaderKind::NeedsFreshToken | LoaderKind::RevokedToken => {
+                "fn() -> impl Responder"
+            }
+        }
+    }
+
+    fn may_be_async(self) -> bool {
+        matches!(self, LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification | LoaderKind::UserLoaderCallback)
+    }
+
+    fn is_response(self) -> bool {
+        matches!(
+            self,
+            LoaderKind::ClaimsVerificationFailed
+                | LoaderKind::UserLoaderError
+                | LoaderKind::ExpiredToken
+                | LoaderKind::InvalidToken
+                | LoaderKind::Unauthorized
+                | LoaderKind::NeedsFreshToken
+                | LoaderKind::RevokedToken
+        )
+    }
+}
+
+pub(crate) fn expand(kind: LoaderKind, args: TokenStream, item: TokenStream) -> TokenStream {
+    match try_expand(kind, args, item.clone()) {
+        Ok(expanded) => expanded,
+        Err(error) => {
+            let mut out = item;
+            out.extend(error.to_compile_error());
+            out
+        }
+    }
+}
+
+fn try_expand(kind: LoaderKind, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let args = Args::parse(args, Accepts::CrateOnly)?;
+    let function: ItemFn = syn::parse2(item).map_err(|error| {
+        syn::Error::new(error.span(), format!("`#[jwt::{}]` can only be applied to a function", kind.name()))
+    })?;
+    validate(kind, &function)?;
+    let private = runtime_path::private(args.krate.as_ref());
+    let loader = shim(kind, &function, &private);
+    let ident = &function.sig.ident;
+    let (slice, slot_type) = kind.slot();
+    let slice = syn::Ident::new(slice, Span::call_site());
+    let slot_type = syn::Ident::new(slot_type, Span::call_site());
+    let linkme = quote!(#private::linkme);
+    Ok(quote! {
+        #function
+
+        #[doc(hidden)]
+        const _: () = {
+            #[#linkme::distributed_slice(#private::#slice)]
+            #[linkme(crate = #linkme)]
+            static __JWT_LOADER: #private::LoaderEntry<#private::#slot_type> = #private::LoaderEntry {
+                loader: #loader,
+                name: #private::core::concat!(#private::core::module_path!(), "::", #private::core::stringify!(#ident)),
+                file: #private::core::file!(),
+                line: #private::core::line!(),
+            };
+        };
+    })
+}
+
+fn validate(kind: LoaderKind, function: &ItemFn) -> syn::Result<()> {
+    let name = kind.name();
+    let sig = &function.sig;
+    let mut errors: Vec<syn::Error> = Vec::new();
+    if let Some(asyncness) = &sig.asyncness {
+        if !kind.may_be_async() {
+            errors.push(syn::Error::new_spanned(
+                asyncness,
+                format!("`#[jwt::{name}]` cannot be `async`; expected `{}`", kind.expected()),
+            ));
+        }
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.push(syn::Error::new_spanned(&sig.generics, format!("`#[jwt::{name}]` cannot be generic")));
+    }
+    if let Some(FnArg::Receiver(receiver)) = sig.inputs.first() {
+        errors.push(syn::Error::new_spanned(receiver, format!("`#[jwt::{name}]` must be a free function, not a method")));
+    } else if !kind.arities().contains(&sig.inputs.len()) {
+        let span = if sig.inputs.is_empty() { sig.paren_token.span.join() } else { sig.inputs.span() };
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`#[jwt::{name}]` takes {} argument(s), found {}; expected `{}`",
+                kind.arities().iter().map(ToString::to_string).collect::<Vec<_>>().join(" or "),
+                sig.inputs.len(),
+                kind.expected()
+            ),
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(variadic, format!("`#[jwt::{name}]` cannot be variadic")));
+    }
+    if matches!(sig.output, ReturnType::Default) {
+        errors.push(syn::Error::new_spanned(
+            sig,
+            format!("`#[jwt::{name}]` must return a value; expected `{}`", kind.expected()),
+        ));
+    }
+    match errors.into_iter().reduce(|mut all, next| {
+        all.combine(next);
+        all
+    }) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// The shim expression (a fn pointer, or `MaybeAsync` of one) registered for the user's fn.
+fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStream {
+    let ident = &function.sig.ident;
+    let name = kind.name();
+    let is_async = function.sig.asyncness.is_some();
+    let output_span = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => function.sig.span(),
+    };
+    let value = syn::Ident::new("__jwt_value", Span::mixed_site());
+    let request = syn::Ident::new("__jwt_request", Span::mixed_site());
+    let header = syn::Ident::new("__jwt_header", Span::mixed_site());
+    let owned = syn::Ident::new("__jwt_owned", Span::mixed_site());
+    let arity = function.sig.inputs.len();
+
+    // What to do when the JSON argument does not fit the parameter's type.
+    let on_bad_argument = match kind {
+        LoaderKind::ClaimsVerification => quote!(return ::core::result::Result::Ok(false)),
+        LoaderKind::UserLoaderCallback => quote!(return ::core::result::Result::Ok(::core::option::Option::None)),
+        LoaderKind::UserLoaderError => {
+            quote!(return #private::default_response(&#private::JwtError::UserLoad(::core::clone::Clone::clone(#value))))
+        }
+        _ => quote!(return ::core::result::Result::Err(#private::argument_error(#name, &error))),
+    };
+    // Reading the arguments, and the call.
+    let (prelude, call_args) = match kind.input() {
+        Input::Json if arity == 1 => json_argument(function, private, &value, &owned, &on_bad_argument),
+        Input::Json | Input::Nothing => (quote!(), quote!()),
+        Input::Claims if arity == 1 => (quote!(), quote!(#value)),
+        Input::Claims => (quote!(), quote!()),
+        Input::Message => (quote!(), quote!(::core::convert::Into::into(#value))),
+        Input::Maps if arity == 2 => (quote!(), quote!(#value, #header)),
+        Input::Maps => (quote!(), quote!(#value)),
+    };
+    let call_span = function.sig.inputs.span();
+    let call = if is_async {
+        quote_spanned!(call_span=> #ident(#call_args).await)
+    } else {
+        quote_spanned!(call_span=> #ident(#call_args))
+    };
+    let out = syn::Ident::new("__jwt_out", Span::mixed_site());
+    let convert = match kind {
+        LoaderKind::UserClaims | LoaderKind::UserIdentity => quote_spanned!(output_span=> #private::JsonOutput::into_json(#out, #name)),
+        LoaderKind::AdditionalHeaders => quote_spanned!(output_span=> #private::HeadersOutput::into_headers(#out)),
+        LoaderKind::EncodeKey | LoaderKind::DecodeKey => {
+            quote_spanned!(output_span=> ::core::result::Result::Ok(#private::KeyOutput::into_key(#out)))
+        }
+        LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification => quote_spanned!(output_span=> #private::CheckOutput::into_check(#out)),
+        LoaderKind::UserLoaderCallback => quote_spanned!(output_span=> #private::UserOutput::into_user(#out)),
+        _ => quote_spanned!(output_span=> #private::ResponseOutput::into_response(#out, #request)),
+    };
+    let body = quote!({
+        #prelude
+        let #out = #call;
+        #convert
+    });
+    let json = quote!(#private::serde_json::Value);
+    let map = quote!(#private::serde_json::Map<::std::string::String, #private::serde_json::Value>);
+    let shim_fn = syn::Ident::new("__jwt_shim", Span::mixed_site());
+    if kind.may_be_async() {
+        let (input_ty, result, sync_ty, async_ty) = match kind {
+            LoaderKind::TokenInBlacklist => (quote!(#private::Claims), quote!(#private::CheckResult), quote!(ClaimsCheckFn), quote!(ClaimsCheckAsyncFn)),
+            LoaderKind::ClaimsVerification => (json.clone(), quote!(#private::CheckResult), quote!(JsonCheckFn), quote!(JsonCheckAsyncFn)),
+            _ => (json.clone(), quote!(#private::UserResult), quote!(UserFn), quote!(UserAsyncFn)),
+        };
+        return if is_async {
+            quote!({
+                fn #shim_fn<'a>(#value: &'a #input_ty) -> #private::LocalBoxFuture<'a, #result> {
+                    ::std::boxed::Box::pin(async move #body)
+                }
+                #private::MaybeAsync::Async(#shim_fn as #private::#async_ty)
+            })
+        } else {
+            quote!({
+                fn #shim_fn(#value: &#input_ty) -> #result #body
+                #private::MaybeAsync::Sync(#shim_fn as #private::#sync_ty)
+            })
+        };
+    }
+    let (params, result) = match kind {
+        LoaderKind::UserClaims | LoaderKind::UserIdentity => (quote!(#value: &#json), quote!(::core::result::Result<#json, #private::JwtError>)),
+        LoaderKind::AdditionalHeaders => (quote!(#value: &#json), quote!(::core::result::Result<::core::option::Option<#map>, #private::JwtError>)),
+        LoaderKind::EncodeKey => (quote!(#value: &#json), quote!(::core::result::Result<#private::Secret, #private::JwtError>)),
+        LoaderKind::DecodeKey => (quote!(#value: &#map, #header: &#map), quote!(::core::result::Result<#private::Secret, #private::JwtError>)),
+        LoaderKind::UserLoaderError => (quote!(#request: &#private::actix_web::HttpRequest, #value: &#json), quote!(#private::actix_web::HttpResponse)),
+        LoaderKind::ExpiredToken => (quote!(#request: &#private::actix_web::HttpRequest, #value: &#private::Claims), quote!(#private::actix_web::HttpResponse)),
+        LoaderKind::InvalidToken | LoaderKind::Unauthorized => (quote!(#request: &#private::actix_web::HttpRequest, #value: &str), quote!(#private::actix_web::HttpResponse)),
+        _ => (quote!(#request: &#private::actix_web::HttpRequest), quote!(#private::actix_web::HttpResponse)),
+    };
+    let unused = if kind.is_response() { quote!(let _ = &#request;) } else { quote!() };
+    let _ = unused;
+    quote!({
+        #[allow(unused_variables)]
+        fn #shim_fn(#params) -> #result #body
+        #shim_fn
+    })
+}
+
+/// Reads the one JSON parameter: `T` directly, or `&T` through `T`'s owned form.
+fn json_argument(
+    function: &ItemFn,
+    private: &TokenStream,
+    value: &syn::Ident,
+    owned: &syn::Ident,
+    on_bad_argument: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let Some(FnArg::Typed(param)) = function.sig.inputs.first() else {
+        return (quote!(), quote!());
+    };
+    let ty = &*param.ty;
+    let span = ty.span();
+    match ty {
+        Type::Reference(reference) => {
+            let inner = &reference.elem;
+            let prelude = quote_spanned! {span=>
+                let #owned: <#inner as ::std::borrow::ToOwned>::Owned = match #private::from_json(#value) {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
+                };
+            };
+            (prelude, quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)))
+        }
+        _ => {
+            let prelude = quote_spanned! {span=>
+                let #owned: #ty = match #private::from_json(#value) {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
+                };
+            };
+            (prelude, quote!(#owned))
+        }
+    }
+}

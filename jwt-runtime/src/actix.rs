@@ -1,0 +1,426 @@
+//! actix-web integration: the per-App middleware, the guard extractor the
+//! attributes inject, explicit extractors, and `verify_*_in_request` for custom guards.
+
+use std::future::{ready, Future, Ready};
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::error::{InternalError, PayloadError};
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::{stream, StreamExt};
+use serde::de::DeserializeOwned;
+use tokio::sync::oneshot;
+
+use crate::claims::Claims;
+use crate::config::TokenLocation;
+use crate::context::{self, Ambient, RequestJwt, Verified};
+use crate::error::JwtError;
+use crate::locations::{self, Locations};
+use crate::manager::JwtManager;
+use crate::verify::{self, Mode};
+
+/// Most body bytes read when looking for a token in a JSON body or a CSRF form field.
+const BODY_LIMIT: usize = 1 << 20;
+
+/// The middleware `.wrap(manager.clone())` installs: makes the manager the
+/// ambient one for every request of the App (Python's `JWTManager(app)`).
+#[doc(hidden)]
+pub struct JwtMiddleware<S> {
+    service: S,
+    manager: JwtManager,
+}
+
+/// One line per App, like `JWTManager(app)`.
+///
+/// ```
+/// use actix_web::{web, App, HttpResponse};
+/// use jwt_runtime::{JwtConfig, JwtManager};
+///
+/// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+/// let app = App::new().wrap(manager.clone()).route("/", web::get().to(HttpResponse::Ok));
+/// # let _ = app;
+/// # Ok::<(), jwt_runtime::ConfigError>(())
+/// ```
+impl<S, B> Transform<S, ServiceRequest> for JwtManager
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = JwtMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(JwtMiddleware { service, manager: self.clone() }))
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for JwtMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Future = tokio::task::futures::TaskLocalFuture<Ambient, S::Future>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let ambient = Ambient { manager: self.manager.clone(), request: req.request().clone() };
+        context::scope_ambient(ambient, self.service.call(req))
+    }
+}
+
+/// Whether this request's token may be in its body (JSON location, or a CSRF form field).
+fn needs_body(manager: &JwtManager, req: &HttpRequest, locations: Option<Locations>) -> bool {
+    let inner = &*manager.inner;
+    let locations = locations.unwrap_or_else(|| Locations::from_slice(&inner.config.token_location));
+    let headers = req.headers();
+    (locations.contains(TokenLocation::Json) && locations::is_json(headers))
+        || (inner.config.csrf_check_form
+            && inner.csrf_protect
+            && locations.contains(TokenLocation::Cookies)
+            && locations::is_form(headers))
+}
+
+/// The request body, read for verification and handed on to the handler's own extractors.
+struct BodyTap {
+    original: Payload,
+    forward: oneshot::Sender<(Bytes, Payload)>,
+}
+
+impl BodyTap {
+    /// Takes the payload and leaves in its place one that replays what this tap reads.
+    fn install(payload: &mut Payload) -> Self {
+        let original = payload.take();
+        let (forward, receive) = oneshot::channel::<(Bytes, Payload)>();
+        let replay = stream::once(receive)
+            .map(|received| match received {
+                Ok((head, rest)) => stream::once(ready(Ok(head))).filter(|chunk| ready(!matches!(chunk, Ok(b) if b.is_empty()))).chain(rest).left_stream(),
+                Err(_) => stream::once(ready(Err(PayloadError::Incomplete(None)))).right_stream(),
+            })
+            .flatten();
+        *payload = Payload::Stream { payload: Box::pin(replay) };
+        BodyTap { original, forward }
+    }
+
+    /// Reads up to [`BODY_LIMIT`] bytes and forwards everything. Returns the whole body,
+    /// or `None` when it is larger than the limit or broken.
+    async fn read(mut self) -> Option<Bytes> {
+        let mut buffer = BytesMut::new();
+        let mut complete = true;
+        let mut rest = Payload::None;
+        loop {
+            match self.original.next().await {
+                None => break,
+                Some(Ok(chunk)) => {
+                    buffer.extend_from_slice(&chunk);
+                    if buffer.len() > BODY_LIMIT {
+                        complete = false;
+                        rest = self.original;
+                        break;
+                    }
+                }
+                Some(Err(error)) => {
+                    complete = false;
+                    rest = Payload::Stream { payload: Box::pin(stream::once(ready(Err(error)))) };
+                    break;
+                }
+            }
+        }
+        let body = buffer.freeze();
+        let _ = self.forward.send((body.clone(), rest));
+        complete.then_some(body)
+    }
+}
+
+/// Extraction shared by the guard and the explicit extractors.
+fn extract(req: &HttpRequest, payload: &mut Payload, mode: Mode, locations: Option<Locations>) -> impl Future<Output = Result<RequestJwt, actix_web::Error>> + 'static {
+    let req = req.clone();
+    let manager = context::current_manager();
+    let tap = match &manager {
+        Ok(manager) if needs_body(manager, &req, locations) => Some(BodyTap::install(payload)),
+        _ => None,
+    };
+    async move {
+        let manager = manager.map_err(|error| {
+            let response = verify::default_response("msg", &error);
+            log::error!("{error}");
+            InternalError::from_response(error, response)
+        })?;
+        let body = match tap {
+            Some(tap) => tap.read().await,
+            None => None,
+        };
+        verify::verify_request(&manager, &req, body.as_deref(), mode, locations)
+            .await
+            .map_err(|(error, response)| InternalError::from_response(error, response).into())
+    }
+}
+
+/// The hidden first argument the guard attributes add to a handler.
+#[doc(hidden)]
+pub struct Guard<const MODE: u8, const LOCATIONS: u16>(pub RequestJwt);
+
+impl<const MODE: u8, const LOCATIONS: u16> FromRequest for Guard<MODE, LOCATIONS> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = extract(req, payload, Mode::from_code(MODE), Locations::from_code(LOCATIONS));
+        Box::pin(async move { verified.await.map(Guard) })
+    }
+}
+
+/// A verified access token, as an explicit extractor (the `jwt_required` check).
+///
+/// Unlike the attributes, it does not make the token ambient: read it from the value.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[get("/me")]
+/// async fn me(jwt: Jwt) -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "identity": jwt.claims().identity_value() }))
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Jwt(Rc<Verified>);
+
+impl Jwt {
+    /// The verified claims.
+    ///
+    /// ```
+    /// # use jwt_runtime::prelude::*;
+    /// async fn handler(jwt: Jwt) -> String { jwt.claims().token_type().to_string() }
+    /// ```
+    #[must_use]
+    pub fn claims(&self) -> &Claims {
+        &self.0.claims
+    }
+
+    /// The identity, deserialised.
+    ///
+    /// # Errors
+    /// When the identity does not deserialise into `T`.
+    ///
+    /// ```
+    /// # use jwt_runtime::prelude::*;
+    /// async fn handler(jwt: Jwt) -> String { jwt.identity::<String>().unwrap_or_default() }
+    /// ```
+    pub fn identity<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        self.0.claims.identity()
+    }
+
+    /// The user loaded by the user loader, if any and if it is a `U`.
+    ///
+    /// ```
+    /// # use jwt_runtime::prelude::*;
+    /// struct User;
+    /// async fn handler(jwt: Jwt) -> String { jwt.user::<User>().is_some().to_string() }
+    /// ```
+    #[must_use]
+    pub fn user<U: 'static>(&self) -> Option<Rc<U>> {
+        self.0.user.get().cloned().and_then(|user| user.downcast::<U>().ok())
+    }
+
+    /// Runs `future` with this token ambient, so `get_jwt_identity()` and friends see it.
+    ///
+    /// ```
+    /// # use jwt_runtime::prelude::*;
+    /// async fn handler(jwt: Jwt) -> String {
+    ///     jwt.scope(async { get_jwt_identity::<String>().unwrap_or_default() }).await
+    /// }
+    /// ```
+    pub fn scope<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
+        context::scope_request(Some(Rc::clone(&self.0)), future)
+    }
+}
+
+impl FromRequest for Jwt {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = extract(req, payload, Mode::Required, None);
+        Box::pin(async move { required(verified.await) })
+    }
+}
+
+fn required(jwt: Result<RequestJwt, actix_web::Error>) -> Result<Jwt, actix_web::Error> {
+    match jwt? {
+        Some(verified) => Ok(Jwt(verified)),
+        // OPTIONS requests skip verification, as in the reference; an extractor still needs a token.
+        None => Err(anonymous()),
+    }
+}
+
+fn anonymous() -> actix_web::Error {
+    let error = JwtError::NoAuthorization("No verified token for this request".to_owned());
+    let response = verify::default_response("msg", &error);
+    InternalError::from_response(error, response).into()
+}
+
+/// The identity of a verified access token, deserialised, as an extractor.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[get("/hello")]
+/// async fn hello(Identity(name): Identity<String>) -> String {
+///     format!("hello {name}")
+/// }
+/// ```
+pub struct Identity<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Identity<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = extract(req, payload, Mode::Required, None);
+        Box::pin(async move {
+            let jwt = required(verified.await)?;
+            jwt.identity::<T>().map(Identity).map_err(|e| {
+                let error = JwtError::InvalidToken(format!("Invalid identity: {e}"));
+                let response = verify::default_response("msg", &error);
+                InternalError::from_response(error, response).into()
+            })
+        })
+    }
+}
+
+/// The user the user loader returned, as an extractor (the `jwt_required` check).
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// struct User { name: String }
+///
+/// #[get("/me")]
+/// async fn me(user: CurrentUser<User>) -> String {
+///     user.name.clone()
+/// }
+/// ```
+pub struct CurrentUser<U>(pub Rc<U>);
+
+impl<U> std::ops::Deref for CurrentUser<U> {
+    type Target = U;
+
+    fn deref(&self) -> &U {
+        &self.0
+    }
+}
+
+impl<U: 'static> FromRequest for CurrentUser<U> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = extract(req, payload, Mode::Required, None);
+        let _: PhantomData<U> = PhantomData;
+        Box::pin(async move {
+            let jwt = required(verified.await)?;
+            jwt.user::<U>().map(CurrentUser).ok_or_else(|| {
+                let error = JwtError::Internal(format!(
+                    "CurrentUser<{}> needs a user_loader_callback_loader returning that type",
+                    std::any::type_name::<U>()
+                ));
+                let response = verify::default_response("msg", &error);
+                InternalError::from_response(error, response).into()
+            })
+        })
+    }
+}
+
+async fn verify_in_request(req: &HttpRequest, mode: Mode) -> Result<Option<Jwt>, actix_web::Error> {
+    let mut payload = Payload::None;
+    Ok(extract(req, &mut payload, mode, None).await?.map(Jwt))
+}
+
+/// Python's `verify_jwt_in_request()`, for custom guards (the "custom decorators" pattern).
+///
+/// Reads headers, cookies and the query string; a JSON-body token needs an attribute
+/// or extractor, which can reach the body.
+///
+/// # Errors
+/// The response to send instead (the loaders' or the default one).
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// /// Python's `admin_required` decorator as an extractor.
+/// struct Admin;
+///
+/// impl FromRequest for Admin {
+///     type Error = actix_web::Error;
+///     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+///
+///     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+///         let req = req.clone();
+///         Box::pin(async move {
+///             let jwt = verify_jwt_in_request(&req).await?;
+///             if jwt.claims().user_claims_value()["roles"] == "admin" {
+///                 Ok(Admin)
+///             } else {
+///                 Err(actix_web::error::ErrorForbidden("Admins only!"))
+///             }
+///         })
+///     }
+/// }
+/// ```
+pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
+    required(Ok(verify_in_request(req, Mode::Required).await?.map(|jwt| jwt.0)))
+}
+
+/// Python's `verify_jwt_in_request_optional()`: `Ok(None)` when no token was sent.
+///
+/// # Errors
+/// As [`verify_jwt_in_request`], except for a missing token or a malformed header.
+///
+/// ```
+/// # use jwt_runtime::prelude::*;
+/// async fn handler(req: HttpRequest) -> actix_web::Result<String> {
+///     let jwt = verify_jwt_in_request_optional(&req).await?;
+///     Ok(jwt.map_or("anonymous".to_owned(), |jwt| jwt.identity::<String>().unwrap_or_default()))
+/// }
+/// ```
+pub async fn verify_jwt_in_request_optional(req: &HttpRequest) -> Result<Option<Jwt>, actix_web::Error> {
+    verify_in_request(req, Mode::Optional).await
+}
+
+/// Python's `verify_fresh_jwt_in_request()`.
+///
+/// # Errors
+/// As [`verify_jwt_in_request`], and "Fresh token required" for a non-fresh token.
+///
+/// ```
+/// # use jwt_runtime::prelude::*;
+/// async fn handler(req: HttpRequest) -> actix_web::Result<String> {
+///     let jwt = verify_fresh_jwt_in_request(&req).await?;
+///     Ok(jwt.identity::<String>().unwrap_or_default())
+/// }
+/// ```
+pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
+    required(Ok(verify_in_request(req, Mode::Fresh).await?.map(|jwt| jwt.0)))
+}
+
+/// Python's `verify_jwt_refresh_token_in_request()`.
+///
+/// # Errors
+/// As [`verify_jwt_in_request`], and "Only refresh tokens are allowed" for an access token.
+///
+/// ```
+/// # use jwt_runtime::prelude::*;
+/// async fn handler(req: HttpRequest) -> actix_web::Result<String> {
+///     let jwt = verify_jwt_refresh_token_in_request(&req).await?;
+///     Ok(jwt.identity::<String>().unwrap_or_default())
+/// }
+/// ```
+pub async fn verify_jwt_refresh_token_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
+    required(Ok(verify_in_request(req, Mode::Refresh).await?.map(|jwt| jwt.0)))
+}

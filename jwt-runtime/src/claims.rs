@@ -1,0 +1,308 @@
+//! The verified claims of a token, with typed accessors.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::config::TokenType;
+
+/// The claim names a manager reads and writes (`JWT_IDENTITY_CLAIM`, `JWT_USER_CLAIMS`).
+#[derive(Debug)]
+pub(crate) struct ClaimNames {
+    pub(crate) identity: String,
+    pub(crate) user_claims: String,
+}
+
+/// Freshness of an access token: the `fresh` claim.
+///
+/// ```
+/// use jwt_runtime::Freshness;
+/// assert!(Freshness::Fresh(true).is_fresh_at(0.0));
+/// assert!(Freshness::Until(100).is_fresh_at(99.5));
+/// assert!(!Freshness::Until(100).is_fresh_at(100.5));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// `true` or `false`.
+    Fresh(bool),
+    /// Fresh until this Unix time (seconds).
+    Until(i64),
+    /// Any other JSON value: never fresh.
+    Invalid,
+}
+
+impl Freshness {
+    /// Whether the token counts as fresh at `now` (Unix seconds), as the reference decides:
+    /// a bool must be `true`; a timestamp must not be in the past.
+    ///
+    /// ```
+    /// assert!(!jwt_runtime::Freshness::Fresh(false).is_fresh_at(0.0));
+    /// ```
+    #[must_use]
+    #[allow(clippy::cast_precision_loss, reason = "timestamps are far below 2^53")]
+    pub fn is_fresh_at(self, now: f64) -> bool {
+        match self {
+            Freshness::Fresh(fresh) => fresh,
+            Freshness::Until(until) => (until as f64) >= now.trunc(),
+            Freshness::Invalid => false,
+        }
+    }
+
+    pub(crate) fn from_claim(value: Option<&Value>) -> Self {
+        match value {
+            None => Freshness::Fresh(false),
+            Some(Value::Bool(b)) => Freshness::Fresh(*b),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(truncate_to_i64))
+                .map_or(Freshness::Invalid, Freshness::Until),
+            Some(_) => Freshness::Invalid,
+        }
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, reason = "saturating float to int is intended")]
+fn truncate_to_i64(f: f64) -> i64 {
+    f.trunc() as i64
+}
+
+/// The verified, normalised claims of a token, plus its JOSE header.
+///
+/// Normalised as the reference does: `jti` is `null` when absent, `type` defaults
+/// to `"access"`, `fresh` to `false` (access tokens), user claims to `{}`.
+///
+/// ```
+/// use jwt_runtime::{JwtConfig, JwtManager, TokenType};
+/// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+/// let token = manager.create_access_token(&"alice")?;
+/// let claims = manager.decode_token(&token, None, false)?;
+/// assert_eq!(claims.identity::<String>()?, "alice");
+/// assert_eq!(claims.token_type(), TokenType::Access);
+/// assert_eq!(claims.user_claims_value(), &serde_json::json!({}));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Claims {
+    payload: Map<String, Value>,
+    header: Map<String, Value>,
+    names: Arc<ClaimNames>,
+    token_type: TokenType,
+}
+
+impl Claims {
+    pub(crate) fn new(
+        payload: Map<String, Value>,
+        header: Map<String, Value>,
+        names: Arc<ClaimNames>,
+        token_type: TokenType,
+    ) -> Self {
+        Claims { payload, header, names, token_type }
+    }
+
+    /// The identity, deserialised into any type (`String`, `u64`, your own struct).
+    ///
+    /// # Errors
+    /// When the identity claim does not deserialise into `T`.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&42)?, None, false)?;
+    /// assert_eq!(claims.identity::<u64>()?, 42);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn identity<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.identity_value())
+    }
+
+    /// The identity claim as JSON.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.identity_value(), "bob");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn identity_value(&self) -> &Value {
+        self.payload.get(&self.names.identity).unwrap_or(&Value::Null)
+    }
+
+    /// The custom claims (`JWT_USER_CLAIMS`), deserialised.
+    ///
+    /// # Errors
+    /// When the user claims do not deserialise into `T`.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let options = TokenOptions::default().user_claims(serde_json::json!({"roles": ["admin"]}));
+    /// let token = manager.create_access_token_with(&"bob", options)?;
+    /// let claims = manager.decode_token(&token, None, false)?;
+    /// #[derive(serde::Deserialize)]
+    /// struct Roles { roles: Vec<String> }
+    /// assert_eq!(claims.user_claims::<Roles>()?.roles, ["admin"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn user_claims<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.user_claims_value())
+    }
+
+    /// The custom claims as JSON (`{}` when the token has none).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.user_claims_value(), &serde_json::json!({}));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn user_claims_value(&self) -> &Value {
+        self.payload.get(&self.names.user_claims).unwrap_or(&Value::Null)
+    }
+
+    /// `access` or `refresh`.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenType};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_refresh_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.token_type(), TokenType::Refresh);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn token_type(&self) -> TokenType {
+        self.token_type
+    }
+
+    /// The `fresh` claim (refresh tokens are never fresh).
+    ///
+    /// ```
+    /// # use jwt_runtime::{Freshness, JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = manager.create_access_token_with(&"bob", TokenOptions::default().fresh(true))?;
+    /// assert_eq!(manager.decode_token(&token, None, false)?.fresh(), Freshness::Fresh(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn fresh(&self) -> Freshness {
+        match self.token_type {
+            TokenType::Access => Freshness::from_claim(self.payload.get("fresh")),
+            TokenType::Refresh => Freshness::Fresh(false),
+        }
+    }
+
+    /// The `jti` (unique token id), if the token has one.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.jti().map(str::len), Some(36));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn jti(&self) -> Option<&str> {
+        self.payload.get("jti").and_then(Value::as_str)
+    }
+
+    /// The `exp` claim (Unix seconds); `None` for a token that never expires.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, Expiry, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = manager.create_access_token_with(&"bob", TokenOptions::default().expires(Expiry::Never))?;
+    /// assert_eq!(manager.decode_token(&token, None, false)?.expires_at(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn expires_at(&self) -> Option<i64> {
+        self.payload.get("exp").and_then(numeric_date)
+    }
+
+    /// The `csrf` claim, present when cookie CSRF protection was on at creation.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.csrf(), None); // cookies are not a token location here
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn csrf(&self) -> Option<&str> {
+        self.payload.get("csrf").and_then(Value::as_str)
+    }
+
+    /// Any claim by name.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.get("type"), Some(&serde_json::json!("access")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn get(&self, claim: &str) -> Option<&Value> {
+        self.payload.get(claim)
+    }
+
+    /// The whole normalised payload (Python's `get_raw_jwt()`).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert!(claims.raw().contains_key("iat"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn raw(&self) -> &Map<String, Value> {
+        &self.payload
+    }
+
+    /// The JOSE header (Python's `get_raw_jwt_header()`).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// assert_eq!(claims.header()["alg"], "HS256");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
+    /// Takes the payload map out.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let map = claims.into_raw();
+    /// assert_eq!(map["identity"], "bob");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn into_raw(self) -> Map<String, Value> {
+        self.payload
+    }
+}
+
+impl serde::Serialize for Claims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.payload.serialize(serializer)
+    }
+}
+
+/// A JSON number read as a NumericDate, truncated as Python's `int()` does.
+pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
+    let Value::Number(n) = value else { return None };
+    n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(truncate_to_i64))
+}

@@ -1,0 +1,351 @@
+//! Cookie helpers (§2.4): set and unset the JWT and CSRF cookies on a response.
+
+use std::time::Duration;
+
+use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
+use actix_web::cookie::{Cookie, SameSite as CookieSameSite};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+
+use crate::config::{JwtConfig, SameSite, TokenLocation, TokenType};
+use crate::context::current_manager;
+use crate::error::JwtError;
+use crate::manager::JwtManager;
+
+/// Max-Age of non-session cookies (`JWT_SESSION_COOKIE=False`): 365 days, as the reference.
+const PERSISTENT_COOKIE_SECONDS: u64 = 31_540_000;
+
+/// A response that cookies can be added to: [`HttpResponse`] or [`HttpResponseBuilder`].
+pub trait CookieJar {
+    /// Adds one `Set-Cookie` header.
+    ///
+    /// # Errors
+    /// When the cookie cannot be written as a header value.
+    fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError>;
+}
+
+impl CookieJar for HttpResponse {
+    fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
+        self.add_cookie(&cookie).map_err(|e| JwtError::Internal(format!("cannot set cookie: {e}")))
+    }
+}
+
+impl CookieJar for HttpResponseBuilder {
+    fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
+        self.cookie(cookie);
+        Ok(())
+    }
+}
+
+fn same_site(value: SameSite) -> CookieSameSite {
+    match value {
+        SameSite::Lax => CookieSameSite::Lax,
+        SameSite::Strict => CookieSameSite::Strict,
+        SameSite::None => CookieSameSite::None,
+    }
+}
+
+/// A cookie with the configured Secure, Domain and SameSite attributes.
+fn cookie(config: &JwtConfig, name: &str, value: String, path: &str, http_only: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name.to_owned(), value);
+    cookie.set_path(path.to_owned());
+    cookie.set_http_only(http_only);
+    cookie.set_secure(config.cookie_secure);
+    if let Some(domain) = &config.cookie_domain {
+        cookie.set_domain(domain.clone());
+    }
+    if let Some(samesite) = config.cookie_samesite {
+        cookie.set_same_site(same_site(samesite));
+    }
+    cookie
+}
+
+fn cookies_required(function: &str, manager: &JwtManager) -> Result<(), JwtError> {
+    if manager.config().token_location.contains(&TokenLocation::Cookies) {
+        Ok(())
+    } else {
+        Err(JwtError::Internal(format!("{function}() called without 'JWT_TOKEN_LOCATION' configured to use cookies")))
+    }
+}
+
+impl JwtManager {
+    /// Python's `set_access_cookies(response, token, max_age)`: the access cookie,
+    /// and its CSRF cookie when CSRF protection is on.
+    ///
+    /// # Errors
+    /// When cookies are not a token location (`JWT_TOKEN_LOCATION`), or the token
+    /// does not verify (its CSRF value is read from it).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// let manager = JwtManager::new(JwtConfig::default()
+    ///     .secret_key("an-example-secret-of-32-bytes!!!")
+    ///     .token_location([TokenLocation::Cookies]))?;
+    /// let mut response = actix_web::HttpResponse::Ok().finish();
+    /// manager.set_access_cookies(&mut response, &manager.create_access_token(&"bob")?, None)?;
+    /// assert_eq!(response.cookies().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_access_cookies(&self, response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+        self.set_cookies("set_access_cookies", TokenType::Access, response, token, max_age)
+    }
+
+    /// Python's `set_refresh_cookies(response, token, max_age)`.
+    ///
+    /// # Errors
+    /// As [`set_access_cookies`](Self::set_access_cookies).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// let manager = JwtManager::new(JwtConfig::default()
+    ///     .secret_key("an-example-secret-of-32-bytes!!!")
+    ///     .token_location([TokenLocation::Cookies]))?;
+    /// let mut response = actix_web::HttpResponse::Ok();
+    /// manager.set_refresh_cookies(&mut response, &manager.create_refresh_token(&"bob")?, None)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_refresh_cookies(&self, response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+        self.set_cookies("set_refresh_cookies", TokenType::Refresh, response, token, max_age)
+    }
+
+    fn set_cookies(
+        &self,
+        function: &str,
+        token_type: TokenType,
+        response: &mut impl CookieJar,
+        token: &str,
+        max_age: Option<Duration>,
+    ) -> Result<(), JwtError> {
+        cookies_required(function, self)?;
+        let config = self.config();
+        let (name, path, csrf_name, csrf_path) = match token_type {
+            TokenType::Access => (&config.access_cookie_name, &config.access_cookie_path, &config.access_csrf_cookie_name, &config.access_csrf_cookie_path),
+            TokenType::Refresh => (&config.refresh_cookie_name, &config.refresh_cookie_path, &config.refresh_csrf_cookie_name, &config.refresh_csrf_cookie_path),
+        };
+        // `max_age=0` is falsy in the reference and falls back to the configuration.
+        let max_age = max_age
+            .filter(|d| !d.is_zero())
+            .or_else(|| (!config.session_cookie).then(|| Duration::from_secs(PERSISTENT_COOKIE_SECONDS)));
+        let with_age = |mut cookie: Cookie<'static>| {
+            if let Some(age) = max_age {
+                let age = CookieDuration::seconds(i64::try_from(age.as_secs()).unwrap_or(i64::MAX));
+                cookie.set_max_age(age);
+                cookie.set_expires(OffsetDateTime::now_utc().checked_add(age).unwrap_or(OffsetDateTime::now_utc()));
+            }
+            cookie
+        };
+        let csrf = if self.inner.csrf_protect && config.csrf_in_cookies { Some(self.get_csrf_token(token)?) } else { None };
+        response.add_jwt_cookie(with_age(cookie(config, name, token.to_owned(), path, true)))?;
+        if let Some(csrf) = csrf {
+            response.add_jwt_cookie(with_age(cookie(config, csrf_name, csrf, csrf_path, false)))?;
+        }
+        Ok(())
+    }
+
+    /// Python's `unset_jwt_cookies(response)`: unsets the access, then the refresh cookies.
+    ///
+    /// # Errors
+    /// When cookies are not a token location (`JWT_TOKEN_LOCATION`).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// let manager = JwtManager::new(JwtConfig::default()
+    ///     .secret_key("an-example-secret-of-32-bytes!!!")
+    ///     .token_location([TokenLocation::Cookies]))?;
+    /// let mut response = actix_web::HttpResponse::Ok().finish();
+    /// manager.unset_jwt_cookies(&mut response)?;
+    /// assert_eq!(response.cookies().count(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_jwt_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+        self.unset_access_cookies(response)?;
+        self.unset_refresh_cookies(response)
+    }
+
+    /// Python's `unset_access_cookies(response)`.
+    ///
+    /// # Errors
+    /// As [`unset_jwt_cookies`](Self::unset_jwt_cookies).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// let manager = JwtManager::new(JwtConfig::default()
+    ///     .secret_key("an-example-secret-of-32-bytes!!!")
+    ///     .token_location([TokenLocation::Cookies]))?;
+    /// let mut response = actix_web::HttpResponse::Ok().finish();
+    /// manager.unset_access_cookies(&mut response)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_access_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+        self.unset_cookies(TokenType::Access, response)
+    }
+
+    /// Python's `unset_refresh_cookies(response)`.
+    ///
+    /// # Errors
+    /// As [`unset_jwt_cookies`](Self::unset_jwt_cookies).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// let manager = JwtManager::new(JwtConfig::default()
+    ///     .secret_key("an-example-secret-of-32-bytes!!!")
+    ///     .token_location([TokenLocation::Cookies]))?;
+    /// let mut response = actix_web::HttpResponse::Ok().finish();
+    /// manager.unset_refresh_cookies(&mut response)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_refresh_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+        self.unset_cookies(TokenType::Refresh, response)
+    }
+
+    fn unset_cookies(&self, token_type: TokenType, response: &mut impl CookieJar) -> Result<(), JwtError> {
+        // The reference names unset_refresh_cookies() for both (a copy-paste quirk kept for parity).
+        cookies_required("unset_refresh_cookies", self)?;
+        let config = self.config();
+        let (name, path, csrf_name, csrf_path) = match token_type {
+            TokenType::Access => (&config.access_cookie_name, &config.access_cookie_path, &config.access_csrf_cookie_name, &config.access_csrf_cookie_path),
+            TokenType::Refresh => (&config.refresh_cookie_name, &config.refresh_cookie_path, &config.refresh_csrf_cookie_name, &config.refresh_csrf_cookie_path),
+        };
+        let expired = |mut cookie: Cookie<'static>| {
+            cookie.set_expires(OffsetDateTime::UNIX_EPOCH);
+            cookie
+        };
+        response.add_jwt_cookie(expired(cookie(config, name, String::new(), path, true)))?;
+        if self.inner.csrf_protect && config.csrf_in_cookies {
+            response.add_jwt_cookie(expired(cookie(config, csrf_name, String::new(), csrf_path, false)))?;
+        }
+        Ok(())
+    }
+}
+
+/// [`JwtManager::set_access_cookies`] with the current App's manager and no `max_age`.
+///
+/// # Errors
+/// As [`JwtManager::set_access_cookies`], or outside a set-up App.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/login")]
+/// async fn login() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     set_access_cookies(&mut response, &create_access_token(&"test")?)?;
+///     Ok(response.json(json!({"login": true})))
+/// }
+/// ```
+pub fn set_access_cookies(response: &mut impl CookieJar, token: &str) -> Result<(), JwtError> {
+    current_manager()?.set_access_cookies(response, token, None)
+}
+
+/// [`set_access_cookies`] with Python's `max_age` argument.
+///
+/// # Errors
+/// As [`set_access_cookies`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/login")]
+/// async fn login() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     set_access_cookies_with(&mut response, &create_access_token(&"test")?, Some(std::time::Duration::from_secs(3600)))?;
+///     Ok(response.finish())
+/// }
+/// ```
+pub fn set_access_cookies_with(response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+    current_manager()?.set_access_cookies(response, token, max_age)
+}
+
+/// [`JwtManager::set_refresh_cookies`] with the current App's manager and no `max_age`.
+///
+/// # Errors
+/// As [`set_access_cookies`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/login")]
+/// async fn login() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     set_refresh_cookies(&mut response, &create_refresh_token(&"test")?)?;
+///     Ok(response.finish())
+/// }
+/// ```
+pub fn set_refresh_cookies(response: &mut impl CookieJar, token: &str) -> Result<(), JwtError> {
+    current_manager()?.set_refresh_cookies(response, token, None)
+}
+
+/// [`set_refresh_cookies`] with Python's `max_age` argument.
+///
+/// # Errors
+/// As [`set_access_cookies`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/login")]
+/// async fn login() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     set_refresh_cookies_with(&mut response, &create_refresh_token(&"test")?, None)?;
+///     Ok(response.finish())
+/// }
+/// ```
+pub fn set_refresh_cookies_with(response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+    current_manager()?.set_refresh_cookies(response, token, max_age)
+}
+
+/// Python's `unset_jwt_cookies(response)` with the current App's manager.
+///
+/// # Errors
+/// When cookies are not a token location, or outside a set-up App.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/logout")]
+/// async fn logout() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     unset_jwt_cookies(&mut response)?;
+///     Ok(response.json(json!({"logout": true})))
+/// }
+/// ```
+pub fn unset_jwt_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+    current_manager()?.unset_jwt_cookies(response)
+}
+
+/// Python's `unset_access_cookies(response)` with the current App's manager.
+///
+/// # Errors
+/// As [`unset_jwt_cookies`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/logout")]
+/// async fn logout() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     unset_access_cookies(&mut response)?;
+///     Ok(response.finish())
+/// }
+/// ```
+pub fn unset_access_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+    current_manager()?.unset_access_cookies(response)
+}
+
+/// Python's `unset_refresh_cookies(response)` with the current App's manager.
+///
+/// # Errors
+/// As [`unset_jwt_cookies`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/logout")]
+/// async fn logout() -> Result<HttpResponse, JwtError> {
+///     let mut response = HttpResponse::Ok();
+///     unset_refresh_cookies(&mut response)?;
+///     Ok(response.finish())
+/// }
+/// ```
+pub fn unset_refresh_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+    current_manager()?.unset_refresh_cookies(response)
+}

@@ -1,0 +1,229 @@
+//! Errors: every failure of the reference's §3, and configuration errors.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+
+use crate::claims::Claims;
+use crate::config::TokenType;
+
+/// Why a request (or a [`decode_token`](crate::decode_token) call) was refused.
+///
+/// Each variant carries the reference's exact default message ([`JwtError::message`])
+/// and status code ([`JwtError::status`]); which loader answers it is in
+/// [`JwtError::kind`]. As an actix [`ResponseError`](actix_web::ResponseError) it
+/// answers the default JSON body, so `?` works in handlers.
+///
+/// ```
+/// use jwt_runtime::JwtError;
+/// let err = JwtError::NoAuthorization("Missing Authorization Header".into());
+/// assert_eq!(err.status().as_u16(), 401);
+/// assert_eq!(err.message(), "Missing Authorization Header");
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum JwtError {
+    /// No token where one was expected (`NoAuthorizationError`): 401, unauthorized loader.
+    NoAuthorization(String),
+    /// CSRF double submit missing or wrong (`CSRFError`): 401, unauthorized loader.
+    Csrf(String),
+    /// A malformed header (`InvalidHeaderError`): 422, invalid-token loader.
+    InvalidHeader(String),
+    /// The token is malformed, badly signed or fails a claim check (`DecodeError`,
+    /// `JWTDecodeError`, `InvalidTokenError` ...): 422, invalid-token loader.
+    InvalidToken(String),
+    /// A refresh token where an access token is needed, or the reverse (`WrongTokenError`): 422.
+    WrongTokenType(TokenType),
+    /// The token's `exp` has passed (`ExpiredSignatureError`): 401, expired loader, which
+    /// receives the expired token's claims.
+    Expired(Box<Claims>),
+    /// The blacklist loader said the token is revoked (`RevokedTokenError`): 401.
+    Revoked,
+    /// A non-fresh token on a `fresh_jwt_required` route (`FreshTokenRequired`): 401.
+    FreshTokenRequired,
+    /// The user loader found no user (`UserLoadError`): 401; holds the identity.
+    UserLoad(serde_json::Value),
+    /// The claims verification loader returned `false` (`UserClaimsVerificationError`): 400.
+    UserClaimsVerification,
+    /// The revocation store could not answer; the request is refused (fail closed): 503.
+    RevocationCheckFailed(String),
+    /// A loader failed, or the library is used outside a set-up App: 500.
+    Internal(String),
+}
+
+/// Which loader answers a [`JwtError`].
+///
+/// ```
+/// use jwt_runtime::{ErrorKind, JwtError};
+/// assert_eq!(JwtError::Csrf("Missing CSRF token".into()).kind(), ErrorKind::Unauthorized);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `unauthorized_loader`
+    Unauthorized,
+    /// `invalid_token_loader`
+    Invalid,
+    /// `expired_token_loader`
+    Expired,
+    /// `revoked_token_loader`
+    Revoked,
+    /// `needs_fresh_token_loader`
+    NeedsFresh,
+    /// `user_loader_error_loader`
+    UserLoad,
+    /// `claims_verification_failed_loader`
+    ClaimsFailed,
+    /// No loader: the revocation store failed.
+    RevocationUnavailable,
+    /// No loader: a server-side failure.
+    Internal,
+}
+
+impl JwtError {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        JwtError::InvalidToken(message.into())
+    }
+
+    /// The default message, as the reference words it.
+    ///
+    /// ```
+    /// assert_eq!(jwt_runtime::JwtError::Revoked.message(), "Token has been revoked");
+    /// ```
+    #[must_use]
+    pub fn message(&self) -> String {
+        match self {
+            JwtError::NoAuthorization(m)
+            | JwtError::Csrf(m)
+            | JwtError::InvalidHeader(m)
+            | JwtError::InvalidToken(m) => m.clone(),
+            JwtError::WrongTokenType(t) => format!("Only {t} tokens are allowed"),
+            JwtError::Expired(_) => "Token has expired".to_owned(),
+            JwtError::Revoked => "Token has been revoked".to_owned(),
+            JwtError::FreshTokenRequired => "Fresh token required".to_owned(),
+            JwtError::UserLoad(identity) => format!("Error loading the user {}", display_identity(identity)),
+            JwtError::UserClaimsVerification => "User claims verification failed".to_owned(),
+            JwtError::RevocationCheckFailed(_) => {
+                "Token revocation check failed; try again later".to_owned()
+            }
+            JwtError::Internal(_) => "Internal server error".to_owned(),
+        }
+    }
+
+    /// The default status code, as the reference answers it.
+    ///
+    /// ```
+    /// assert_eq!(jwt_runtime::JwtError::UserClaimsVerification.status().as_u16(), 400);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self.kind() {
+            ErrorKind::Unauthorized
+            | ErrorKind::Expired
+            | ErrorKind::Revoked
+            | ErrorKind::NeedsFresh
+            | ErrorKind::UserLoad => StatusCode::UNAUTHORIZED,
+            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::ClaimsFailed => StatusCode::BAD_REQUEST,
+            ErrorKind::RevocationUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Which loader answers this error.
+    ///
+    /// ```
+    /// use jwt_runtime::{ErrorKind, JwtError};
+    /// assert_eq!(JwtError::FreshTokenRequired.kind(), ErrorKind::NeedsFresh);
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            JwtError::NoAuthorization(_) | JwtError::Csrf(_) => ErrorKind::Unauthorized,
+            JwtError::InvalidHeader(_) | JwtError::InvalidToken(_) | JwtError::WrongTokenType(_) => {
+                ErrorKind::Invalid
+            }
+            JwtError::Expired(_) => ErrorKind::Expired,
+            JwtError::Revoked => ErrorKind::Revoked,
+            JwtError::FreshTokenRequired => ErrorKind::NeedsFresh,
+            JwtError::UserLoad(_) => ErrorKind::UserLoad,
+            JwtError::UserClaimsVerification => ErrorKind::ClaimsFailed,
+            JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationUnavailable,
+            JwtError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+/// Python's `str(identity)` for the user-load message: strings bare, the rest as JSON.
+pub(crate) fn display_identity(identity: &serde_json::Value) -> String {
+    match identity {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::RevocationCheckFailed(detail) | JwtError::Internal(detail) => {
+                write!(f, "{}: {detail}", self.message())
+            }
+            _ => f.write_str(&self.message()),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+/// An invalid or inconsistent setting, found when the configuration is read or
+/// the manager is built. Its message names the option and the offending value.
+///
+/// ```
+/// use jwt_runtime::{JwtConfig, JwtManager};
+/// let err = JwtManager::new(JwtConfig::default()).unwrap_err();
+/// assert_eq!(err.option(), "JWT_SECRET_KEY");
+/// assert!(err.to_string().starts_with("JWT_SECRET_KEY"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    option: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(option: &'static str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
+        ConfigError { option, value: value.to_string(), reason: reason.into() }
+    }
+
+    /// The option at fault, by its Flask name (`JWT_ALGORITHM`, ...).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// let err = JwtManager::new(JwtConfig::default().secret_key("k".repeat(32)).header_name("")).unwrap_err();
+    /// assert_eq!(err.option(), "JWT_HEADER_NAME");
+    /// ```
+    #[must_use]
+    pub fn option(&self) -> &'static str {
+        self.option
+    }
+
+    /// The offending value, as written (keys and secrets are not shown).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// let err = JwtManager::new(JwtConfig::default().secret_key("k".repeat(32)).header_name("")).unwrap_err();
+    /// assert_eq!(err.value(), "");
+    /// ```
+    #[must_use]
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: invalid value `{}`: {}", self.option, self.value, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,136 @@
+//! JWT authentication for actix-web 4, in the style of Python's
+//! flask-jwt-extended 3.x (and its async twin quart-jwt-extended): the same
+//! options, claims, messages and status codes, with decorators as attributes.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use jwt_runtime::prelude::*;
+//!
+//! // Python: @jwt.expired_token_loader
+//! #[jwt::expired_token_loader]
+//! fn on_expired(token: &Claims) -> HttpResponse {
+//!     HttpResponse::Unauthorized().json(json!({
+//!         "status": 401,
+//!         "sub_status": 42,
+//!         "msg": format!("The {} token has expired", token.token_type()),
+//!     }))
+//! }
+//!
+//! #[post("/login")]
+//! async fn login(body: web::Json<serde_json::Value>) -> Result<HttpResponse, JwtError> {
+//!     if body["username"] != "test" || body["password"] != "test" {
+//!         return Ok(HttpResponse::Unauthorized().json(json!({"msg": "Bad username or password"})));
+//!     }
+//!     Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&"test")? })))
+//! }
+//!
+//! // Python: @jwt_required
+//! #[get("/protected")]
+//! #[jwt_required]
+//! async fn protected() -> impl Responder {
+//!     HttpResponse::Ok().json(json!({ "hello": get_jwt_identity::<String>() }))
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     // Python: app.config[...] = ...; JWTManager(app)
+//!     let config = JwtConfig::default().secret_key("change-me-to-a-long-random-secret!!");
+//!     let manager = JwtManager::new(config).expect("valid JWT configuration");
+//!     HttpServer::new(move || App::new().wrap(manager.clone()).service(login).service(protected))
+//!         .bind(("127.0.0.1", 5000))?
+//!         .run()
+//!         .await
+//! }
+//! ```
+//!
+//! # The attributes
+//!
+//! | Python | Rust |
+//! |---|---|
+//! | `@jwt_required` | [`#[jwt_required]`](macro@jwt_required) |
+//! | `@jwt_optional` | [`#[jwt_optional]`](macro@jwt_optional) |
+//! | `@fresh_jwt_required` | [`#[fresh_jwt_required]`](macro@fresh_jwt_required) |
+//! | `@jwt_refresh_token_required` | [`#[jwt_refresh_token_required]`](macro@jwt_refresh_token_required) |
+//! | `@jwt.expired_token_loader` (and the 14 other loaders) | [`#[jwt::expired_token_loader]`](macro@expired_token_loader) ... |
+//!
+//! Inside a guarded handler, [`get_jwt_identity`], [`get_jwt_claims`], [`get_raw_jwt`],
+//! [`get_raw_jwt_header`] and [`get_current_user`] read the verified token.
+//!
+//! Loaders are registered at link time. A loader defined in a library crate that
+//! the binary never names is dropped by the linker; name the crate once with
+//! `extern crate my_loaders as _;` (or `use my_loaders as _;`) to keep it.
+
+mod actix;
+mod claims;
+mod config;
+mod context;
+mod cookies;
+mod error;
+mod keys;
+mod locations;
+mod manager;
+mod registry;
+mod token;
+mod verify;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use crate::actix::{
+    verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
+    verify_jwt_refresh_token_in_request, CurrentUser, Identity, Jwt, JwtMiddleware,
+};
+pub use crate::claims::{Claims, Freshness};
+pub use crate::config::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
+pub use crate::context::{
+    create_access_token, create_access_token_with, create_refresh_token, create_refresh_token_with,
+    decode_token, get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity,
+    get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers,
+};
+pub use crate::cookies::{
+    CookieJar, set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
+    unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
+};
+pub use crate::error::{ConfigError, ErrorKind, JwtError};
+pub use crate::manager::{JwtManager, JwtManagerBuilder, TokenOptions};
+pub use crate::token::Fresh;
+pub use jwt_macros::{
+    additional_headers_loader, claims_verification_failed_loader, claims_verification_loader,
+    decode_key_loader, encode_key_loader, expired_token_loader, fresh_jwt_required,
+    invalid_token_loader, jwt_optional, jwt_refresh_token_required, jwt_required,
+    needs_fresh_token_loader, revoked_token_loader, token_in_blacklist_loader, unauthorized_loader,
+    user_claims_loader, user_identity_loader, user_loader_callback_loader, user_loader_error_loader,
+};
+
+/// Everything a handler module needs: `use jwt_runtime::prelude::*;`.
+///
+/// Brings the guard attributes, `jwt` (so `#[jwt::expired_token_loader]` resolves),
+/// the request helpers, the main types, the common actix-web items and `json!`.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::revoked_token_loader]
+/// fn revoked() -> HttpResponse {
+///     HttpResponse::NotFound().finish()
+/// }
+/// ```
+pub mod prelude {
+    pub use crate as jwt;
+    pub use crate::{
+        create_access_token, create_access_token_with, create_refresh_token, create_refresh_token_with,
+        decode_token, fresh_jwt_required, get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims,
+        get_jwt_identity, get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional,
+        jwt_refresh_token_required, jwt_required, set_access_cookies, set_access_cookies_with,
+        set_refresh_cookies, set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies,
+        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
+        verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request, Claims, CurrentUser, Expiry,
+        Fresh, Identity, Jwt, JwtConfig, JwtError, JwtManager, TokenLocation, TokenOptions, TokenType,
+    };
+    pub use actix_web::{
+        delete, get, patch, post, put, web, App, FromRequest, HttpRequest, HttpResponse, HttpServer, Responder,
+    };
+    pub use serde_json::json;
+}

@@ -1,0 +1,245 @@
+//! Where tokens come from (§2.2–2.4, §5): headers, cookies (+ CSRF), query string, JSON body.
+
+use std::borrow::Cow;
+
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::HttpRequest;
+use serde_json::Value;
+
+use crate::config::{TokenLocation, TokenType};
+use crate::error::JwtError;
+use crate::manager::Inner;
+
+/// An ordered list of up to four distinct locations, without allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Locations {
+    items: [TokenLocation; 4],
+    len: u8,
+}
+
+impl Locations {
+    /// Decodes the per-route override a guard attribute encodes as a const
+    /// (3 bits per location, 1-based, first location in the lowest bits); `0` means none.
+    #[must_use]
+    pub(crate) const fn from_code(code: u16) -> Option<Self> {
+        let mut items = [TokenLocation::Headers; 4];
+        let mut len = 0;
+        let mut rest = code;
+        while rest != 0 && len < 4 {
+            items[len] = match rest & 0b111 {
+                2 => TokenLocation::Cookies,
+                3 => TokenLocation::QueryString,
+                4 => TokenLocation::Json,
+                _ => TokenLocation::Headers,
+            };
+            len += 1;
+            rest >>= 3;
+        }
+        if len == 0 {
+            None
+        } else {
+            #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
+            Some(Locations { items, len: len as u8 })
+        }
+    }
+
+    pub(crate) fn from_slice(locations: &[TokenLocation]) -> Self {
+        let mut items = [TokenLocation::Headers; 4];
+        let mut len = 0;
+        for location in locations.iter().take(4) {
+            if let Some(slot) = items.get_mut(len) {
+                *slot = *location;
+                len += 1;
+            }
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
+        Locations { items, len: len as u8 }
+    }
+
+    /// The locations, in order.
+    #[must_use]
+    pub(crate) fn as_slice(&self) -> &[TokenLocation] {
+        self.items.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    pub(crate) fn contains(&self, location: TokenLocation) -> bool {
+        self.as_slice().contains(&location)
+    }
+}
+
+/// A token found in a request, and the CSRF value sent with it (cookies only).
+pub(crate) struct Found<'r> {
+    pub(crate) token: Cow<'r, str>,
+    pub(crate) csrf: Option<String>,
+}
+
+/// Tries each location in order; only "no token here" falls through (§5 step 2–3).
+pub(crate) fn find_token<'r>(
+    m: &Inner,
+    req: &'r HttpRequest,
+    body: Option<&'r [u8]>,
+    token_type: TokenType,
+    locations: &[TokenLocation],
+) -> Result<Found<'r>, JwtError> {
+    let mut errors: Vec<String> = Vec::new();
+    for location in locations {
+        let attempt = match location {
+            TokenLocation::Headers => from_headers(m, req.headers()).map(|token| Found { token: Cow::Borrowed(token), csrf: None }),
+            TokenLocation::Cookies => from_cookies(m, req, body, token_type),
+            TokenLocation::QueryString => from_query(m, req.query_string()).map(|token| Found { token, csrf: None }),
+            TokenLocation::Json => from_json(m, req.headers(), body, token_type).map(|token| Found { token: Cow::Owned(token), csrf: None }),
+        };
+        match attempt {
+            Err(JwtError::NoAuthorization(message)) => errors.push(message),
+            other => return other,
+        }
+    }
+    Err(JwtError::NoAuthorization(missing_everywhere(locations, errors)))
+}
+
+/// `Missing JWT in cookies or headers (Missing cookie "..."; Missing Authorization Header)`.
+fn missing_everywhere(locations: &[TokenLocation], mut errors: Vec<String>) -> String {
+    match (locations, errors.len()) {
+        ([_], 1) => errors.pop().unwrap_or_default(),
+        ([init @ .., last], _) => {
+            let init: Vec<&str> = init.iter().map(|l| l.as_str()).collect();
+            format!("Missing JWT in {} or {} ({})", init.join(", "), last, errors.join("; "))
+        }
+        ([], _) => String::new(),
+    }
+}
+
+/// The header location: `Authorization: Bearer <JWT>`, multi-field values, or a bare token.
+pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r str, JwtError> {
+    let config = &m.config;
+    let mut values = headers.get_all(&m.header_name);
+    let Some(value) = values.next() else {
+        return Err(JwtError::NoAuthorization(format!("Missing {} Header", config.header_name)));
+    };
+    let bad = || {
+        if config.header_type.is_empty() {
+            JwtError::InvalidHeader(format!("Bad {} header. Expected value '<JWT>'", config.header_name))
+        } else {
+            JwtError::InvalidHeader(format!(
+                "Bad {} header. Expected value '{} <JWT>'",
+                config.header_name, config.header_type
+            ))
+        }
+    };
+    if values.next().is_some() {
+        // Two header lines: ambiguous, refuse rather than pick one.
+        return Err(bad());
+    }
+    if value.is_empty() {
+        return Err(JwtError::NoAuthorization(format!("Missing {} Header", config.header_name)));
+    }
+    let auth = header_str(value).ok_or_else(bad)?;
+    if config.header_type.is_empty() {
+        let mut parts = auth.split_ascii_whitespace();
+        return match (parts.next(), parts.next()) {
+            (Some(token), None) => Ok(token),
+            _ => Err(bad()),
+        };
+    }
+    // re.split(r",\s*", auth); keep fields whose first word is the type; use the first.
+    let mut chosen = None;
+    for field in auth.split(',') {
+        let mut words = field.split_ascii_whitespace();
+        let Some(first) = words.next() else {
+            // An empty field: the reference's IndexError (500); §9 answers 422.
+            return Err(bad());
+        };
+        if chosen.is_none() && first == config.header_type {
+            chosen = Some((words.next(), words.next()));
+        }
+    }
+    match chosen {
+        Some((Some(token), None)) => Ok(token),
+        _ => Err(bad()),
+    }
+}
+
+fn header_str(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok()
+}
+
+/// The cookie location, with the CSRF double-submit value for unsafe methods.
+fn from_cookies<'r>(m: &Inner, req: &'r HttpRequest, body: Option<&[u8]>, token_type: TokenType) -> Result<Found<'r>, JwtError> {
+    let config = &m.config;
+    let (cookie_name, csrf_header, csrf_field) = match token_type {
+        TokenType::Access => (&config.access_cookie_name, &m.access_csrf_header, &config.access_csrf_field_name),
+        TokenType::Refresh => (&config.refresh_cookie_name, &m.refresh_csrf_header, &config.refresh_csrf_field_name),
+    };
+    let token = req
+        .cookie(cookie_name)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| JwtError::NoAuthorization(format!("Missing cookie \"{cookie_name}\"")))?;
+    let method = req.method().as_str();
+    let csrf = if m.csrf_protect && m.csrf_methods.iter().any(|m| m.as_str().eq_ignore_ascii_case(method)) {
+        let mut value = req.headers().get(csrf_header).and_then(header_str).unwrap_or_default().to_owned();
+        if value.is_empty() && config.csrf_check_form && is_form(req.headers()) {
+            value = body
+                .and_then(|body| form_urlencoded::parse(body).find(|(key, _)| key == csrf_field.as_str()))
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+        }
+        if value.is_empty() {
+            return Err(JwtError::Csrf("Missing CSRF token".to_owned()));
+        }
+        Some(value)
+    } else {
+        None
+    };
+    Ok(Found { token: Cow::Owned(token), csrf })
+}
+
+/// The query-string location: the first `?jwt=` value.
+fn from_query<'r>(m: &Inner, query: &'r str) -> Result<Cow<'r, str>, JwtError> {
+    let name = &m.config.query_string_name;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name.as_str())
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| JwtError::NoAuthorization(format!("Missing \"{name}\" query paramater")))
+}
+
+/// Whether the request declares a JSON body (`application/json`, `application/*+json`, any parameters).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|media| {
+        media.eq_ignore_ascii_case("application/json")
+            || (media.len() > "application/+json".len()
+                && media.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("application/"))
+                && media.get(media.len() - 5..).is_some_and(|s| s.eq_ignore_ascii_case("+json")))
+    })
+}
+
+/// Whether the request declares an urlencoded form body.
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|media| media.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+}
+
+fn media_type(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or_default().trim())
+}
+
+/// The JSON-body location: `access_token` / `refresh_token` of a JSON object body.
+fn from_json(m: &Inner, headers: &HeaderMap, body: Option<&[u8]>, token_type: TokenType) -> Result<String, JwtError> {
+    if !is_json(headers) {
+        return Err(JwtError::NoAuthorization("Invalid content-type. Must be application/json.".to_owned()));
+    }
+    let key = match token_type {
+        TokenType::Access => &m.config.json_key,
+        TokenType::Refresh => &m.config.refresh_json_key,
+    };
+    let missing = || JwtError::NoAuthorization(format!("Missing \"{key}\" key in json data."));
+    let body = body.ok_or_else(missing)?;
+    let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
+        return Err(missing());
+    };
+    match object.remove(key.as_str()) {
+        Some(Value::String(token)) if !token.is_empty() => Ok(token),
+        _ => Err(missing()),
+    }
+}

@@ -1,0 +1,172 @@
+//! Items used only by the code the attributes generate. Not public API.
+
+use std::any::Any;
+use std::fmt::Display;
+use std::rc::Rc;
+
+use actix_web::{HttpRequest, HttpResponse, Responder};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+
+pub use crate::actix::Guard;
+pub use crate::context::{Ambient, enter_sync, scope_request, RequestJwt, SyncScope};
+pub use crate::registry::*;
+pub use crate::{Claims, JwtError, Secret};
+pub use ::actix_web;
+pub use ::core;
+pub use ::futures_util::future::LocalBoxFuture;
+pub use ::linkme;
+pub use ::serde_json;
+pub use ::std;
+
+/// Reads a loader's argument from JSON (the identity or the user claims).
+///
+/// # Errors
+/// When the JSON does not fit the argument's type.
+pub fn from_json<'a, T: Deserialize<'a>>(value: &'a Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
+}
+
+/// Turns a response loader's result into a response.
+pub fn respond<R: Responder>(responder: R, req: &HttpRequest) -> HttpResponse {
+    responder.respond_to(req).map_into_boxed_body()
+}
+
+/// The default answer to `error`, for a loader that could not read its argument.
+#[must_use]
+pub fn default_response(error: &JwtError) -> HttpResponse {
+    let key = crate::context::current_ambient().map(|a| a.manager.inner.config.error_message_key.clone());
+    crate::verify::default_response(key.as_deref().unwrap_or("msg"), error)
+}
+
+/// The error of a creation-time loader that could not read the identity.
+#[must_use]
+pub fn argument_error(loader: &str, error: &serde_json::Error) -> JwtError {
+    JwtError::Internal(format!("{loader} could not read its argument: {error}"))
+}
+
+/// What `user_claims_loader` and `user_identity_loader` may return: anything serialisable.
+#[diagnostic::on_unimplemented(
+    message = "this loader must return a value that implements `serde::Serialize`, found `{Self}`",
+    label = "not serialisable"
+)]
+pub trait JsonOutput {
+    /// Serialises the result.
+    ///
+    /// # Errors
+    /// When serialisation fails.
+    fn into_json(self, loader: &str) -> Result<Value, JwtError>;
+}
+
+impl<T: serde::Serialize> JsonOutput for T {
+    fn into_json(self, loader: &str) -> Result<Value, JwtError> {
+        serde_json::to_value(self).map_err(|e| JwtError::Internal(format!("{loader} returned a value that is not JSON: {e}")))
+    }
+}
+
+/// What `additional_headers_loader` may return: a JSON object, or nothing.
+#[diagnostic::on_unimplemented(
+    message = "`additional_headers_loader` must return a serialisable map or `Option` of one, found `{Self}`",
+    label = "not a header map"
+)]
+pub trait HeadersOutput {
+    /// The extra header fields.
+    ///
+    /// # Errors
+    /// When the result is not a JSON object or `null`.
+    fn into_headers(self) -> Result<Option<Map<String, Value>>, JwtError>;
+}
+
+impl<T: serde::Serialize> HeadersOutput for T {
+    fn into_headers(self) -> Result<Option<Map<String, Value>>, JwtError> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => Ok(Some(map)),
+            Ok(Value::Null) => Ok(None),
+            Ok(other) => Err(JwtError::Internal(format!("additional_headers_loader returned {other}, not an object"))),
+            Err(e) => Err(JwtError::Internal(format!("additional_headers_loader returned a value that is not JSON: {e}"))),
+        }
+    }
+}
+
+/// What the key loaders may return: a secret or PEM text.
+#[diagnostic::on_unimplemented(
+    message = "key loaders must return a key: `&str`, `String`, `Vec<u8>` or `jwt_runtime::Secret`, found `{Self}`",
+    label = "not a key"
+)]
+pub trait KeyOutput {
+    /// The key bytes.
+    fn into_key(self) -> Secret;
+}
+
+impl<T: Into<Secret>> KeyOutput for T {
+    fn into_key(self) -> Secret {
+        self.into()
+    }
+}
+
+/// What `token_in_blacklist_loader` and `claims_verification_loader` may return.
+#[diagnostic::on_unimplemented(
+    message = "this loader must return `bool` or `Result<bool, E>` with `E: Display`, found `{Self}`",
+    label = "not a yes/no answer"
+)]
+pub trait CheckOutput {
+    /// The answer, or why there is none.
+    ///
+    /// # Errors
+    /// The loader's own error, as text.
+    fn into_check(self) -> CheckResult;
+}
+
+impl CheckOutput for bool {
+    fn into_check(self) -> CheckResult {
+        Ok(self)
+    }
+}
+
+impl<E: Display> CheckOutput for Result<bool, E> {
+    fn into_check(self) -> CheckResult {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+/// What `user_loader_callback_loader` may return: `Option<User>` or `Result<Option<User>, E>`.
+#[diagnostic::on_unimplemented(
+    message = "`user_loader_callback_loader` must return `Option<User>` or `Result<Option<User>, E>`, found `{Self}`",
+    label = "not an optional user"
+)]
+pub trait UserOutput {
+    /// The user, no user, or why there is no answer.
+    ///
+    /// # Errors
+    /// The loader's own error, as text.
+    fn into_user(self) -> UserResult;
+}
+
+impl<U: Any> UserOutput for Option<U> {
+    fn into_user(self) -> UserResult {
+        Ok(self.map(|user| Rc::new(user) as Rc<dyn Any>))
+    }
+}
+
+impl<U: Any, E: Display> UserOutput for Result<Option<U>, E> {
+    fn into_user(self) -> UserResult {
+        self.map(|user| user.map(|user| Rc::new(user) as Rc<dyn Any>)).map_err(|e| e.to_string())
+    }
+}
+
+/// What response loaders may return: any actix `Responder`.
+#[diagnostic::on_unimplemented(
+    message = "response loaders must return an actix `Responder` (e.g. `HttpResponse`, or `(Json<_>, StatusCode)`), found `{Self}`",
+    label = "not a Responder"
+)]
+pub trait ResponseOutput {
+    /// The response.
+    fn into_response(self, req: &HttpRequest) -> HttpResponse;
+}
+
+impl<R: Responder> ResponseOutput for R {
+    fn into_response(self, req: &HttpRequest) -> HttpResponse {
+        respond(self, req)
+    }
+}

@@ -1,0 +1,440 @@
+//! The token engine: the reference's claim layout on the way out (§4.1), and
+//! PyJWT 2's checks and messages plus the reference's normalisation on the way
+//! in (§4.2). Cryptography is jsonwebtoken's; this module only frames it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+use crate::claims::{ClaimNames, Claims};
+use crate::config::{Expiry, TokenType};
+use crate::error::JwtError;
+
+/// The `fresh` argument of [`create_access_token`](crate::create_access_token).
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_runtime::Fresh;
+/// let options = jwt_runtime::TokenOptions::default().fresh(Fresh::For(Duration::from_secs(600)));
+/// # let _ = options;
+/// assert_eq!(Fresh::from(true), Fresh::Yes);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Fresh {
+    /// `fresh: false` (the default).
+    #[default]
+    No,
+    /// `fresh: true`.
+    Yes,
+    /// Fresh for this long: written as the Unix time it stops being fresh.
+    For(Duration),
+}
+
+impl From<bool> for Fresh {
+    fn from(fresh: bool) -> Self {
+        if fresh {
+            Fresh::Yes
+        } else {
+            Fresh::No
+        }
+    }
+}
+
+impl From<Duration> for Fresh {
+    fn from(duration: Duration) -> Self {
+        Fresh::For(duration)
+    }
+}
+
+/// What goes into one new token, after the loaders have run.
+pub(crate) struct TokenDraft<'a> {
+    pub(crate) token_type: TokenType,
+    pub(crate) identity: &'a Value,
+    pub(crate) fresh: Fresh,
+    pub(crate) expires: Expiry,
+    pub(crate) user_claims: Option<&'a Value>,
+    pub(crate) csrf: bool,
+    pub(crate) issuer: Option<&'a str>,
+    pub(crate) audience: Option<&'a [String]>,
+    pub(crate) headers: Option<&'a Map<String, Value>>,
+    pub(crate) now: f64,
+}
+
+/// Serialises the payload in the reference's insertion order.
+struct Payload<'a> {
+    draft: &'a TokenDraft<'a>,
+    names: &'a ClaimNames,
+    jti: &'a str,
+    csrf: Option<&'a str>,
+}
+
+#[allow(clippy::cast_possible_truncation, reason = "Unix seconds fit in i64 until the year 292 billion")]
+fn whole_seconds(t: f64) -> i64 {
+    t.floor() as i64
+}
+
+impl Serialize for Payload<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.draft;
+        let mut map = serializer.serialize_map(None)?;
+        let iat = whole_seconds(d.now);
+        map.serialize_entry("iat", &iat)?;
+        map.serialize_entry("nbf", &iat)?;
+        map.serialize_entry("jti", self.jti)?;
+        if let Expiry::After(delta) = d.expires {
+            map.serialize_entry("exp", &whole_seconds(d.now + delta.as_secs_f64()))?;
+        }
+        map.serialize_entry(self.names.identity.as_str(), d.identity)?;
+        if d.token_type == TokenType::Access {
+            match d.fresh {
+                Fresh::No => map.serialize_entry("fresh", &false)?,
+                Fresh::Yes => map.serialize_entry("fresh", &true)?,
+                Fresh::For(delta) => {
+                    map.serialize_entry("fresh", &whole_seconds(d.now + delta.as_secs_f64()))?;
+                }
+            }
+        }
+        map.serialize_entry("type", d.token_type.as_str())?;
+        if let Some(claims) = d.user_claims.filter(|c| is_truthy(c)) {
+            map.serialize_entry(self.names.user_claims.as_str(), claims)?;
+        }
+        if let Some(csrf) = self.csrf {
+            map.serialize_entry("csrf", csrf)?;
+        }
+        if let Some(iss) = d.issuer {
+            map.serialize_entry("iss", iss)?;
+        }
+        match d.audience {
+            Some([one]) => map.serialize_entry("aud", one)?,
+            Some(many) if !many.is_empty() => map.serialize_entry("aud", many)?,
+            _ => {}
+        }
+        map.end()
+    }
+}
+
+/// Python truthiness of a JSON value: `{}`, `[]`, `""`, `0`, `false` and `null` are falsy.
+pub(crate) fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// Signs a new token: header and payload JSON, base64url, signature.
+pub(crate) fn encode(
+    draft: &TokenDraft<'_>,
+    names: &ClaimNames,
+    algorithm: Algorithm,
+    key: &EncodingKey,
+) -> Result<String, JwtError> {
+    let jti = uuid::Uuid::new_v4().to_string();
+    let csrf = draft.csrf.then(|| uuid::Uuid::new_v4().to_string());
+    // PyJWT 2 writes the header key-sorted; the algorithm always comes from
+    // the configuration, never from the extra headers.
+    let mut header: BTreeMap<&str, &Value> = BTreeMap::new();
+    if let Some(extra) = draft.headers {
+        for (name, value) in extra {
+            header.insert(name, value);
+        }
+    }
+    let alg = Value::String(algorithm_name(algorithm).to_owned());
+    let typ = Value::String("JWT".to_owned());
+    header.insert("alg", &alg);
+    header.entry("typ").or_insert(&typ);
+    let header_json = serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
+    let payload = Payload { draft, names, jti: &jti, csrf: csrf.as_deref() };
+    let payload_json = serde_json::to_vec(&payload).map_err(|e| JwtError::Internal(format!("JWT payload: {e}")))?;
+    let mut token = URL_SAFE_NO_PAD.encode(header_json);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload_json, &mut token);
+    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), key, algorithm)
+        .map_err(|e| JwtError::Internal(format!("signing failed: {e}")))?;
+    token.push('.');
+    token.push_str(&signature);
+    Ok(token)
+}
+
+/// Every algorithm this port accepts, with its JOSE name.
+pub(crate) const ALGORITHMS: [(Algorithm, &str); 12] = [
+    (Algorithm::HS256, "HS256"),
+    (Algorithm::HS384, "HS384"),
+    (Algorithm::HS512, "HS512"),
+    (Algorithm::RS256, "RS256"),
+    (Algorithm::RS384, "RS384"),
+    (Algorithm::RS512, "RS512"),
+    (Algorithm::PS256, "PS256"),
+    (Algorithm::PS384, "PS384"),
+    (Algorithm::PS512, "PS512"),
+    (Algorithm::ES256, "ES256"),
+    (Algorithm::ES384, "ES384"),
+    (Algorithm::EdDSA, "EdDSA"),
+];
+
+/// The JOSE name of an algorithm.
+pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
+    ALGORITHMS.iter().find(|(a, _)| *a == algorithm).map_or("unsupported", |(_, name)| name)
+}
+
+/// A token split into its parts, with the header parsed: PyJWT's `_load`.
+pub(crate) struct SplitToken<'a> {
+    pub(crate) signing_input: &'a str,
+    pub(crate) payload_segment: &'a str,
+    pub(crate) signature_segment: &'a str,
+    pub(crate) header: Map<String, Value>,
+}
+
+fn b64(segment: &str, what: &str) -> Result<Vec<u8>, JwtError> {
+    URL_SAFE_NO_PAD.decode(segment).map_err(|_| JwtError::invalid(format!("Invalid {what} padding")))
+}
+
+/// Splits a token and parses its header, with PyJWT's messages.
+pub(crate) fn split(token: &str) -> Result<SplitToken<'_>, JwtError> {
+    let not_enough = || JwtError::invalid("Not enough segments");
+    let (signing_input, signature_segment) = token.rsplit_once('.').ok_or_else(not_enough)?;
+    let (header_segment, payload_segment) = signing_input.split_once('.').ok_or_else(not_enough)?;
+    let header_bytes = b64(header_segment, "header")?;
+    let header = match serde_json::from_slice::<Value>(&header_bytes) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(JwtError::invalid("Invalid header string: must be a json object")),
+        Err(e) => return Err(JwtError::invalid(format!("Invalid header string: {e}"))),
+    };
+    // Strict base64url for the payload and the signature as well, before any crypto.
+    if !is_base64url(payload_segment) {
+        return Err(JwtError::invalid("Invalid payload padding"));
+    }
+    if !is_base64url(signature_segment) {
+        return Err(JwtError::invalid("Invalid crypto padding"));
+    }
+    Ok(SplitToken { signing_input, payload_segment, signature_segment, header })
+}
+
+/// Whether `s` is canonical unpadded base64url (what the decoder would accept).
+fn is_base64url(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.len() % 4 == 1 || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_') {
+        return false;
+    }
+    // Trailing bits must be zero (canonical encoding), as the strict decoder checks.
+    let Some(&last) = bytes.last() else { return true };
+    let value = match last {
+        b'A'..=b'Z' => last - b'A',
+        b'a'..=b'z' => last - b'a' + 26,
+        b'0'..=b'9' => last - b'0' + 52,
+        b'-' => 62,
+        _ => 63,
+    };
+    match bytes.len() % 4 {
+        2 => value & 0x0f == 0,
+        3 => value & 0x03 == 0,
+        _ => true,
+    }
+}
+
+/// Parses the payload JSON (after the signature check, as PyJWT does).
+pub(crate) fn parse_payload(segment: &str) -> Result<Map<String, Value>, JwtError> {
+    let bytes = b64(segment, "payload")?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(JwtError::invalid("Invalid payload string: must be a json object")),
+        Err(e) => Err(JwtError::invalid(format!("Invalid payload string: {e}"))),
+    }
+}
+
+/// Settings of the decoder, prepared once by the manager.
+#[derive(Debug)]
+pub(crate) struct DecodeSettings {
+    pub(crate) algorithms: Vec<Algorithm>,
+    pub(crate) leeway: f64,
+    pub(crate) audience: Option<Vec<String>>,
+    pub(crate) issuer: Option<String>,
+    pub(crate) names: Arc<ClaimNames>,
+    pub(crate) max_token_size: usize,
+}
+
+impl DecodeSettings {
+    /// The header's `alg`, if it is one of the accepted algorithms.
+    pub(crate) fn allowed_algorithm(&self, header: &Map<String, Value>) -> Result<Algorithm, JwtError> {
+        let not_allowed = || JwtError::invalid("The specified alg value is not allowed");
+        let name = header.get("alg").and_then(Value::as_str).ok_or_else(not_allowed)?;
+        self.algorithms.iter().copied().find(|a| algorithm_name(*a) == name).ok_or_else(not_allowed)
+    }
+
+    /// Checks the size cap, splits, checks the algorithm and the signature, parses the payload.
+    pub(crate) fn verify_signature<'t>(
+        &self,
+        split: &SplitToken<'t>,
+        key: &DecodingKey,
+    ) -> Result<Algorithm, JwtError> {
+        let algorithm = self.allowed_algorithm(&split.header)?;
+        reject_unsupported_header(&split.header)?;
+        match jsonwebtoken::crypto::verify(split.signature_segment, split.signing_input.as_bytes(), key, algorithm) {
+            Ok(true) => Ok(algorithm),
+            Ok(false) => Err(JwtError::invalid("Signature verification failed")),
+            Err(e) => match e.kind() {
+                jsonwebtoken::errors::ErrorKind::Base64(_) => Err(JwtError::invalid("Invalid crypto padding")),
+                _ => Err(JwtError::invalid("The specified alg value is not allowed")),
+            },
+        }
+    }
+
+    pub(crate) fn check_size(&self, token: &str) -> Result<(), JwtError> {
+        if token.len() > self.max_token_size {
+            return Err(JwtError::invalid(format!(
+                "Token is too large ({} bytes; the limit is {})",
+                token.len(),
+                self.max_token_size
+            )));
+        }
+        Ok(())
+    }
+
+    /// PyJWT 2's claim checks (iat → nbf → exp → iss → aud → sub → jti).
+    /// Returns whether the token has expired; every other failure is an error.
+    pub(crate) fn validate_claims(&self, payload: &Map<String, Value>, now: f64) -> Result<bool, JwtError> {
+        let leeway = self.leeway;
+        if let Some(iat) = payload.get("iat") {
+            let iat = time_claim(iat, "Issued At claim (iat) must be an integer.")?;
+            if iat > now + leeway {
+                return Err(JwtError::invalid("The token is not yet valid (iat)"));
+            }
+        }
+        if let Some(nbf) = payload.get("nbf") {
+            let nbf = time_claim(nbf, "Not Before claim (nbf) must be an integer.")?;
+            if nbf > now + leeway {
+                return Err(JwtError::invalid("The token is not yet valid (nbf)"));
+            }
+        }
+        let mut expired = false;
+        if let Some(exp) = payload.get("exp") {
+            let exp = time_claim(exp, "Expiration Time claim (exp) must be an integer.")?;
+            expired = exp <= now - leeway;
+        }
+        if let Some(issuer) = &self.issuer {
+            match payload.get("iss") {
+                None => return Err(JwtError::invalid(r#"Token is missing the "iss" claim"#)),
+                Some(Value::String(iss)) if iss == issuer => {}
+                Some(Value::String(_)) => return Err(JwtError::invalid("Invalid issuer")),
+                Some(_) => return Err(JwtError::invalid("Payload Issuer (iss) must be a string")),
+            }
+        }
+        self.validate_audience(payload.get("aud"))?;
+        if payload.get("sub").is_some_and(|sub| !sub.is_string()) {
+            return Err(JwtError::invalid("Subject must be a string"));
+        }
+        if payload.get("jti").is_some_and(|jti| !jti.is_string()) {
+            return Err(JwtError::invalid("JWT ID must be a string"));
+        }
+        Ok(expired)
+    }
+
+    fn validate_audience(&self, claim: Option<&Value>) -> Result<(), JwtError> {
+        let present = claim.filter(|aud| is_truthy(aud));
+        let Some(expected) = &self.audience else {
+            return match present {
+                Some(_) => Err(JwtError::invalid("Invalid audience")),
+                None => Ok(()),
+            };
+        };
+        let Some(claim) = present else {
+            return Err(JwtError::invalid(r#"Token is missing the "aud" claim"#));
+        };
+        let invalid_format = || JwtError::invalid("Invalid claim format in token");
+        let matches = match claim {
+            Value::String(aud) => expected.iter().any(|e| e == aud),
+            Value::Array(items) => {
+                let mut any = false;
+                for item in items {
+                    let aud = item.as_str().ok_or_else(invalid_format)?;
+                    any |= expected.iter().any(|e| e == aud);
+                }
+                any
+            }
+            _ => return Err(invalid_format()),
+        };
+        if matches {
+            Ok(())
+        } else {
+            Err(JwtError::invalid("Audience doesn't match"))
+        }
+    }
+
+    /// The reference's normalisation (§4.2 step 4) and the CSRF comparison.
+    pub(crate) fn normalise(
+        &self,
+        mut payload: Map<String, Value>,
+        header: Map<String, Value>,
+        csrf_value: Option<&str>,
+    ) -> Result<Claims, JwtError> {
+        let names = &self.names;
+        payload.entry("jti").or_insert(Value::Null);
+        if !payload.contains_key(&names.identity) {
+            return Err(JwtError::invalid(format!("Missing claim: {}", names.identity)));
+        }
+        let token_type = match payload.entry("type").or_insert_with(|| Value::String("access".to_owned())) {
+            Value::String(t) if t == "access" => TokenType::Access,
+            Value::String(t) if t == "refresh" => TokenType::Refresh,
+            _ => return Err(JwtError::invalid("Missing or invalid claim: type")),
+        };
+        if token_type == TokenType::Access {
+            payload.entry("fresh").or_insert(Value::Bool(false));
+        }
+        if !payload.contains_key(&names.user_claims) {
+            payload.insert(names.user_claims.clone(), Value::Object(Map::new()));
+        }
+        if let Some(csrf_value) = csrf_value.filter(|v| !v.is_empty()) {
+            let Some(claim) = payload.get("csrf") else {
+                return Err(JwtError::invalid("Missing claim: csrf"));
+            };
+            let claim = claim.as_str().unwrap_or_default();
+            if !bool::from(claim.as_bytes().ct_eq(csrf_value.as_bytes())) {
+                return Err(JwtError::Csrf("CSRF double submit tokens do not match".to_owned()));
+            }
+        }
+        Ok(Claims::new(payload, header, Arc::clone(names), token_type))
+    }
+}
+
+/// Headers this port refuses outright (RFC 8725 §3.1; jsonwebtoken's own rules):
+/// `crit` naming anything it does not implement, `b64: false`, a non-string `kid`.
+fn reject_unsupported_header(header: &Map<String, Value>) -> Result<(), JwtError> {
+    if header.get("kid").is_some_and(|kid| !kid.is_string()) {
+        return Err(JwtError::invalid("Key ID header parameter must be a string"));
+    }
+    match header.get("b64") {
+        None | Some(Value::Bool(true)) => {}
+        Some(_) => return Err(JwtError::invalid("Unsupported b64 header parameter")),
+    }
+    if let Some(crit) = header.get("crit") {
+        let only_b64 = matches!(crit, Value::Array(items) if items.len() == 1 && items[0] == "b64")
+            && header.contains_key("b64");
+        if !only_b64 {
+            return Err(JwtError::invalid("Unsupported critical header parameter"));
+        }
+    }
+    Ok(())
+}
+
+/// A NumericDate claim, as PyJWT's `int()` reads it; anything but a number is an error.
+#[allow(clippy::cast_precision_loss, reason = "compared as f64, like PyJWT compares with time.time()")]
+fn time_claim(value: &Value, message: &str) -> Result<f64, JwtError> {
+    match value {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Ok(i as f64),
+            None => n.as_f64().map(f64::trunc).ok_or_else(|| JwtError::invalid(message)),
+        },
+        _ => Err(JwtError::invalid(message)),
+    }
+}
