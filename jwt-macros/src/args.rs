@@ -6,7 +6,12 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprArray, Lit, LitStr};
 
 /// Sets `slot` once; a second value is an error on its key.
-pub(crate) fn set_once<T>(slot: &mut Option<T>, value: T, key: &str, span: Span) -> syn::Result<()> {
+pub(crate) fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    key: &str,
+    span: Span,
+) -> syn::Result<()> {
     if slot.is_some() {
         return Err(syn::Error::new(span, format!("duplicate argument `{key}`")));
     }
@@ -71,17 +76,29 @@ impl Args {
                     value.parse::<syn::Path>()?
                 };
                 set_once(&mut args.krate, path, "crate", meta.path.span())
-            } else if meta.path.is_ident("locations") && matches!(accepts, Accepts::CrateAndLocations) {
+            } else if meta.path.is_ident("locations")
+                && matches!(accepts, Accepts::CrateAndLocations)
+            {
                 let array: ExprArray = meta.value()?.parse()?;
                 let locations = parse_locations(&array)?;
-                set_once(&mut args.locations, locations, "locations", meta.path.span())
+                set_once(
+                    &mut args.locations,
+                    locations,
+                    "locations",
+                    meta.path.span(),
+                )
             } else {
                 let expected = match accepts {
                     Accepts::CrateAndLocations => "`crate`, `locations`",
                     Accepts::CrateOnly => "`crate`",
                 };
-                let name = meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
-                Err(meta.error(format!("unknown argument `{name}`; expected one of: {expected}")))
+                let name = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(|| "?".to_owned(), ToString::to_string);
+                Err(meta.error(format!(
+                    "unknown argument `{name}`; expected one of: {expected}"
+                )))
             }
         });
         parser.parse2(tokens)?;
@@ -91,7 +108,10 @@ impl Args {
 
 fn parse_locations(array: &ExprArray) -> syn::Result<Vec<Location>> {
     if array.elems.is_empty() {
-        return Err(syn::Error::new_spanned(array, "`locations` must name at least one location"));
+        return Err(syn::Error::new_spanned(
+            array,
+            "`locations` must name at least one location",
+        ));
     }
     let mut locations = Vec::new();
     for elem in &array.elems {

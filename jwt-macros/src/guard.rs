@@ -54,7 +54,13 @@ pub(crate) fn expand(mode: Mode, args: TokenStream, item: TokenStream) -> TokenS
 fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args = Args::parse(args, Accepts::CrateAndLocations)?;
     let mut function: ItemFn = syn::parse2(item).map_err(|error| {
-        syn::Error::new(error.span(), format!("`#[{}]` can only be applied to a handler function", mode.attribute()))
+        syn::Error::new(
+            error.span(),
+            format!(
+                "`#[{}]` can only be applied to a handler function",
+                mode.attribute()
+            ),
+        )
     })?;
     validate(mode, &function)?;
     let private = runtime_path::private(args.krate.as_ref());
@@ -64,10 +70,15 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
         .iter()
         .flatten()
         .enumerate()
-        .fold(0u16, |acc, (i, location)| acc | (location.code() << (3 * i)));
+        .fold(0u16, |acc, (i, location)| {
+            acc | (location.code() << (3 * i))
+        });
     let guard = syn::Ident::new("__jwt_guard", Span::mixed_site());
     let argument: FnArg = parse_quote!(#guard: #private::Guard<#code, #locations>);
-    let position = usize::from(matches!(function.sig.inputs.first(), Some(FnArg::Receiver(_))));
+    let position = usize::from(matches!(
+        function.sig.inputs.first(),
+        Some(FnArg::Receiver(_))
+    ));
     function.sig.inputs.insert(position, argument);
     let block = &function.block;
     let body = if function.sig.asyncness.is_some() {
@@ -84,12 +95,22 @@ fn validate(mode: Mode, function: &ItemFn) -> syn::Result<()> {
     let attribute = mode.attribute();
     let sig = &function.sig;
     if let Some(constness) = &sig.constness {
-        return Err(syn::Error::new_spanned(constness, format!("`#[{attribute}]` cannot be used on a `const fn`")));
+        return Err(syn::Error::new_spanned(
+            constness,
+            format!("`#[{attribute}]` cannot be used on a `const fn`"),
+        ));
     }
     if let Some(variadic) = &sig.variadic {
-        return Err(syn::Error::new_spanned(variadic, format!("`#[{attribute}]` cannot be used on a variadic function")));
+        return Err(syn::Error::new_spanned(
+            variadic,
+            format!("`#[{attribute}]` cannot be used on a variadic function"),
+        ));
     }
-    let user_arguments = sig.inputs.iter().filter(|arg| matches!(arg, FnArg::Typed(_))).count();
+    let user_arguments = sig
+        .inputs
+        .iter()
+        .filter(|arg| matches!(arg, FnArg::Typed(_)))
+        .count();
     if user_arguments > MAX_USER_ARGUMENTS {
         return Err(syn::Error::new_spanned(
             &sig.inputs,

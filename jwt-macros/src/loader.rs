@@ -74,8 +74,13 @@ impl LoaderKind {
             LoaderKind::EncodeKey => ("JWT_ENCODE_KEY_LOADER", "EncodeKeyLoaderFn"),
             LoaderKind::DecodeKey => ("JWT_DECODE_KEY_LOADER", "DecodeKeyLoaderFn"),
             LoaderKind::TokenInBlacklist => ("JWT_TOKEN_IN_BLACKLIST_LOADER", "BlacklistLoaderFn"),
-            LoaderKind::ClaimsVerification => ("JWT_CLAIMS_VERIFICATION_LOADER", "ClaimsVerificationLoaderFn"),
-            LoaderKind::ClaimsVerificationFailed => ("JWT_CLAIMS_VERIFICATION_FAILED_LOADER", "PlainResponseFn"),
+            LoaderKind::ClaimsVerification => (
+                "JWT_CLAIMS_VERIFICATION_LOADER",
+                "ClaimsVerificationLoaderFn",
+            ),
+            LoaderKind::ClaimsVerificationFailed => {
+                ("JWT_CLAIMS_VERIFICATION_FAILED_LOADER", "PlainResponseFn")
+            }
             LoaderKind::UserLoaderCallback => ("JWT_USER_LOADER_CALLBACK_LOADER", "UserLoaderFn"),
             LoaderKind::UserLoaderError => ("JWT_USER_LOADER_ERROR_LOADER", "IdentityResponseFn"),
             LoaderKind::ExpiredToken => ("JWT_EXPIRED_TOKEN_LOADER", "ClaimsResponseFn"),
@@ -98,9 +103,9 @@ impl LoaderKind {
             LoaderKind::DecodeKey => Input::Maps,
             LoaderKind::TokenInBlacklist | LoaderKind::ExpiredToken => Input::Claims,
             LoaderKind::InvalidToken | LoaderKind::Unauthorized => Input::Message,
-            LoaderKind::ClaimsVerificationFailed | LoaderKind::NeedsFreshToken | LoaderKind::RevokedToken => {
-                Input::Nothing
-            }
+            LoaderKind::ClaimsVerificationFailed
+            | LoaderKind::NeedsFreshToken
+            | LoaderKind::RevokedToken => Input::Nothing,
         }
     }
 
@@ -123,21 +128,36 @@ impl LoaderKind {
             LoaderKind::UserIdentity => "fn(identity: T) -> impl Serialize",
             LoaderKind::AdditionalHeaders => "fn(identity: T) -> Option<Map<String, Value>>",
             LoaderKind::EncodeKey => "fn(identity: T) -> impl Into<Secret>",
-            LoaderKind::DecodeKey => "fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>",
-            LoaderKind::TokenInBlacklist => "[async] fn(token: &Claims) -> bool (or Result<bool, E>)",
-            LoaderKind::ClaimsVerification => "[async] fn(user_claims: T) -> bool (or Result<bool, E>)",
-            LoaderKind::UserLoaderCallback => "[async] fn(identity: T) -> Option<User> (or Result<Option<User>, E>)",
+            LoaderKind::DecodeKey => {
+                "fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>"
+            }
+            LoaderKind::TokenInBlacklist => {
+                "[async] fn(token: &Claims) -> bool (or Result<bool, E>)"
+            }
+            LoaderKind::ClaimsVerification => {
+                "[async] fn(user_claims: T) -> bool (or Result<bool, E>)"
+            }
+            LoaderKind::UserLoaderCallback => {
+                "[async] fn(identity: T) -> Option<User> (or Result<Option<User>, E>)"
+            }
             LoaderKind::UserLoaderError => "fn(identity: T) -> impl Responder",
             LoaderKind::ExpiredToken => "fn(token: &Claims) -> impl Responder",
-            LoaderKind::InvalidToken | LoaderKind::Unauthorized => "fn(message: &str) -> impl Responder",
-            LoaderKind::ClaimsVerificationFailed | LoaderKind::NeedsFreshToken | LoaderKind::RevokedToken => {
-                "fn() -> impl Responder"
+            LoaderKind::InvalidToken | LoaderKind::Unauthorized => {
+                "fn(message: &str) -> impl Responder"
             }
+            LoaderKind::ClaimsVerificationFailed
+            | LoaderKind::NeedsFreshToken
+            | LoaderKind::RevokedToken => "fn() -> impl Responder",
         }
     }
 
     fn may_be_async(self) -> bool {
-        matches!(self, LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification | LoaderKind::UserLoaderCallback)
+        matches!(
+            self,
+            LoaderKind::TokenInBlacklist
+                | LoaderKind::ClaimsVerification
+                | LoaderKind::UserLoaderCallback
+        )
     }
 
     fn is_response(self) -> bool {
@@ -168,7 +188,13 @@ pub(crate) fn expand(kind: LoaderKind, args: TokenStream, item: TokenStream) -> 
 fn try_expand(kind: LoaderKind, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args = Args::parse(args, Accepts::CrateOnly)?;
     let function: ItemFn = syn::parse2(item).map_err(|error| {
-        syn::Error::new(error.span(), format!("`#[jwt::{}]` can only be applied to a function", kind.name()))
+        syn::Error::new(
+            error.span(),
+            format!(
+                "`#[jwt::{}]` can only be applied to a function",
+                kind.name()
+            ),
+        )
     })?;
     validate(kind, &function)?;
     let private = runtime_path::private(args.krate.as_ref());
@@ -203,34 +229,57 @@ fn validate(kind: LoaderKind, function: &ItemFn) -> syn::Result<()> {
         if !kind.may_be_async() {
             errors.push(syn::Error::new_spanned(
                 asyncness,
-                format!("`#[jwt::{name}]` cannot be `async`; expected `{}`", kind.expected()),
+                format!(
+                    "`#[jwt::{name}]` cannot be `async`; expected `{}`",
+                    kind.expected()
+                ),
             ));
         }
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        errors.push(syn::Error::new_spanned(&sig.generics, format!("`#[jwt::{name}]` cannot be generic")));
+        errors.push(syn::Error::new_spanned(
+            &sig.generics,
+            format!("`#[jwt::{name}]` cannot be generic"),
+        ));
     }
     if let Some(FnArg::Receiver(receiver)) = sig.inputs.first() {
-        errors.push(syn::Error::new_spanned(receiver, format!("`#[jwt::{name}]` must be a free function, not a method")));
+        errors.push(syn::Error::new_spanned(
+            receiver,
+            format!("`#[jwt::{name}]` must be a free function, not a method"),
+        ));
     } else if !kind.arities().contains(&sig.inputs.len()) {
-        let span = if sig.inputs.is_empty() { sig.paren_token.span.join() } else { sig.inputs.span() };
+        let span = if sig.inputs.is_empty() {
+            sig.paren_token.span.join()
+        } else {
+            sig.inputs.span()
+        };
         errors.push(syn::Error::new(
             span,
             format!(
                 "`#[jwt::{name}]` takes {} argument(s), found {}; expected `{}`",
-                kind.arities().iter().map(ToString::to_string).collect::<Vec<_>>().join(" or "),
+                kind.arities()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 sig.inputs.len(),
                 kind.expected()
             ),
         ));
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(syn::Error::new_spanned(variadic, format!("`#[jwt::{name}]` cannot be variadic")));
+        errors.push(syn::Error::new_spanned(
+            variadic,
+            format!("`#[jwt::{name}]` cannot be variadic"),
+        ));
     }
     if matches!(sig.output, ReturnType::Default) {
         errors.push(syn::Error::new_spanned(
             sig,
-            format!("`#[jwt::{name}]` must return a value; expected `{}`", kind.expected()),
+            format!(
+                "`#[jwt::{name}]` must return a value; expected `{}`",
+                kind.expected()
+            ),
         ));
     }
     match errors.into_iter().reduce(|mut all, next| {
@@ -260,7 +309,9 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     // What to do when the JSON argument does not fit the parameter's type.
     let on_bad_argument = match kind {
         LoaderKind::ClaimsVerification => quote!(return ::core::result::Result::Ok(false)),
-        LoaderKind::UserLoaderCallback => quote!(return ::core::result::Result::Ok(::core::option::Option::None)),
+        LoaderKind::UserLoaderCallback => {
+            quote!(return ::core::result::Result::Ok(::core::option::Option::None))
+        }
         LoaderKind::UserLoaderError => {
             quote!(return #private::default_response(&#private::JwtError::UserLoad(::core::clone::Clone::clone(#value))))
         }
@@ -268,7 +319,9 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     };
     // Reading the arguments, and the call.
     let (prelude, call_args) = match kind.input() {
-        Input::Json if arity == 1 => json_argument(function, private, &value, &owned, &on_bad_argument),
+        Input::Json if arity == 1 => {
+            json_argument(function, private, &value, &owned, &on_bad_argument)
+        }
         Input::Json | Input::Nothing => (quote!(), quote!()),
         Input::Claims if arity == 1 => (quote!(), quote!(#value)),
         Input::Claims => (quote!(), quote!()),
@@ -284,13 +337,21 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     };
     let out = syn::Ident::new("__jwt_out", Span::mixed_site());
     let convert = match kind {
-        LoaderKind::UserClaims | LoaderKind::UserIdentity => quote_spanned!(output_span=> #private::JsonOutput::into_json(#out, #name)),
-        LoaderKind::AdditionalHeaders => quote_spanned!(output_span=> #private::HeadersOutput::into_headers(#out)),
+        LoaderKind::UserClaims | LoaderKind::UserIdentity => {
+            quote_spanned!(output_span=> #private::JsonOutput::into_json(#out, #name))
+        }
+        LoaderKind::AdditionalHeaders => {
+            quote_spanned!(output_span=> #private::HeadersOutput::into_headers(#out))
+        }
         LoaderKind::EncodeKey | LoaderKind::DecodeKey => {
             quote_spanned!(output_span=> ::core::result::Result::Ok(#private::KeyOutput::into_key(#out)))
         }
-        LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification => quote_spanned!(output_span=> #private::CheckOutput::into_check(#out)),
-        LoaderKind::UserLoaderCallback => quote_spanned!(output_span=> #private::UserOutput::into_user(#out)),
+        LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification => {
+            quote_spanned!(output_span=> #private::CheckOutput::into_check(#out))
+        }
+        LoaderKind::UserLoaderCallback => {
+            quote_spanned!(output_span=> #private::UserOutput::into_user(#out))
+        }
         _ => quote_spanned!(output_span=> #private::ResponseOutput::into_response(#out, #request)),
     };
     let body = quote!({
@@ -303,9 +364,24 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     let shim_fn = syn::Ident::new("__jwt_shim", Span::mixed_site());
     if kind.may_be_async() {
         let (input_ty, result, sync_ty, async_ty) = match kind {
-            LoaderKind::TokenInBlacklist => (quote!(#private::Claims), quote!(#private::CheckResult), quote!(ClaimsCheckFn), quote!(ClaimsCheckAsyncFn)),
-            LoaderKind::ClaimsVerification => (json.clone(), quote!(#private::CheckResult), quote!(JsonCheckFn), quote!(JsonCheckAsyncFn)),
-            _ => (json.clone(), quote!(#private::UserResult), quote!(UserFn), quote!(UserAsyncFn)),
+            LoaderKind::TokenInBlacklist => (
+                quote!(#private::Claims),
+                quote!(#private::CheckResult),
+                quote!(ClaimsCheckFn),
+                quote!(ClaimsCheckAsyncFn),
+            ),
+            LoaderKind::ClaimsVerification => (
+                json.clone(),
+                quote!(#private::CheckResult),
+                quote!(JsonCheckFn),
+                quote!(JsonCheckAsyncFn),
+            ),
+            _ => (
+                json.clone(),
+                quote!(#private::UserResult),
+                quote!(UserFn),
+                quote!(UserAsyncFn),
+            ),
         };
         return if is_async {
             quote!({
@@ -322,16 +398,44 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
         };
     }
     let (params, result) = match kind {
-        LoaderKind::UserClaims | LoaderKind::UserIdentity => (quote!(#value: &#json), quote!(::core::result::Result<#json, #private::JwtError>)),
-        LoaderKind::AdditionalHeaders => (quote!(#value: &#json), quote!(::core::result::Result<::core::option::Option<#map>, #private::JwtError>)),
-        LoaderKind::EncodeKey => (quote!(#value: &#json), quote!(::core::result::Result<#private::Secret, #private::JwtError>)),
-        LoaderKind::DecodeKey => (quote!(#value: &#map, #header: &#map), quote!(::core::result::Result<#private::Secret, #private::JwtError>)),
-        LoaderKind::UserLoaderError => (quote!(#request: &#private::actix_web::HttpRequest, #value: &#json), quote!(#private::actix_web::HttpResponse)),
-        LoaderKind::ExpiredToken => (quote!(#request: &#private::actix_web::HttpRequest, #value: &#private::Claims), quote!(#private::actix_web::HttpResponse)),
-        LoaderKind::InvalidToken | LoaderKind::Unauthorized => (quote!(#request: &#private::actix_web::HttpRequest, #value: &str), quote!(#private::actix_web::HttpResponse)),
-        _ => (quote!(#request: &#private::actix_web::HttpRequest), quote!(#private::actix_web::HttpResponse)),
+        LoaderKind::UserClaims | LoaderKind::UserIdentity => (
+            quote!(#value: &#json),
+            quote!(::core::result::Result<#json, #private::JwtError>),
+        ),
+        LoaderKind::AdditionalHeaders => (
+            quote!(#value: &#json),
+            quote!(::core::result::Result<::core::option::Option<#map>, #private::JwtError>),
+        ),
+        LoaderKind::EncodeKey => (
+            quote!(#value: &#json),
+            quote!(::core::result::Result<#private::Secret, #private::JwtError>),
+        ),
+        LoaderKind::DecodeKey => (
+            quote!(#value: &#map, #header: &#map),
+            quote!(::core::result::Result<#private::Secret, #private::JwtError>),
+        ),
+        LoaderKind::UserLoaderError => (
+            quote!(#request: &#private::actix_web::HttpRequest, #value: &#json),
+            quote!(#private::actix_web::HttpResponse),
+        ),
+        LoaderKind::ExpiredToken => (
+            quote!(#request: &#private::actix_web::HttpRequest, #value: &#private::Claims),
+            quote!(#private::actix_web::HttpResponse),
+        ),
+        LoaderKind::InvalidToken | LoaderKind::Unauthorized => (
+            quote!(#request: &#private::actix_web::HttpRequest, #value: &str),
+            quote!(#private::actix_web::HttpResponse),
+        ),
+        _ => (
+            quote!(#request: &#private::actix_web::HttpRequest),
+            quote!(#private::actix_web::HttpResponse),
+        ),
     };
-    let unused = if kind.is_response() { quote!(let _ = &#request;) } else { quote!() };
+    let unused = if kind.is_response() {
+        quote!(let _ = &#request;)
+    } else {
+        quote!()
+    };
     let _ = unused;
     quote!({
         #[allow(unused_variables)]
@@ -362,7 +466,10 @@ fn json_argument(
                     ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
                 };
             };
-            (prelude, quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)))
+            (
+                prelude,
+                quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)),
+            )
         }
         _ => {
             let prelude = quote_spanned! {span=>

@@ -3,8 +3,11 @@
 
 use std::future::{ready, Future, Ready};
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{ready, Context, Poll};
 
+use actix_web::body::EitherBody;
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::{InternalError, PayloadError};
 use actix_web::web::{Bytes, BytesMut};
@@ -48,14 +51,17 @@ impl<S, B> Transform<S, ServiceRequest> for JwtManager
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
 {
-    type Response = ServiceResponse<B>;
+    type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
     type Transform = JwtMiddleware<S>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(JwtMiddleware { service, manager: self.clone() }))
+        ready(Ok(JwtMiddleware {
+            service,
+            manager: self.clone(),
+        }))
     }
 }
 
@@ -63,22 +69,65 @@ impl<S, B> Service<ServiceRequest> for JwtMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
 {
-    type Response = ServiceResponse<B>;
+    type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = tokio::task::futures::TaskLocalFuture<Ambient, S::Future>;
+    type Future = JwtResponseFuture<S::Future>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let ambient = Ambient { manager: self.manager.clone(), request: req.request().clone() };
-        context::scope_ambient(ambient, self.service.call(req))
+        let ambient = Ambient {
+            manager: self.manager.clone(),
+        };
+        JwtResponseFuture {
+            inner: context::scope_ambient(ambient, self.service.call(req)),
+            manager: Some(self.manager.clone()),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The App's response, with a [`JwtError`] a handler returned answered by the loaders.
+    #[doc(hidden)]
+    pub struct JwtResponseFuture<F> {
+        #[pin]
+        inner: tokio::task::futures::TaskLocalFuture<Ambient, F>,
+        manager: Option<JwtManager>,
+    }
+}
+
+impl<F, B> Future for JwtResponseFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = ready!(this.inner.poll(cx))?;
+        let jwt_error = response
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<JwtError>())
+            .cloned();
+        let (Some(error), Some(manager)) = (jwt_error, this.manager.take()) else {
+            return Poll::Ready(Ok(response.map_into_left_body()));
+        };
+        // `?` on a JwtError in a handler: answer through the loaders, as the reference's
+        // app-level error handlers do.
+        let (request, _) = response.into_parts();
+        let answer = verify::error_response(&manager, &request, &error);
+        Poll::Ready(Ok(
+            ServiceResponse::new(request, answer).map_into_right_body()
+        ))
     }
 }
 
 /// Whether this request's token may be in its body (JSON location, or a CSRF form field).
 fn needs_body(manager: &JwtManager, req: &HttpRequest, locations: Option<Locations>) -> bool {
     let inner = &*manager.inner;
-    let locations = locations.unwrap_or_else(|| Locations::from_slice(&inner.config.token_location));
+    let locations =
+        locations.unwrap_or_else(|| Locations::from_slice(&inner.config.token_location));
     let headers = req.headers();
     (locations.contains(TokenLocation::Json) && locations::is_json(headers))
         || (inner.config.csrf_check_form
@@ -100,11 +149,16 @@ impl BodyTap {
         let (forward, receive) = oneshot::channel::<(Bytes, Payload)>();
         let replay = stream::once(receive)
             .map(|received| match received {
-                Ok((head, rest)) => stream::once(ready(Ok(head))).filter(|chunk| ready(!matches!(chunk, Ok(b) if b.is_empty()))).chain(rest).left_stream(),
+                Ok((head, rest)) => stream::once(ready(Ok(head)))
+                    .filter(|chunk| ready(!matches!(chunk, Ok(b) if b.is_empty())))
+                    .chain(rest)
+                    .left_stream(),
                 Err(_) => stream::once(ready(Err(PayloadError::Incomplete(None)))).right_stream(),
             })
             .flatten();
-        *payload = Payload::Stream { payload: Box::pin(replay) };
+        *payload = Payload::Stream {
+            payload: Box::pin(replay),
+        };
         BodyTap { original, forward }
     }
 
@@ -127,7 +181,9 @@ impl BodyTap {
                 }
                 Some(Err(error)) => {
                     complete = false;
-                    rest = Payload::Stream { payload: Box::pin(stream::once(ready(Err(error)))) };
+                    rest = Payload::Stream {
+                        payload: Box::pin(stream::once(ready(Err(error)))),
+                    };
                     break;
                 }
             }
@@ -139,7 +195,12 @@ impl BodyTap {
 }
 
 /// Extraction shared by the guard and the explicit extractors.
-fn extract(req: &HttpRequest, payload: &mut Payload, mode: Mode, locations: Option<Locations>) -> impl Future<Output = Result<RequestJwt, actix_web::Error>> + 'static {
+fn extract(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    mode: Mode,
+    locations: Option<Locations>,
+) -> impl Future<Output = Result<RequestJwt, actix_web::Error>> + 'static {
     let req = req.clone();
     let manager = context::current_manager();
     let tap = match &manager {
@@ -171,7 +232,12 @@ impl<const MODE: u8, const LOCATIONS: u16> FromRequest for Guard<MODE, LOCATIONS
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::from_code(MODE), Locations::from_code(LOCATIONS));
+        let verified = extract(
+            req,
+            payload,
+            Mode::from_code(MODE),
+            Locations::from_code(LOCATIONS),
+        );
         Box::pin(async move { verified.await.map(Guard) })
     }
 }
@@ -225,7 +291,11 @@ impl Jwt {
     /// ```
     #[must_use]
     pub fn user<U: 'static>(&self) -> Option<Rc<U>> {
-        self.0.user.get().cloned().and_then(|user| user.downcast::<U>().ok())
+        self.0
+            .user
+            .get()
+            .cloned()
+            .and_then(|user| user.downcast::<U>().ok())
     }
 
     /// Runs `future` with this token ambient, so `get_jwt_identity()` and friends see it.
@@ -374,7 +444,9 @@ async fn verify_in_request(req: &HttpRequest, mode: Mode) -> Result<Option<Jwt>,
 /// }
 /// ```
 pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
-    required(Ok(verify_in_request(req, Mode::Required).await?.map(|jwt| jwt.0)))
+    required(Ok(verify_in_request(req, Mode::Required)
+        .await?
+        .map(|jwt| jwt.0)))
 }
 
 /// Python's `verify_jwt_in_request_optional()`: `Ok(None)` when no token was sent.
@@ -389,7 +461,9 @@ pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::
 ///     Ok(jwt.map_or("anonymous".to_owned(), |jwt| jwt.identity::<String>().unwrap_or_default()))
 /// }
 /// ```
-pub async fn verify_jwt_in_request_optional(req: &HttpRequest) -> Result<Option<Jwt>, actix_web::Error> {
+pub async fn verify_jwt_in_request_optional(
+    req: &HttpRequest,
+) -> Result<Option<Jwt>, actix_web::Error> {
     verify_in_request(req, Mode::Optional).await
 }
 
@@ -406,7 +480,9 @@ pub async fn verify_jwt_in_request_optional(req: &HttpRequest) -> Result<Option<
 /// }
 /// ```
 pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
-    required(Ok(verify_in_request(req, Mode::Fresh).await?.map(|jwt| jwt.0)))
+    required(Ok(verify_in_request(req, Mode::Fresh)
+        .await?
+        .map(|jwt| jwt.0)))
 }
 
 /// Python's `verify_jwt_refresh_token_in_request()`.
@@ -421,6 +497,10 @@ pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix
 ///     Ok(jwt.identity::<String>().unwrap_or_default())
 /// }
 /// ```
-pub async fn verify_jwt_refresh_token_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {
-    required(Ok(verify_in_request(req, Mode::Refresh).await?.map(|jwt| jwt.0)))
+pub async fn verify_jwt_refresh_token_in_request(
+    req: &HttpRequest,
+) -> Result<Jwt, actix_web::Error> {
+    required(Ok(verify_in_request(req, Mode::Refresh)
+        .await?
+        .map(|jwt| jwt.0)))
 }

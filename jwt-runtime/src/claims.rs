@@ -62,7 +62,10 @@ impl Freshness {
     }
 }
 
-#[allow(clippy::cast_possible_truncation, reason = "saturating float to int is intended")]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "saturating float to int is intended"
+)]
 fn truncate_to_i64(f: f64) -> i64 {
     f.trunc() as i64
 }
@@ -97,7 +100,12 @@ impl Claims {
         names: Arc<ClaimNames>,
         token_type: TokenType,
     ) -> Self {
-        Claims { payload, header, names, token_type }
+        Claims {
+            payload,
+            header,
+            names,
+            token_type,
+        }
     }
 
     /// The identity, deserialised into any type (`String`, `u64`, your own struct).
@@ -127,7 +135,9 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn identity_value(&self) -> &Value {
-        self.payload.get(&self.names.identity).unwrap_or(&Value::Null)
+        self.payload
+            .get(&self.names.identity)
+            .unwrap_or(&Value::Null)
     }
 
     /// The custom claims (`JWT_USER_CLAIMS`), deserialised.
@@ -161,7 +171,9 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn user_claims_value(&self) -> &Value {
-        self.payload.get(&self.names.user_claims).unwrap_or(&Value::Null)
+        self.payload
+            .get(&self.names.user_claims)
+            .unwrap_or(&Value::Null)
     }
 
     /// `access` or `refresh`.
@@ -304,5 +316,6 @@ impl serde::Serialize for Claims {
 /// A JSON number read as a NumericDate, truncated as Python's `int()` does.
 pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
     let Value::Number(n) = value else { return None };
-    n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(truncate_to_i64))
+    n.as_i64()
+        .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(truncate_to_i64))
 }

@@ -173,7 +173,9 @@ impl FromStr for SameSite {
             "Lax" | "lax" => Ok(SameSite::Lax),
             "Strict" | "strict" => Ok(SameSite::Strict),
             "None" | "none" => Ok(SameSite::None),
-            _ => Err("expected one of `Lax`, `Strict`, `None`, or empty for no attribute".to_owned()),
+            _ => {
+                Err("expected one of `Lax`, `Strict`, `None`, or empty for no attribute".to_owned())
+            }
         }
     }
 }
@@ -737,7 +739,10 @@ impl JwtConfig {
     /// assert_eq!(config.decode_audience, Some(vec!["api".to_owned()]));
     /// ```
     #[must_use]
-    pub fn decode_audience<S: Into<String>>(mut self, audience: impl IntoIterator<Item = S>) -> Self {
+    pub fn decode_audience<S: Into<String>>(
+        mut self,
+        audience: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.decode_audience = Some(audience.into_iter().map(Into::into).collect());
         self
     }
@@ -750,7 +755,10 @@ impl JwtConfig {
     /// assert_eq!(config.encode_audience.map(|a| a.len()), Some(2));
     /// ```
     #[must_use]
-    pub fn encode_audience<S: Into<String>>(mut self, audience: impl IntoIterator<Item = S>) -> Self {
+    pub fn encode_audience<S: Into<String>>(
+        mut self,
+        audience: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.encode_audience = Some(audience.into_iter().map(Into::into).collect());
         self
     }
@@ -824,22 +832,44 @@ impl JwtConfig {
             c.decode_algorithms = if value.trim().is_empty() {
                 None
             } else {
-                Some(split_list(&value).map(|a| parse_algorithm(a).map_err(|e| ConfigError::new("JWT_DECODE_ALGORITHMS", &value, e))).collect::<Result<_, _>>()?)
+                Some(
+                    split_list(&value)
+                        .map(|a| {
+                            parse_algorithm(a)
+                                .map_err(|e| ConfigError::new("JWT_DECODE_ALGORITHMS", &value, e))
+                        })
+                        .collect::<Result<_, _>>()?,
+                )
             };
         }
-        c.secret_key = env.get("JWT_SECRET_KEY").or_else(|| env.get("SECRET_KEY")).filter(|v| !v.is_empty()).map(Secret::from);
-        c.private_key = env.get("JWT_PRIVATE_KEY").filter(|v| !v.is_empty()).map(Secret::from);
-        c.public_key = env.get("JWT_PUBLIC_KEY").filter(|v| !v.is_empty()).map(Secret::from);
+        c.secret_key = env
+            .get("JWT_SECRET_KEY")
+            .or_else(|| env.get("SECRET_KEY"))
+            .filter(|v| !v.is_empty())
+            .map(Secret::from);
+        c.private_key = env
+            .get("JWT_PRIVATE_KEY")
+            .filter(|v| !v.is_empty())
+            .map(Secret::from);
+        c.public_key = env
+            .get("JWT_PUBLIC_KEY")
+            .filter(|v| !v.is_empty())
+            .map(Secret::from);
         env.string("JWT_IDENTITY_CLAIM", &mut c.identity_claim);
         env.string("JWT_USER_CLAIMS", &mut c.user_claims);
-        env.boolean("JWT_CLAIMS_IN_REFRESH_TOKEN", &mut c.claims_in_refresh_token)?;
+        env.boolean(
+            "JWT_CLAIMS_IN_REFRESH_TOKEN",
+            &mut c.claims_in_refresh_token,
+        )?;
         env.string("JWT_ERROR_MESSAGE_KEY", &mut c.error_message_key);
         env.optional_list("JWT_DECODE_AUDIENCE", &mut c.decode_audience);
         env.optional_list("JWT_ENCODE_AUDIENCE", &mut c.encode_audience);
         env.optional("JWT_ENCODE_ISSUER", &mut c.encode_issuer);
         env.optional("JWT_DECODE_ISSUER", &mut c.decode_issuer);
         env.parsed("JWT_DECODE_LEEWAY", &mut c.decode_leeway, |v| {
-            v.parse::<u64>().map(Duration::from_secs).map_err(|_| "expected a whole number of seconds".to_owned())
+            v.parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| "expected a whole number of seconds".to_owned())
         })?;
         env.boolean("JWT_BLACKLIST_ENABLED", &mut c.blacklist_enabled)?;
         env.list("JWT_BLACKLIST_TOKEN_CHECKS", &mut c.blacklist_token_checks)?;
@@ -859,26 +889,55 @@ impl JwtConfig {
             c.cookie_samesite = if value.is_empty() {
                 None
             } else {
-                Some(value.parse().map_err(|e| ConfigError::new("JWT_COOKIE_SAMESITE", &value, e))?)
+                Some(
+                    value
+                        .parse()
+                        .map_err(|e| ConfigError::new("JWT_COOKIE_SAMESITE", &value, e))?,
+                )
             };
         }
         env.boolean("JWT_COOKIE_CSRF_PROTECT", &mut c.cookie_csrf_protect)?;
         if let Some(value) = env.get("JWT_CSRF_METHODS") {
-            c.csrf_methods = split_list(&value).filter(|m| !m.is_empty()).map(str::to_owned).collect();
+            c.csrf_methods = split_list(&value)
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect();
         }
-        env.string("JWT_ACCESS_CSRF_HEADER_NAME", &mut c.access_csrf_header_name);
-        env.string("JWT_REFRESH_CSRF_HEADER_NAME", &mut c.refresh_csrf_header_name);
+        env.string(
+            "JWT_ACCESS_CSRF_HEADER_NAME",
+            &mut c.access_csrf_header_name,
+        );
+        env.string(
+            "JWT_REFRESH_CSRF_HEADER_NAME",
+            &mut c.refresh_csrf_header_name,
+        );
         env.optional("JWT_CSRF_HEADER_NAME", &mut c.csrf_header_name);
         env.boolean("JWT_CSRF_IN_COOKIES", &mut c.csrf_in_cookies)?;
-        env.string("JWT_ACCESS_CSRF_COOKIE_NAME", &mut c.access_csrf_cookie_name);
-        env.string("JWT_REFRESH_CSRF_COOKIE_NAME", &mut c.refresh_csrf_cookie_name);
-        env.string("JWT_ACCESS_CSRF_COOKIE_PATH", &mut c.access_csrf_cookie_path);
-        env.string("JWT_REFRESH_CSRF_COOKIE_PATH", &mut c.refresh_csrf_cookie_path);
+        env.string(
+            "JWT_ACCESS_CSRF_COOKIE_NAME",
+            &mut c.access_csrf_cookie_name,
+        );
+        env.string(
+            "JWT_REFRESH_CSRF_COOKIE_NAME",
+            &mut c.refresh_csrf_cookie_name,
+        );
+        env.string(
+            "JWT_ACCESS_CSRF_COOKIE_PATH",
+            &mut c.access_csrf_cookie_path,
+        );
+        env.string(
+            "JWT_REFRESH_CSRF_COOKIE_PATH",
+            &mut c.refresh_csrf_cookie_path,
+        );
         env.boolean("JWT_CSRF_CHECK_FORM", &mut c.csrf_check_form)?;
         env.string("JWT_ACCESS_CSRF_FIELD_NAME", &mut c.access_csrf_field_name);
-        env.string("JWT_REFRESH_CSRF_FIELD_NAME", &mut c.refresh_csrf_field_name);
+        env.string(
+            "JWT_REFRESH_CSRF_FIELD_NAME",
+            &mut c.refresh_csrf_field_name,
+        );
         env.parsed("JWT_MAX_TOKEN_SIZE", &mut c.max_token_size, |v| {
-            v.parse::<usize>().map_err(|_| "expected a whole number of bytes".to_owned())
+            v.parse::<usize>()
+                .map_err(|_| "expected a whole number of bytes".to_owned())
         })?;
         Ok(c)
     }
@@ -928,7 +987,12 @@ impl EnvReader<'_> {
         }
     }
 
-    fn parsed<T>(&self, name: &'static str, slot: &mut T, parse: impl Fn(&str) -> Result<T, String>) -> Result<(), ConfigError> {
+    fn parsed<T>(
+        &self,
+        name: &'static str,
+        slot: &mut T,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<(), ConfigError> {
         if let Some(value) = self.get(name) {
             *slot = parse(value.trim()).map_err(|reason| ConfigError::new(name, &value, reason))?;
         }
@@ -949,14 +1013,23 @@ impl EnvReader<'_> {
                 return Ok(Expiry::Never);
             }
             match v.parse::<u64>() {
-                Ok(0) => Err("a zero duration is not allowed; use `false` for tokens that never expire".to_owned()),
+                Ok(0) => Err(
+                    "a zero duration is not allowed; use `false` for tokens that never expire"
+                        .to_owned(),
+                ),
                 Ok(secs) => Ok(Expiry::After(Duration::from_secs(secs))),
-                Err(_) => Err("expected a positive whole number of seconds, or `false` for never".to_owned()),
+                Err(_) => Err(
+                    "expected a positive whole number of seconds, or `false` for never".to_owned(),
+                ),
             }
         })
     }
 
-    fn list<T: FromStr<Err = String>>(&self, name: &'static str, slot: &mut Vec<T>) -> Result<(), ConfigError> {
+    fn list<T: FromStr<Err = String>>(
+        &self,
+        name: &'static str,
+        slot: &mut Vec<T>,
+    ) -> Result<(), ConfigError> {
         self.parsed(name, slot, |v| {
             if v.is_empty() {
                 return Ok(Vec::new());

@@ -10,7 +10,6 @@ use std::cell::{OnceCell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
-use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -24,7 +23,6 @@ use crate::registry::UserObject;
 #[derive(Clone)]
 pub struct Ambient {
     pub(crate) manager: JwtManager,
-    pub(crate) request: HttpRequest,
 }
 
 /// The verified token of a request, and the user loaded for it.
@@ -36,7 +34,10 @@ pub struct Verified {
 
 impl Verified {
     pub(crate) fn new(claims: Claims) -> Self {
-        Verified { claims, user: OnceCell::new() }
+        Verified {
+            claims,
+            user: OnceCell::new(),
+        }
     }
 }
 
@@ -54,7 +55,10 @@ thread_local! {
     static SYNC_REQUEST_JWT: RefCell<RequestJwt> = const { RefCell::new(None) };
 }
 
-pub(crate) fn scope_ambient<F: Future>(ambient: Ambient, future: F) -> tokio::task::futures::TaskLocalFuture<Ambient, F> {
+pub(crate) fn scope_ambient<F: Future>(
+    ambient: Ambient,
+    future: F,
+) -> tokio::task::futures::TaskLocalFuture<Ambient, F> {
     AMBIENT.scope(ambient, future)
 }
 
@@ -64,7 +68,9 @@ pub(crate) fn current_ambient() -> Option<Ambient> {
 
 /// The manager of the App serving the current request.
 pub(crate) fn current_manager() -> Result<JwtManager, JwtError> {
-    AMBIENT.try_with(|a| a.manager.clone()).map_err(|_| not_installed())
+    AMBIENT
+        .try_with(|a| a.manager.clone())
+        .map_err(|_| not_installed())
 }
 
 pub(crate) fn not_installed() -> JwtError {
@@ -76,7 +82,10 @@ pub(crate) fn not_installed() -> JwtError {
 
 /// Runs `future` with `jwt` as the request's verified token.
 #[doc(hidden)]
-pub fn scope_request<F: Future>(jwt: RequestJwt, future: F) -> tokio::task::futures::TaskLocalFuture<RequestJwt, F> {
+pub fn scope_request<F: Future>(
+    jwt: RequestJwt,
+    future: F,
+) -> tokio::task::futures::TaskLocalFuture<RequestJwt, F> {
     REQUEST_JWT.scope(jwt, future)
 }
 
@@ -138,7 +147,12 @@ pub fn get_jwt_identity<T: DeserializeOwned>() -> Option<T> {
 /// ```
 #[must_use]
 pub fn get_jwt_claims() -> Value {
-    with_request_jwt(|jwt| jwt.map_or_else(|| Value::Object(Map::new()), |v| v.claims.user_claims_value().clone()))
+    with_request_jwt(|jwt| {
+        jwt.map_or_else(
+            || Value::Object(Map::new()),
+            |v| v.claims.user_claims_value().clone(),
+        )
+    })
 }
 
 /// The whole verified payload of the current request (`{}` without one): Python's `get_raw_jwt()`.
@@ -208,7 +222,10 @@ pub fn get_jwt() -> Option<Claims> {
 /// ```
 #[must_use]
 pub fn get_current_user<U: 'static>() -> Option<Rc<U>> {
-    with_request_jwt(|jwt| jwt.and_then(|v| v.user.get().cloned()).and_then(|user| user.downcast::<U>().ok()))
+    with_request_jwt(|jwt| {
+        jwt.and_then(|v| v.user.get().cloned())
+            .and_then(|user| user.downcast::<U>().ok())
+    })
 }
 
 /// Creates an access token with the current App's manager: Python's `create_access_token(identity)`.
@@ -246,7 +263,10 @@ pub fn create_access_token<I: serde::Serialize + ?Sized>(identity: &I) -> Result
 ///     Ok(HttpResponse::Created().json(json!({ "token": token })))
 /// }
 /// ```
-pub fn create_access_token_with<I: serde::Serialize + ?Sized>(identity: &I, options: TokenOptions) -> Result<String, JwtError> {
+pub fn create_access_token_with<I: serde::Serialize + ?Sized>(
+    identity: &I,
+    options: TokenOptions,
+) -> Result<String, JwtError> {
     current_manager()?.create_access_token_with(identity, options)
 }
 
@@ -263,7 +283,9 @@ pub fn create_access_token_with<I: serde::Serialize + ?Sized>(identity: &I, opti
 ///     Ok(HttpResponse::Ok().json(json!({ "refresh_token": create_refresh_token(&"test")? })))
 /// }
 /// ```
-pub fn create_refresh_token<I: serde::Serialize + ?Sized>(identity: &I) -> Result<String, JwtError> {
+pub fn create_refresh_token<I: serde::Serialize + ?Sized>(
+    identity: &I,
+) -> Result<String, JwtError> {
     current_manager()?.create_refresh_token(identity)
 }
 
@@ -281,7 +303,10 @@ pub fn create_refresh_token<I: serde::Serialize + ?Sized>(identity: &I) -> Resul
 ///     Ok(HttpResponse::Ok().json(json!({ "refresh_token": token })))
 /// }
 /// ```
-pub fn create_refresh_token_with<I: serde::Serialize + ?Sized>(identity: &I, options: TokenOptions) -> Result<String, JwtError> {
+pub fn create_refresh_token_with<I: serde::Serialize + ?Sized>(
+    identity: &I,
+    options: TokenOptions,
+) -> Result<String, JwtError> {
     current_manager()?.create_refresh_token_with(identity, options)
 }
 
@@ -300,7 +325,11 @@ pub fn create_refresh_token_with<I: serde::Serialize + ?Sized>(identity: &I, opt
 ///     Ok(HttpResponse::Ok().json(claims))
 /// }
 /// ```
-pub fn decode_token(encoded_token: &str, csrf_value: Option<&str>, allow_expired: bool) -> Result<Claims, JwtError> {
+pub fn decode_token(
+    encoded_token: &str,
+    csrf_value: Option<&str>,
+    allow_expired: bool,
+) -> Result<Claims, JwtError> {
     current_manager()?.decode_token(encoded_token, csrf_value, allow_expired)
 }
 

@@ -25,7 +25,8 @@ pub trait CookieJar {
 
 impl CookieJar for HttpResponse {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
-        self.add_cookie(&cookie).map_err(|e| JwtError::Internal(format!("cannot set cookie: {e}")))
+        self.add_cookie(&cookie)
+            .map_err(|e| JwtError::Internal(format!("cannot set cookie: {e}")))
     }
 }
 
@@ -45,7 +46,13 @@ fn same_site(value: SameSite) -> CookieSameSite {
 }
 
 /// A cookie with the configured Secure, Domain and SameSite attributes.
-fn cookie(config: &JwtConfig, name: &str, value: String, path: &str, http_only: bool) -> Cookie<'static> {
+fn cookie(
+    config: &JwtConfig,
+    name: &str,
+    value: String,
+    path: &str,
+    http_only: bool,
+) -> Cookie<'static> {
     let mut cookie = Cookie::new(name.to_owned(), value);
     cookie.set_path(path.to_owned());
     cookie.set_http_only(http_only);
@@ -60,10 +67,16 @@ fn cookie(config: &JwtConfig, name: &str, value: String, path: &str, http_only: 
 }
 
 fn cookies_required(function: &str, manager: &JwtManager) -> Result<(), JwtError> {
-    if manager.config().token_location.contains(&TokenLocation::Cookies) {
+    if manager
+        .config()
+        .token_location
+        .contains(&TokenLocation::Cookies)
+    {
         Ok(())
     } else {
-        Err(JwtError::Internal(format!("{function}() called without 'JWT_TOKEN_LOCATION' configured to use cookies")))
+        Err(JwtError::Internal(format!(
+            "{function}() called without 'JWT_TOKEN_LOCATION' configured to use cookies"
+        )))
     }
 }
 
@@ -85,8 +98,19 @@ impl JwtManager {
     /// assert_eq!(response.cookies().count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set_access_cookies(&self, response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
-        self.set_cookies("set_access_cookies", TokenType::Access, response, token, max_age)
+    pub fn set_access_cookies(
+        &self,
+        response: &mut impl CookieJar,
+        token: &str,
+        max_age: Option<Duration>,
+    ) -> Result<(), JwtError> {
+        self.set_cookies(
+            "set_access_cookies",
+            TokenType::Access,
+            response,
+            token,
+            max_age,
+        )
     }
 
     /// Python's `set_refresh_cookies(response, token, max_age)`.
@@ -103,8 +127,19 @@ impl JwtManager {
     /// manager.set_refresh_cookies(&mut response, &manager.create_refresh_token(&"bob")?, None)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set_refresh_cookies(&self, response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
-        self.set_cookies("set_refresh_cookies", TokenType::Refresh, response, token, max_age)
+    pub fn set_refresh_cookies(
+        &self,
+        response: &mut impl CookieJar,
+        token: &str,
+        max_age: Option<Duration>,
+    ) -> Result<(), JwtError> {
+        self.set_cookies(
+            "set_refresh_cookies",
+            TokenType::Refresh,
+            response,
+            token,
+            max_age,
+        )
     }
 
     fn set_cookies(
@@ -118,22 +153,40 @@ impl JwtManager {
         cookies_required(function, self)?;
         let config = self.config();
         let (name, path, csrf_name, csrf_path) = match token_type {
-            TokenType::Access => (&config.access_cookie_name, &config.access_cookie_path, &config.access_csrf_cookie_name, &config.access_csrf_cookie_path),
-            TokenType::Refresh => (&config.refresh_cookie_name, &config.refresh_cookie_path, &config.refresh_csrf_cookie_name, &config.refresh_csrf_cookie_path),
+            TokenType::Access => (
+                &config.access_cookie_name,
+                &config.access_cookie_path,
+                &config.access_csrf_cookie_name,
+                &config.access_csrf_cookie_path,
+            ),
+            TokenType::Refresh => (
+                &config.refresh_cookie_name,
+                &config.refresh_cookie_path,
+                &config.refresh_csrf_cookie_name,
+                &config.refresh_csrf_cookie_path,
+            ),
         };
         // `max_age=0` is falsy in the reference and falls back to the configuration.
-        let max_age = max_age
-            .filter(|d| !d.is_zero())
-            .or_else(|| (!config.session_cookie).then(|| Duration::from_secs(PERSISTENT_COOKIE_SECONDS)));
+        let max_age = max_age.filter(|d| !d.is_zero()).or_else(|| {
+            (!config.session_cookie).then(|| Duration::from_secs(PERSISTENT_COOKIE_SECONDS))
+        });
         let with_age = |mut cookie: Cookie<'static>| {
             if let Some(age) = max_age {
                 let age = CookieDuration::seconds(i64::try_from(age.as_secs()).unwrap_or(i64::MAX));
                 cookie.set_max_age(age);
-                cookie.set_expires(OffsetDateTime::now_utc().checked_add(age).unwrap_or(OffsetDateTime::now_utc()));
+                cookie.set_expires(
+                    OffsetDateTime::now_utc()
+                        .checked_add(age)
+                        .unwrap_or(OffsetDateTime::now_utc()),
+                );
             }
             cookie
         };
-        let csrf = if self.inner.csrf_protect && config.csrf_in_cookies { Some(self.get_csrf_token(token)?) } else { None };
+        let csrf = if self.inner.csrf_protect && config.csrf_in_cookies {
+            Some(self.get_csrf_token(token)?)
+        } else {
+            None
+        };
         response.add_jwt_cookie(with_age(cookie(config, name, token.to_owned(), path, true)))?;
         if let Some(csrf) = csrf {
             response.add_jwt_cookie(with_age(cookie(config, csrf_name, csrf, csrf_path, false)))?;
@@ -197,13 +250,27 @@ impl JwtManager {
         self.unset_cookies(TokenType::Refresh, response)
     }
 
-    fn unset_cookies(&self, token_type: TokenType, response: &mut impl CookieJar) -> Result<(), JwtError> {
+    fn unset_cookies(
+        &self,
+        token_type: TokenType,
+        response: &mut impl CookieJar,
+    ) -> Result<(), JwtError> {
         // The reference names unset_refresh_cookies() for both (a copy-paste quirk kept for parity).
         cookies_required("unset_refresh_cookies", self)?;
         let config = self.config();
         let (name, path, csrf_name, csrf_path) = match token_type {
-            TokenType::Access => (&config.access_cookie_name, &config.access_cookie_path, &config.access_csrf_cookie_name, &config.access_csrf_cookie_path),
-            TokenType::Refresh => (&config.refresh_cookie_name, &config.refresh_cookie_path, &config.refresh_csrf_cookie_name, &config.refresh_csrf_cookie_path),
+            TokenType::Access => (
+                &config.access_cookie_name,
+                &config.access_cookie_path,
+                &config.access_csrf_cookie_name,
+                &config.access_csrf_cookie_path,
+            ),
+            TokenType::Refresh => (
+                &config.refresh_cookie_name,
+                &config.refresh_cookie_path,
+                &config.refresh_csrf_cookie_name,
+                &config.refresh_csrf_cookie_path,
+            ),
         };
         let expired = |mut cookie: Cookie<'static>| {
             cookie.set_expires(OffsetDateTime::UNIX_EPOCH);
@@ -211,7 +278,13 @@ impl JwtManager {
         };
         response.add_jwt_cookie(expired(cookie(config, name, String::new(), path, true)))?;
         if self.inner.csrf_protect && config.csrf_in_cookies {
-            response.add_jwt_cookie(expired(cookie(config, csrf_name, String::new(), csrf_path, false)))?;
+            response.add_jwt_cookie(expired(cookie(
+                config,
+                csrf_name,
+                String::new(),
+                csrf_path,
+                false,
+            )))?;
         }
         Ok(())
     }
@@ -251,7 +324,11 @@ pub fn set_access_cookies(response: &mut impl CookieJar, token: &str) -> Result<
 ///     Ok(response.finish())
 /// }
 /// ```
-pub fn set_access_cookies_with(response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+pub fn set_access_cookies_with(
+    response: &mut impl CookieJar,
+    token: &str,
+    max_age: Option<Duration>,
+) -> Result<(), JwtError> {
     current_manager()?.set_access_cookies(response, token, max_age)
 }
 
@@ -289,7 +366,11 @@ pub fn set_refresh_cookies(response: &mut impl CookieJar, token: &str) -> Result
 ///     Ok(response.finish())
 /// }
 /// ```
-pub fn set_refresh_cookies_with(response: &mut impl CookieJar, token: &str, max_age: Option<Duration>) -> Result<(), JwtError> {
+pub fn set_refresh_cookies_with(
+    response: &mut impl CookieJar,
+    token: &str,
+    max_age: Option<Duration>,
+) -> Result<(), JwtError> {
     current_manager()?.set_refresh_cookies(response, token, max_age)
 }
 

@@ -100,7 +100,9 @@ impl JwtError {
             JwtError::Expired(_) => "Token has expired".to_owned(),
             JwtError::Revoked => "Token has been revoked".to_owned(),
             JwtError::FreshTokenRequired => "Fresh token required".to_owned(),
-            JwtError::UserLoad(identity) => format!("Error loading the user {}", display_identity(identity)),
+            JwtError::UserLoad(identity) => {
+                format!("Error loading the user {}", display_identity(identity))
+            }
             JwtError::UserClaimsVerification => "User claims verification failed".to_owned(),
             JwtError::RevocationCheckFailed(_) => {
                 "Token revocation check failed; try again later".to_owned()
@@ -139,9 +141,9 @@ impl JwtError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             JwtError::NoAuthorization(_) | JwtError::Csrf(_) => ErrorKind::Unauthorized,
-            JwtError::InvalidHeader(_) | JwtError::InvalidToken(_) | JwtError::WrongTokenType(_) => {
-                ErrorKind::Invalid
-            }
+            JwtError::InvalidHeader(_)
+            | JwtError::InvalidToken(_)
+            | JwtError::WrongTokenType(_) => ErrorKind::Invalid,
             JwtError::Expired(_) => ErrorKind::Expired,
             JwtError::Revoked => ErrorKind::Revoked,
             JwtError::FreshTokenRequired => ErrorKind::NeedsFresh,
@@ -191,8 +193,16 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(option: &'static str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
-        ConfigError { option, value: value.to_string(), reason: reason.into() }
+    pub(crate) fn new(
+        option: &'static str,
+        value: impl fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        ConfigError {
+            option,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
     }
 
     /// The option at fault, by its Flask name (`JWT_ALGORITHM`, ...).
@@ -222,7 +232,11 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: invalid value `{}`: {}", self.option, self.value, self.reason)
+        write!(
+            f,
+            "{}: invalid value `{}`: {}",
+            self.option, self.value, self.reason
+        )
     }
 }
 

@@ -40,13 +40,28 @@ pub(crate) const MIN_HMAC_SECRET: usize = 32;
 fn looks_like_public_key(secret: &[u8]) -> bool {
     let text = String::from_utf8_lossy(secret);
     let text = text.trim_start();
-    ["-----BEGIN", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-", "ssh-dss"].iter().any(|prefix| text.starts_with(prefix))
+    [
+        "-----BEGIN",
+        "ssh-rsa",
+        "ssh-ed25519",
+        "ecdsa-sha2-",
+        "ssh-dss",
+    ]
+    .iter()
+    .any(|prefix| text.starts_with(prefix))
 }
 
 /// Builds an HMAC key pair, refusing empty secrets and asymmetric keys.
-pub(crate) fn hmac_keys(secret: &[u8], option: &'static str) -> Result<(EncodingKey, DecodingKey), ConfigError> {
+pub(crate) fn hmac_keys(
+    secret: &[u8],
+    option: &'static str,
+) -> Result<(EncodingKey, DecodingKey), ConfigError> {
     if secret.is_empty() {
-        return Err(ConfigError::new(option, "", "the HMAC secret must not be empty"));
+        return Err(ConfigError::new(
+            option,
+            "",
+            "the HMAC secret must not be empty",
+        ));
     }
     if looks_like_public_key(secret) {
         return Err(ConfigError::new(
@@ -55,8 +70,10 @@ pub(crate) fn hmac_keys(secret: &[u8], option: &'static str) -> Result<(Encoding
             "an asymmetric key cannot be used as an HMAC secret; set JWT_ALGORITHM to its algorithm and use JWT_PUBLIC_KEY/JWT_PRIVATE_KEY",
         ));
     }
-    let encoding = EncodingKey::from_secret(secret).map_err(|e| ConfigError::new(option, "<secret>", e.to_string()))?;
-    let decoding = DecodingKey::from_secret(secret).map_err(|e| ConfigError::new(option, "<secret>", e.to_string()))?;
+    let encoding = EncodingKey::from_secret(secret)
+        .map_err(|e| ConfigError::new(option, "<secret>", e.to_string()))?;
+    let decoding = DecodingKey::from_secret(secret)
+        .map_err(|e| ConfigError::new(option, "<secret>", e.to_string()))?;
     Ok((encoding, decoding))
 }
 
@@ -95,9 +112,17 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
     let name = crate::token::algorithm_name(algorithm);
     let family = KeyFamily::of(algorithm);
     let (encoding, decoding) = if family == KeyFamily::Hmac {
-        let secret = config.secret_key.as_ref().map(Secret::expose).ok_or_else(|| {
-            ConfigError::new("JWT_SECRET_KEY", "", format!("must be set when using symmetric algorithm \"{name}\""))
-        })?;
+        let secret = config
+            .secret_key
+            .as_ref()
+            .map(Secret::expose)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "JWT_SECRET_KEY",
+                    "",
+                    format!("must be set when using symmetric algorithm \"{name}\""),
+                )
+            })?;
         if secret.len() < MIN_HMAC_SECRET && !secret.is_empty() {
             log::warn!(
                 "JWT_SECRET_KEY is {} bytes long; use at least {MIN_HMAC_SECRET} random bytes for {name} (RFC 7518 §3.2)",
@@ -107,19 +132,43 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
         hmac_keys(secret, "JWT_SECRET_KEY")?
     } else {
         let missing = |option: &'static str| {
-            ConfigError::new(option, "", format!("must be set to use asymmetric cryptography algorithm \"{name}\""))
+            ConfigError::new(
+                option,
+                "",
+                format!("must be set to use asymmetric cryptography algorithm \"{name}\""),
+            )
         };
-        let private = config.private_key.as_ref().ok_or_else(|| missing("JWT_PRIVATE_KEY"))?;
-        let public = config.public_key.as_ref().ok_or_else(|| missing("JWT_PUBLIC_KEY"))?;
-        let encoding = encoding_key_from_pem(family, private.expose())
-            .map_err(|e| ConfigError::new("JWT_PRIVATE_KEY", "<PEM>", format!("not a valid {name} private key: {e}")))?;
-        let decoding = decoding_key_from_pem(family, public.expose())
-            .map_err(|e| ConfigError::new("JWT_PUBLIC_KEY", "<PEM>", format!("not a valid {name} public key: {e}")))?;
+        let private = config
+            .private_key
+            .as_ref()
+            .ok_or_else(|| missing("JWT_PRIVATE_KEY"))?;
+        let public = config
+            .public_key
+            .as_ref()
+            .ok_or_else(|| missing("JWT_PUBLIC_KEY"))?;
+        let encoding = encoding_key_from_pem(family, private.expose()).map_err(|e| {
+            ConfigError::new(
+                "JWT_PRIVATE_KEY",
+                "<PEM>",
+                format!("not a valid {name} private key: {e}"),
+            )
+        })?;
+        let decoding = decoding_key_from_pem(family, public.expose()).map_err(|e| {
+            ConfigError::new(
+                "JWT_PUBLIC_KEY",
+                "<PEM>",
+                format!("not a valid {name} public key: {e}"),
+            )
+        })?;
         (encoding, decoding)
     };
     let probe = b"eyJhbGciOiJub25lIn0.eyJwcm9iZSI6dHJ1ZX0";
     let signature = jsonwebtoken::crypto::sign(probe, &encoding, algorithm).map_err(|e| {
-        ConfigError::new(key_option(family, true), "<key>", format!("cannot sign with {name}: {e}"))
+        ConfigError::new(
+            key_option(family, true),
+            "<key>",
+            format!("cannot sign with {name}: {e}"),
+        )
     })?;
     match jsonwebtoken::crypto::verify(&signature, probe, &decoding, algorithm) {
         Ok(true) => {}

@@ -39,7 +39,10 @@ impl Locations {
             None
         } else {
             #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
-            Some(Locations { items, len: len as u8 })
+            Some(Locations {
+                items,
+                len: len as u8,
+            })
         }
     }
 
@@ -53,7 +56,10 @@ impl Locations {
             }
         }
         #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
-        Locations { items, len: len as u8 }
+        Locations {
+            items,
+            len: len as u8,
+        }
     }
 
     /// The locations, in order.
@@ -84,17 +90,29 @@ pub(crate) fn find_token<'r>(
     let mut errors: Vec<String> = Vec::new();
     for location in locations {
         let attempt = match location {
-            TokenLocation::Headers => from_headers(m, req.headers()).map(|token| Found { token: Cow::Borrowed(token), csrf: None }),
+            TokenLocation::Headers => from_headers(m, req.headers()).map(|token| Found {
+                token: Cow::Borrowed(token),
+                csrf: None,
+            }),
             TokenLocation::Cookies => from_cookies(m, req, body, token_type),
-            TokenLocation::QueryString => from_query(m, req.query_string()).map(|token| Found { token, csrf: None }),
-            TokenLocation::Json => from_json(m, req.headers(), body, token_type).map(|token| Found { token: Cow::Owned(token), csrf: None }),
+            TokenLocation::QueryString => {
+                from_query(m, req.query_string()).map(|token| Found { token, csrf: None })
+            }
+            TokenLocation::Json => {
+                from_json(m, req.headers(), body, token_type).map(|token| Found {
+                    token: Cow::Owned(token),
+                    csrf: None,
+                })
+            }
         };
         match attempt {
             Err(JwtError::NoAuthorization(message)) => errors.push(message),
             other => return other,
         }
     }
-    Err(JwtError::NoAuthorization(missing_everywhere(locations, errors)))
+    Err(JwtError::NoAuthorization(missing_everywhere(
+        locations, errors,
+    )))
 }
 
 /// `Missing JWT in cookies or headers (Missing cookie "..."; Missing Authorization Header)`.
@@ -103,7 +121,12 @@ fn missing_everywhere(locations: &[TokenLocation], mut errors: Vec<String>) -> S
         ([_], 1) => errors.pop().unwrap_or_default(),
         ([init @ .., last], _) => {
             let init: Vec<&str> = init.iter().map(|l| l.as_str()).collect();
-            format!("Missing JWT in {} or {} ({})", init.join(", "), last, errors.join("; "))
+            format!(
+                "Missing JWT in {} or {} ({})",
+                init.join(", "),
+                last,
+                errors.join("; ")
+            )
         }
         ([], _) => String::new(),
     }
@@ -114,11 +137,17 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
     let config = &m.config;
     let mut values = headers.get_all(&m.header_name);
     let Some(value) = values.next() else {
-        return Err(JwtError::NoAuthorization(format!("Missing {} Header", config.header_name)));
+        return Err(JwtError::NoAuthorization(format!(
+            "Missing {} Header",
+            config.header_name
+        )));
     };
     let bad = || {
         if config.header_type.is_empty() {
-            JwtError::InvalidHeader(format!("Bad {} header. Expected value '<JWT>'", config.header_name))
+            JwtError::InvalidHeader(format!(
+                "Bad {} header. Expected value '<JWT>'",
+                config.header_name
+            ))
         } else {
             JwtError::InvalidHeader(format!(
                 "Bad {} header. Expected value '{} <JWT>'",
@@ -131,7 +160,10 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
         return Err(bad());
     }
     if value.is_empty() {
-        return Err(JwtError::NoAuthorization(format!("Missing {} Header", config.header_name)));
+        return Err(JwtError::NoAuthorization(format!(
+            "Missing {} Header",
+            config.header_name
+        )));
     }
     let auth = header_str(value).ok_or_else(bad)?;
     if config.header_type.is_empty() {
@@ -164,11 +196,24 @@ fn header_str(value: &HeaderValue) -> Option<&str> {
 }
 
 /// The cookie location, with the CSRF double-submit value for unsafe methods.
-fn from_cookies<'r>(m: &Inner, req: &'r HttpRequest, body: Option<&[u8]>, token_type: TokenType) -> Result<Found<'r>, JwtError> {
+fn from_cookies<'r>(
+    m: &Inner,
+    req: &'r HttpRequest,
+    body: Option<&[u8]>,
+    token_type: TokenType,
+) -> Result<Found<'r>, JwtError> {
     let config = &m.config;
     let (cookie_name, csrf_header, csrf_field) = match token_type {
-        TokenType::Access => (&config.access_cookie_name, &m.access_csrf_header, &config.access_csrf_field_name),
-        TokenType::Refresh => (&config.refresh_cookie_name, &m.refresh_csrf_header, &config.refresh_csrf_field_name),
+        TokenType::Access => (
+            &config.access_cookie_name,
+            &m.access_csrf_header,
+            &config.access_csrf_field_name,
+        ),
+        TokenType::Refresh => (
+            &config.refresh_cookie_name,
+            &m.refresh_csrf_header,
+            &config.refresh_csrf_field_name,
+        ),
     };
     let token = req
         .cookie(cookie_name)
@@ -176,11 +221,22 @@ fn from_cookies<'r>(m: &Inner, req: &'r HttpRequest, body: Option<&[u8]>, token_
         .filter(|value| !value.is_empty())
         .ok_or_else(|| JwtError::NoAuthorization(format!("Missing cookie \"{cookie_name}\"")))?;
     let method = req.method().as_str();
-    let csrf = if m.csrf_protect && m.csrf_methods.iter().any(|m| m.as_str().eq_ignore_ascii_case(method)) {
-        let mut value = req.headers().get(csrf_header).and_then(header_str).unwrap_or_default().to_owned();
+    let csrf = if m.csrf_protect
+        && m.csrf_methods
+            .iter()
+            .any(|m| m.as_str().eq_ignore_ascii_case(method))
+    {
+        let mut value = req
+            .headers()
+            .get(csrf_header)
+            .and_then(header_str)
+            .unwrap_or_default()
+            .to_owned();
         if value.is_empty() && config.csrf_check_form && is_form(req.headers()) {
             value = body
-                .and_then(|body| form_urlencoded::parse(body).find(|(key, _)| key == csrf_field.as_str()))
+                .and_then(|body| {
+                    form_urlencoded::parse(body).find(|(key, _)| key == csrf_field.as_str())
+                })
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default();
         }
@@ -191,7 +247,10 @@ fn from_cookies<'r>(m: &Inner, req: &'r HttpRequest, body: Option<&[u8]>, token_
     } else {
         None
     };
-    Ok(Found { token: Cow::Owned(token), csrf })
+    Ok(Found {
+        token: Cow::Owned(token),
+        csrf,
+    })
 }
 
 /// The query-string location: the first `?jwt=` value.
@@ -209,14 +268,19 @@ pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     media_type(headers).is_some_and(|media| {
         media.eq_ignore_ascii_case("application/json")
             || (media.len() > "application/+json".len()
-                && media.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("application/"))
-                && media.get(media.len() - 5..).is_some_and(|s| s.eq_ignore_ascii_case("+json")))
+                && media
+                    .get(..12)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("application/"))
+                && media
+                    .get(media.len() - 5..)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("+json")))
     })
 }
 
 /// Whether the request declares an urlencoded form body.
 pub(crate) fn is_form(headers: &HeaderMap) -> bool {
-    media_type(headers).is_some_and(|media| media.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    media_type(headers)
+        .is_some_and(|media| media.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
 fn media_type(headers: &HeaderMap) -> Option<&str> {
@@ -225,9 +289,16 @@ fn media_type(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The JSON-body location: `access_token` / `refresh_token` of a JSON object body.
-fn from_json(m: &Inner, headers: &HeaderMap, body: Option<&[u8]>, token_type: TokenType) -> Result<String, JwtError> {
+fn from_json(
+    m: &Inner,
+    headers: &HeaderMap,
+    body: Option<&[u8]>,
+    token_type: TokenType,
+) -> Result<String, JwtError> {
     if !is_json(headers) {
-        return Err(JwtError::NoAuthorization("Invalid content-type. Must be application/json.".to_owned()));
+        return Err(JwtError::NoAuthorization(
+            "Invalid content-type. Must be application/json.".to_owned(),
+        ));
     }
     let key = match token_type {
         TokenType::Access => &m.config.json_key,

@@ -122,7 +122,9 @@ pub struct JwtManager {
 
 impl std::fmt::Debug for JwtManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtManager").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("JwtManager")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -198,9 +200,13 @@ impl JwtManagerBuilder {
     /// assert_eq!(claims.user_claims_value()["me"], "a");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn user_claims_loader<R: Serialize>(mut self, f: impl Fn(&Value) -> R + Send + Sync + 'static) -> Self {
+    pub fn user_claims_loader<R: Serialize>(
+        mut self,
+        f: impl Fn(&Value) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.user_claims = Some(Arc::new(move |identity| {
-            serde_json::to_value(f(identity)).map_err(|e| JwtError::Internal(loader_failed("user_claims_loader", e)))
+            serde_json::to_value(f(identity))
+                .map_err(|e| JwtError::Internal(loader_failed("user_claims_loader", e)))
         }));
         self
     }
@@ -216,9 +222,13 @@ impl JwtManagerBuilder {
     /// assert_eq!(manager.decode_token(&token, None, false)?.identity::<String>()?, "zoe");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn user_identity_loader<R: Serialize>(mut self, f: impl Fn(&Value) -> R + Send + Sync + 'static) -> Self {
+    pub fn user_identity_loader<R: Serialize>(
+        mut self,
+        f: impl Fn(&Value) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.user_identity = Some(Arc::new(move |identity| {
-            serde_json::to_value(f(identity)).map_err(|e| JwtError::Internal(loader_failed("user_identity_loader", e)))
+            serde_json::to_value(f(identity))
+                .map_err(|e| JwtError::Internal(loader_failed("user_identity_loader", e)))
         }));
         self
     }
@@ -253,7 +263,10 @@ impl JwtManagerBuilder {
     /// assert!(manager.decode_token(&token, None, false).is_err()); // signed with the other key
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn encode_key_loader(mut self, f: impl Fn(&Value) -> Secret + Send + Sync + 'static) -> Self {
+    pub fn encode_key_loader(
+        mut self,
+        f: impl Fn(&Value) -> Secret + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.encode_key = Some(Arc::new(move |identity| Ok(f(identity))));
         self
     }
@@ -287,7 +300,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn token_in_blacklist_loader(mut self, f: impl Fn(&Claims) -> bool + Send + Sync + 'static) -> Self {
+    pub fn token_in_blacklist_loader(
+        mut self,
+        f: impl Fn(&Claims) -> bool + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.token_in_blacklist = Some(Check::Sync(Arc::new(move |claims| Ok(f(claims)))));
         self
     }
@@ -307,7 +323,10 @@ impl JwtManagerBuilder {
     /// ```
     pub fn token_in_blacklist_loader_async(
         mut self,
-        f: impl for<'a> Fn(&'a Claims) -> LocalBoxFuture<'a, Result<bool, String>> + Send + Sync + 'static,
+        f: impl for<'a> Fn(&'a Claims) -> LocalBoxFuture<'a, Result<bool, String>>
+            + Send
+            + Sync
+            + 'static,
     ) -> Self {
         self.loaders.token_in_blacklist = Some(Check::Async(Arc::new(f)));
         self
@@ -323,7 +342,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn claims_verification_loader(mut self, f: impl Fn(&Value) -> bool + Send + Sync + 'static) -> Self {
+    pub fn claims_verification_loader(
+        mut self,
+        f: impl Fn(&Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.claims_verification = Some(Check::Sync(Arc::new(move |claims| Ok(f(claims)))));
         self
     }
@@ -340,9 +362,13 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn user_loader_callback_loader<U: Any>(mut self, f: impl Fn(&Value) -> Option<U> + Send + Sync + 'static) -> Self {
-        self.loaders.user_loader =
-            Some(UserLoader::Sync(Arc::new(move |identity| Ok(f(identity).map(|u| Rc::new(u) as Rc<dyn Any>)))));
+    pub fn user_loader_callback_loader<U: Any>(
+        mut self,
+        f: impl Fn(&Value) -> Option<U> + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.user_loader = Some(UserLoader::Sync(Arc::new(move |identity| {
+            Ok(f(identity).map(|u| Rc::new(u) as Rc<dyn Any>))
+        })));
         self
     }
 
@@ -356,7 +382,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn claims_verification_failed_loader<R: Responder>(mut self, f: impl Fn() -> R + Send + Sync + 'static) -> Self {
+    pub fn claims_verification_failed_loader<R: Responder>(
+        mut self,
+        f: impl Fn() -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.claims_verification_failed = Some(Arc::new(move |req| respond(f(), req)));
         self
     }
@@ -371,8 +400,12 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn user_loader_error_loader<R: Responder>(mut self, f: impl Fn(&Value) -> R + Send + Sync + 'static) -> Self {
-        self.loaders.user_loader_error = Some(Arc::new(move |req, identity| respond(f(identity), req)));
+    pub fn user_loader_error_loader<R: Responder>(
+        mut self,
+        f: impl Fn(&Value) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.loaders.user_loader_error =
+            Some(Arc::new(move |req, identity| respond(f(identity), req)));
         self
     }
 
@@ -387,7 +420,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn expired_token_loader<R: Responder>(mut self, f: impl Fn(&Claims) -> R + Send + Sync + 'static) -> Self {
+    pub fn expired_token_loader<R: Responder>(
+        mut self,
+        f: impl Fn(&Claims) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.expired_token = Some(Arc::new(move |req, claims| respond(f(claims), req)));
         self
     }
@@ -402,7 +438,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn invalid_token_loader<R: Responder>(mut self, f: impl Fn(&str) -> R + Send + Sync + 'static) -> Self {
+    pub fn invalid_token_loader<R: Responder>(
+        mut self,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.invalid_token = Some(Arc::new(move |req, msg| respond(f(msg), req)));
         self
     }
@@ -417,7 +456,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn unauthorized_loader<R: Responder>(mut self, f: impl Fn(&str) -> R + Send + Sync + 'static) -> Self {
+    pub fn unauthorized_loader<R: Responder>(
+        mut self,
+        f: impl Fn(&str) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.unauthorized = Some(Arc::new(move |req, msg| respond(f(msg), req)));
         self
     }
@@ -432,7 +474,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn needs_fresh_token_loader<R: Responder>(mut self, f: impl Fn() -> R + Send + Sync + 'static) -> Self {
+    pub fn needs_fresh_token_loader<R: Responder>(
+        mut self,
+        f: impl Fn() -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.needs_fresh_token = Some(Arc::new(move |req| respond(f(), req)));
         self
     }
@@ -447,7 +492,10 @@ impl JwtManagerBuilder {
     /// # let _ = manager;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
-    pub fn revoked_token_loader<R: Responder>(mut self, f: impl Fn() -> R + Send + Sync + 'static) -> Self {
+    pub fn revoked_token_loader<R: Responder>(
+        mut self,
+        f: impl Fn() -> R + Send + Sync + 'static,
+    ) -> Self {
         self.loaders.revoked_token = Some(Arc::new(move |req| respond(f(), req)));
         self
     }
@@ -464,7 +512,12 @@ impl JwtManagerBuilder {
     /// assert_eq!(err.option(), "JWT_SECRET_KEY");
     /// ```
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        let JwtManagerBuilder { mut config, mut loaders, use_registry, clock } = self;
+        let JwtManagerBuilder {
+            mut config,
+            mut loaders,
+            use_registry,
+            clock,
+        } = self;
         if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
             return Err(ConfigError::new(
                 "jwt-runtime features",
@@ -488,7 +541,10 @@ impl JwtManagerBuilder {
         if !algorithms.contains(&config.algorithm) {
             algorithms.push(config.algorithm);
         }
-        let names = Arc::new(ClaimNames { identity: config.identity_claim.clone(), user_claims: config.user_claims.clone() });
+        let names = Arc::new(ClaimNames {
+            identity: config.identity_claim.clone(),
+            user_claims: config.user_claims.clone(),
+        });
         let decode = DecodeSettings {
             algorithms,
             leeway: config.decode_leeway.as_secs_f64(),
@@ -503,10 +559,19 @@ impl JwtManagerBuilder {
         };
         let header_name = header("JWT_HEADER_NAME", &config.header_name)?;
         let (access_csrf, refresh_csrf) = match &config.csrf_header_name {
-            Some(both) => (header("JWT_CSRF_HEADER_NAME", both)?, header("JWT_CSRF_HEADER_NAME", both)?),
+            Some(both) => (
+                header("JWT_CSRF_HEADER_NAME", both)?,
+                header("JWT_CSRF_HEADER_NAME", both)?,
+            ),
             None => (
-                header("JWT_ACCESS_CSRF_HEADER_NAME", &config.access_csrf_header_name)?,
-                header("JWT_REFRESH_CSRF_HEADER_NAME", &config.refresh_csrf_header_name)?,
+                header(
+                    "JWT_ACCESS_CSRF_HEADER_NAME",
+                    &config.access_csrf_header_name,
+                )?,
+                header(
+                    "JWT_REFRESH_CSRF_HEADER_NAME",
+                    &config.refresh_csrf_header_name,
+                )?,
             ),
         };
         let csrf_methods = config
@@ -517,7 +582,8 @@ impl JwtManagerBuilder {
                     .map_err(|_| ConfigError::new("JWT_CSRF_METHODS", m, "not a valid HTTP method"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let csrf_protect = config.token_location.contains(&TokenLocation::Cookies) && config.cookie_csrf_protect;
+        let csrf_protect =
+            config.token_location.contains(&TokenLocation::Cookies) && config.cookie_csrf_protect;
         Ok(JwtManager {
             inner: Arc::new(Inner {
                 decode,
@@ -536,11 +602,18 @@ impl JwtManagerBuilder {
 }
 
 /// Claims the token engine writes itself; the identity and user-claims names must differ from them.
-const RESERVED_CLAIMS: [&str; 9] = ["iat", "nbf", "jti", "exp", "fresh", "type", "csrf", "iss", "aud"];
+const RESERVED_CLAIMS: [&str; 9] = [
+    "iat", "nbf", "jti", "exp", "fresh", "type", "csrf", "iss", "aud",
+];
 
 /// §9: every invalid or inconsistent setting, named.
 fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
-    let locations = c.token_location.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    let locations = c
+        .token_location
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     if c.token_location.is_empty() {
         return Err(ConfigError::new(
             "JWT_TOKEN_LOCATION",
@@ -550,10 +623,17 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
     }
     for (i, location) in c.token_location.iter().enumerate() {
         if c.token_location[..i].contains(location) {
-            return Err(ConfigError::new("JWT_TOKEN_LOCATION", &locations, format!("\"{location}\" is listed twice")));
+            return Err(ConfigError::new(
+                "JWT_TOKEN_LOCATION",
+                &locations,
+                format!("\"{location}\" is listed twice"),
+            ));
         }
     }
-    for (option, expiry) in [("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires), ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires)] {
+    for (option, expiry) in [
+        ("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires),
+        ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires),
+    ] {
         if expiry == Expiry::After(Duration::ZERO) {
             return Err(ConfigError::new(option, "0", "a zero duration is not allowed; use Expiry::Never (`false`) for tokens that never expire"));
         }
@@ -587,7 +667,10 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_REFRESH_CSRF_COOKIE_NAME", &c.refresh_csrf_cookie_name),
         ("JWT_ACCESS_CSRF_FIELD_NAME", &c.access_csrf_field_name),
         ("JWT_REFRESH_CSRF_FIELD_NAME", &c.refresh_csrf_field_name),
-        ("JWT_DECODE_ISSUER", c.decode_issuer.as_deref().unwrap_or("unset")),
+        (
+            "JWT_DECODE_ISSUER",
+            c.decode_issuer.as_deref().unwrap_or("unset"),
+        ),
     ];
     for (option, value) in non_empty {
         if value.trim().is_empty() {
@@ -595,15 +678,30 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         }
     }
     if c.header_type.chars().any(char::is_whitespace) {
-        return Err(ConfigError::new("JWT_HEADER_TYPE", &c.header_type, "must be one word (or empty for a bare token)"));
+        return Err(ConfigError::new(
+            "JWT_HEADER_TYPE",
+            &c.header_type,
+            "must be one word (or empty for a bare token)",
+        ));
     }
-    for (option, name) in [("JWT_IDENTITY_CLAIM", &c.identity_claim), ("JWT_USER_CLAIMS", &c.user_claims)] {
+    for (option, name) in [
+        ("JWT_IDENTITY_CLAIM", &c.identity_claim),
+        ("JWT_USER_CLAIMS", &c.user_claims),
+    ] {
         if RESERVED_CLAIMS.contains(&name.as_str()) {
-            return Err(ConfigError::new(option, name, "collides with a claim the library writes itself"));
+            return Err(ConfigError::new(
+                option,
+                name,
+                "collides with a claim the library writes itself",
+            ));
         }
     }
     if c.identity_claim == c.user_claims {
-        return Err(ConfigError::new("JWT_USER_CLAIMS", &c.user_claims, "must differ from JWT_IDENTITY_CLAIM"));
+        return Err(ConfigError::new(
+            "JWT_USER_CLAIMS",
+            &c.user_claims,
+            "must differ from JWT_IDENTITY_CLAIM",
+        ));
     }
     for (option, path) in [
         ("JWT_ACCESS_COOKIE_PATH", &c.access_cookie_path),
@@ -612,7 +710,11 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_REFRESH_CSRF_COOKIE_PATH", &c.refresh_csrf_cookie_path),
     ] {
         if !path.starts_with('/') || path.chars().any(|ch| ch.is_control() || ch == ';') {
-            return Err(ConfigError::new(option, path, "a cookie path must start with `/` and contain no `;`"));
+            return Err(ConfigError::new(
+                option,
+                path,
+                "a cookie path must start with `/` and contain no `;`",
+            ));
         }
     }
     for (option, name) in [
@@ -621,33 +723,59 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_ACCESS_CSRF_COOKIE_NAME", &c.access_csrf_cookie_name),
         ("JWT_REFRESH_CSRF_COOKIE_NAME", &c.refresh_csrf_cookie_name),
     ] {
-        if !name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b)) {
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+        {
             return Err(ConfigError::new(option, name, "not a valid cookie name"));
         }
     }
     if let Some(domain) = &c.cookie_domain {
-        if domain.is_empty() || domain.chars().any(|ch| ch.is_whitespace() || ch == ';' || ch.is_control()) {
-            return Err(ConfigError::new("JWT_COOKIE_DOMAIN", domain, "not a valid cookie domain"));
+        if domain.is_empty()
+            || domain
+                .chars()
+                .any(|ch| ch.is_whitespace() || ch == ';' || ch.is_control())
+        {
+            return Err(ConfigError::new(
+                "JWT_COOKIE_DOMAIN",
+                domain,
+                "not a valid cookie domain",
+            ));
         }
     }
     if c.cookie_samesite == Some(crate::config::SameSite::None) && !c.cookie_secure {
         log::warn!("JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies");
     }
-    for (option, audience) in [("JWT_DECODE_AUDIENCE", &c.decode_audience), ("JWT_ENCODE_AUDIENCE", &c.encode_audience)] {
+    for (option, audience) in [
+        ("JWT_DECODE_AUDIENCE", &c.decode_audience),
+        ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
+    ] {
         if let Some(audience) = audience {
             if audience.is_empty() || audience.iter().any(|a| a.is_empty()) {
-                return Err(ConfigError::new(option, audience.join(","), "audience values must not be empty"));
+                return Err(ConfigError::new(
+                    option,
+                    audience.join(","),
+                    "audience values must not be empty",
+                ));
             }
         }
     }
     if c.encode_issuer.as_deref() == Some("") {
-        return Err(ConfigError::new("JWT_ENCODE_ISSUER", "", "must not be empty"));
+        return Err(ConfigError::new(
+            "JWT_ENCODE_ISSUER",
+            "",
+            "must not be empty",
+        ));
     }
     if c.csrf_header_name.as_deref() == Some("") {
         c.csrf_header_name = None;
     }
     if c.max_token_size < 16 {
-        return Err(ConfigError::new("JWT_MAX_TOKEN_SIZE", c.max_token_size, "too small to hold any token"));
+        return Err(ConfigError::new(
+            "JWT_MAX_TOKEN_SIZE",
+            c.max_token_size,
+            "too small to hold any token",
+        ));
     }
     Ok(())
 }
@@ -677,7 +805,12 @@ impl JwtManager {
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
     pub fn builder(config: JwtConfig) -> JwtManagerBuilder {
-        JwtManagerBuilder { config, loaders: Loaders::default(), use_registry: true, clock: None }
+        JwtManagerBuilder {
+            config,
+            loaders: Loaders::default(),
+            use_registry: true,
+            clock: None,
+        }
     }
 
     /// The validated configuration.
@@ -695,8 +828,13 @@ impl JwtManager {
 
     /// Unix time now, in seconds, from the manager's clock.
     pub(crate) fn now(&self) -> f64 {
-        let now = self.inner.clock.as_ref().map_or_else(SystemTime::now, |clock| clock());
-        now.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+        let now = self
+            .inner
+            .clock
+            .as_ref()
+            .map_or_else(SystemTime::now, |clock| clock());
+        now.duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
     }
 
     /// Python's `create_access_token(identity)`.
@@ -711,7 +849,10 @@ impl JwtManager {
     /// assert_eq!(token.split('.').count(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_access_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, JwtError> {
+    pub fn create_access_token<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+    ) -> Result<String, JwtError> {
         self.create_token(identity, TokenType::Access, TokenOptions::default())
     }
 
@@ -727,7 +868,11 @@ impl JwtManager {
     /// assert!(manager.decode_token(&token, None, false)?.fresh().is_fresh_at(0.0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_access_token_with<I: Serialize + ?Sized>(&self, identity: &I, options: TokenOptions) -> Result<String, JwtError> {
+    pub fn create_access_token_with<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
         self.create_token(identity, TokenType::Access, options)
     }
 
@@ -743,7 +888,10 @@ impl JwtManager {
     /// # let _ = token;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_refresh_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, JwtError> {
+    pub fn create_refresh_token<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+    ) -> Result<String, JwtError> {
         self.create_token(identity, TokenType::Refresh, TokenOptions::default())
     }
 
@@ -760,7 +908,11 @@ impl JwtManager {
     /// # let _ = token;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_refresh_token_with<I: Serialize + ?Sized>(&self, identity: &I, options: TokenOptions) -> Result<String, JwtError> {
+    pub fn create_refresh_token_with<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
         self.create_token(identity, TokenType::Refresh, options)
     }
 
@@ -773,17 +925,25 @@ impl JwtManager {
         let inner = &*self.inner;
         let config = &inner.config;
         let loaders = &inner.loaders;
-        let identity = serde_json::to_value(identity).map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
+        let identity = serde_json::to_value(identity)
+            .map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
         let user_claims = match options.user_claims {
             Some(claims) => Some(claims),
-            None if token_type == TokenType::Access || config.claims_in_refresh_token => {
-                loaders.user_claims.as_ref().map(|loader| loader(&identity)).transpose()?
-            }
+            None if token_type == TokenType::Access || config.claims_in_refresh_token => loaders
+                .user_claims
+                .as_ref()
+                .map(|loader| loader(&identity))
+                .transpose()?,
             None => None,
         };
         let headers = match options.headers {
             Some(headers) => Some(headers),
-            None => loaders.additional_headers.as_ref().map(|loader| loader(&identity)).transpose()?.flatten(),
+            None => loaders
+                .additional_headers
+                .as_ref()
+                .map(|loader| loader(&identity))
+                .transpose()?
+                .flatten(),
         };
         let identity_claim = match &loaders.user_identity {
             Some(loader) => loader(&identity)?,
@@ -794,14 +954,17 @@ impl JwtManager {
             TokenType::Refresh => config.refresh_token_expires,
         });
         if expires == Expiry::After(Duration::ZERO) {
-            return Err(JwtError::Internal("expires_delta must not be zero; use Expiry::Never for no expiry".to_owned()));
+            return Err(JwtError::Internal(
+                "expires_delta must not be zero; use Expiry::Never for no expiry".to_owned(),
+            ));
         }
         let loaded_key;
         let key: &EncodingKey = match &loaders.encode_key {
             Some(loader) => {
                 let secret = loader(&identity)?;
-                loaded_key = keys::encoding_key_from_pem(KeyFamily::of(config.algorithm), secret.expose())
-                    .map_err(|e| JwtError::Internal(loader_failed("encode_key_loader", e)))?;
+                loaded_key =
+                    keys::encoding_key_from_pem(KeyFamily::of(config.algorithm), secret.expose())
+                        .map_err(|e| JwtError::Internal(loader_failed("encode_key_loader", e)))?;
                 &loaded_key
             }
             None => &inner.keys.encoding,
@@ -835,7 +998,12 @@ impl JwtManager {
     /// assert_eq!(err.message(), "Not enough segments");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn decode_token(&self, encoded_token: &str, csrf_value: Option<&str>, allow_expired: bool) -> Result<Claims, JwtError> {
+    pub fn decode_token(
+        &self,
+        encoded_token: &str,
+        csrf_value: Option<&str>,
+        allow_expired: bool,
+    ) -> Result<Claims, JwtError> {
         let settings = &self.inner.decode;
         settings.check_size(encoded_token)?;
         let split = token::split(encoded_token)?;
@@ -843,8 +1011,11 @@ impl JwtManager {
             // The loader sees unverified data only to choose a key.
             let unverified = token::parse_payload(split.payload_segment)?;
             let secret = loader(&unverified, &split.header)?;
-            let key: DecodingKey = keys::decoding_key_from_pem(KeyFamily::of(self.inner.config.algorithm), secret.expose())
-                .map_err(|e| JwtError::Internal(loader_failed("decode_key_loader", e)))?;
+            let key: DecodingKey = keys::decoding_key_from_pem(
+                KeyFamily::of(self.inner.config.algorithm),
+                secret.expose(),
+            )
+            .map_err(|e| JwtError::Internal(loader_failed("decode_key_loader", e)))?;
             let algorithm = settings.verify_signature(&split, &key)?;
             (unverified, algorithm)
         } else {
@@ -872,7 +1043,10 @@ impl JwtManager {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_jti(&self, encoded_token: &str) -> Result<Option<String>, JwtError> {
-        Ok(self.decode_token(encoded_token, None, false)?.jti().map(str::to_owned))
+        Ok(self
+            .decode_token(encoded_token, None, false)?
+            .jti()
+            .map(str::to_owned))
     }
 
     /// Python's `get_csrf_token(encoded_token)`: fully verifies, then returns the `csrf` claim.
@@ -908,7 +1082,10 @@ impl JwtManager {
     /// assert_eq!(header["typ"], "JWT");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn get_unverified_jwt_headers(&self, encoded_token: &str) -> Result<Map<String, Value>, JwtError> {
+    pub fn get_unverified_jwt_headers(
+        &self,
+        encoded_token: &str,
+    ) -> Result<Map<String, Value>, JwtError> {
         self.inner.decode.check_size(encoded_token)?;
         Ok(token::split(encoded_token)?.header)
     }

@@ -8,9 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, Responder};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-
 pub use crate::actix::Guard;
-pub use crate::context::{Ambient, enter_sync, scope_request, RequestJwt, SyncScope};
+pub use crate::context::{enter_sync, scope_request, Ambient, RequestJwt, SyncScope};
 pub use crate::registry::*;
 pub use crate::{Claims, JwtError, Secret};
 pub use ::actix_web;
@@ -36,7 +35,8 @@ pub fn respond<R: Responder>(responder: R, req: &HttpRequest) -> HttpResponse {
 /// The default answer to `error`, for a loader that could not read its argument.
 #[must_use]
 pub fn default_response(error: &JwtError) -> HttpResponse {
-    let key = crate::context::current_ambient().map(|a| a.manager.inner.config.error_message_key.clone());
+    let key =
+        crate::context::current_ambient().map(|a| a.manager.inner.config.error_message_key.clone());
     crate::verify::default_response(key.as_deref().unwrap_or("msg"), error)
 }
 
@@ -61,7 +61,9 @@ pub trait JsonOutput {
 
 impl<T: serde::Serialize> JsonOutput for T {
     fn into_json(self, loader: &str) -> Result<Value, JwtError> {
-        serde_json::to_value(self).map_err(|e| JwtError::Internal(format!("{loader} returned a value that is not JSON: {e}")))
+        serde_json::to_value(self).map_err(|e| {
+            JwtError::Internal(format!("{loader} returned a value that is not JSON: {e}"))
+        })
     }
 }
 
@@ -83,8 +85,12 @@ impl<T: serde::Serialize> HeadersOutput for T {
         match serde_json::to_value(self) {
             Ok(Value::Object(map)) => Ok(Some(map)),
             Ok(Value::Null) => Ok(None),
-            Ok(other) => Err(JwtError::Internal(format!("additional_headers_loader returned {other}, not an object"))),
-            Err(e) => Err(JwtError::Internal(format!("additional_headers_loader returned a value that is not JSON: {e}"))),
+            Ok(other) => Err(JwtError::Internal(format!(
+                "additional_headers_loader returned {other}, not an object"
+            ))),
+            Err(e) => Err(JwtError::Internal(format!(
+                "additional_headers_loader returned a value that is not JSON: {e}"
+            ))),
         }
     }
 }
@@ -151,7 +157,8 @@ impl<U: Any> UserOutput for Option<U> {
 
 impl<U: Any, E: Display> UserOutput for Result<Option<U>, E> {
     fn into_user(self) -> UserResult {
-        self.map(|user| user.map(|user| Rc::new(user) as Rc<dyn Any>)).map_err(|e| e.to_string())
+        self.map(|user| user.map(|user| Rc::new(user) as Rc<dyn Any>))
+            .map_err(|e| e.to_string())
     }
 }
 

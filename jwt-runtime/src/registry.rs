@@ -65,7 +65,8 @@ pub type HeadersLoaderFn = fn(&Value) -> Result<Option<Map<String, Value>>, JwtE
 #[doc(hidden)]
 pub type EncodeKeyLoaderFn = fn(&Value) -> Result<Secret, JwtError>;
 #[doc(hidden)]
-pub type DecodeKeyLoaderFn = fn(&Map<String, Value>, &Map<String, Value>) -> Result<Secret, JwtError>;
+pub type DecodeKeyLoaderFn =
+    fn(&Map<String, Value>, &Map<String, Value>) -> Result<Secret, JwtError>;
 #[doc(hidden)]
 pub type ClaimsCheckFn = fn(&Claims) -> CheckResult;
 #[doc(hidden)]
@@ -121,13 +122,16 @@ slots! {
 
 // What a manager holds: shared, thread-safe callables.
 pub(crate) type JsonLoader = Arc<dyn Fn(&Value) -> Result<Value, JwtError> + Send + Sync>;
-pub(crate) type HeadersLoader = Arc<dyn Fn(&Value) -> Result<Option<Map<String, Value>>, JwtError> + Send + Sync>;
+pub(crate) type HeadersLoader =
+    Arc<dyn Fn(&Value) -> Result<Option<Map<String, Value>>, JwtError> + Send + Sync>;
 pub(crate) type EncodeKeyLoader = Arc<dyn Fn(&Value) -> Result<Secret, JwtError> + Send + Sync>;
 pub(crate) type DecodeKeyLoader =
     Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> Result<Secret, JwtError> + Send + Sync>;
-pub(crate) type AsyncCheck<T> = Arc<dyn for<'a> Fn(&'a T) -> LocalBoxFuture<'a, CheckResult> + Send + Sync>;
+pub(crate) type AsyncCheck<T> =
+    Arc<dyn for<'a> Fn(&'a T) -> LocalBoxFuture<'a, CheckResult> + Send + Sync>;
 pub(crate) type SyncCheck<T> = Arc<dyn Fn(&T) -> CheckResult + Send + Sync>;
-pub(crate) type AsyncUser = Arc<dyn for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, UserResult> + Send + Sync>;
+pub(crate) type AsyncUser =
+    Arc<dyn for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, UserResult> + Send + Sync>;
 pub(crate) type SyncUser = Arc<dyn Fn(&Value) -> UserResult + Send + Sync>;
 pub(crate) type ClaimsResponse = Arc<dyn Fn(&HttpRequest, &Claims) -> HttpResponse + Send + Sync>;
 pub(crate) type MessageResponse = Arc<dyn Fn(&HttpRequest, &str) -> HttpResponse + Send + Sync>;
@@ -187,7 +191,10 @@ pub(crate) struct Loaders {
 }
 
 /// The single entry of a slot; two or more is a start-up error naming each.
-fn single<F>(slot: &'static str, entries: &'static [LoaderEntry<F>]) -> Result<Option<&'static LoaderEntry<F>>, ConfigError> {
+fn single<F>(
+    slot: &'static str,
+    entries: &'static [LoaderEntry<F>],
+) -> Result<Option<&'static LoaderEntry<F>>, ConfigError> {
     match entries {
         [] => Ok(None),
         [one] => Ok(Some(one)),
@@ -203,7 +210,9 @@ fn single<F>(slot: &'static str, entries: &'static [LoaderEntry<F>]) -> Result<O
 }
 
 fn check_from<T: ?Sized>(
-    entry: &'static LoaderEntry<MaybeAsync<fn(&T) -> CheckResult, for<'a> fn(&'a T) -> LocalBoxFuture<'a, CheckResult>>>,
+    entry: &'static LoaderEntry<
+        MaybeAsync<fn(&T) -> CheckResult, for<'a> fn(&'a T) -> LocalBoxFuture<'a, CheckResult>>,
+    >,
 ) -> Check<T> {
     match entry.loader {
         MaybeAsync::Sync(f) => Check::Sync(Arc::new(f)),
@@ -221,24 +230,99 @@ impl Loaders {
                 }
             };
         }
-        fill!(user_claims, "user_claims_loader", JWT_USER_CLAIMS_LOADER, |e| Arc::new(e.loader) as JsonLoader);
-        fill!(user_identity, "user_identity_loader", JWT_USER_IDENTITY_LOADER, |e| Arc::new(e.loader) as JsonLoader);
-        fill!(additional_headers, "additional_headers_loader", JWT_ADDITIONAL_HEADERS_LOADER, |e| Arc::new(e.loader) as HeadersLoader);
-        fill!(encode_key, "encode_key_loader", JWT_ENCODE_KEY_LOADER, |e| Arc::new(e.loader) as EncodeKeyLoader);
-        fill!(decode_key, "decode_key_loader", JWT_DECODE_KEY_LOADER, |e| Arc::new(e.loader) as DecodeKeyLoader);
-        fill!(token_in_blacklist, "token_in_blacklist_loader", JWT_TOKEN_IN_BLACKLIST_LOADER, |e| check_from(e));
-        fill!(claims_verification, "claims_verification_loader", JWT_CLAIMS_VERIFICATION_LOADER, |e| check_from(e));
-        fill!(claims_verification_failed, "claims_verification_failed_loader", JWT_CLAIMS_VERIFICATION_FAILED_LOADER, |e| Arc::new(e.loader) as PlainResponse);
-        fill!(user_loader, "user_loader_callback_loader", JWT_USER_LOADER_CALLBACK_LOADER, |e| match e.loader {
-            MaybeAsync::Sync(f) => UserLoader::Sync(Arc::new(f)),
-            MaybeAsync::Async(f) => UserLoader::Async(Arc::new(f)),
-        });
-        fill!(user_loader_error, "user_loader_error_loader", JWT_USER_LOADER_ERROR_LOADER, |e| Arc::new(e.loader) as IdentityResponse);
-        fill!(expired_token, "expired_token_loader", JWT_EXPIRED_TOKEN_LOADER, |e| Arc::new(e.loader) as ClaimsResponse);
-        fill!(invalid_token, "invalid_token_loader", JWT_INVALID_TOKEN_LOADER, |e| Arc::new(e.loader) as MessageResponse);
-        fill!(unauthorized, "unauthorized_loader", JWT_UNAUTHORIZED_LOADER, |e| Arc::new(e.loader) as MessageResponse);
-        fill!(needs_fresh_token, "needs_fresh_token_loader", JWT_NEEDS_FRESH_TOKEN_LOADER, |e| Arc::new(e.loader) as PlainResponse);
-        fill!(revoked_token, "revoked_token_loader", JWT_REVOKED_TOKEN_LOADER, |e| Arc::new(e.loader) as PlainResponse);
+        fill!(
+            user_claims,
+            "user_claims_loader",
+            JWT_USER_CLAIMS_LOADER,
+            |e| Arc::new(e.loader) as JsonLoader
+        );
+        fill!(
+            user_identity,
+            "user_identity_loader",
+            JWT_USER_IDENTITY_LOADER,
+            |e| Arc::new(e.loader) as JsonLoader
+        );
+        fill!(
+            additional_headers,
+            "additional_headers_loader",
+            JWT_ADDITIONAL_HEADERS_LOADER,
+            |e| Arc::new(e.loader) as HeadersLoader
+        );
+        fill!(
+            encode_key,
+            "encode_key_loader",
+            JWT_ENCODE_KEY_LOADER,
+            |e| Arc::new(e.loader) as EncodeKeyLoader
+        );
+        fill!(
+            decode_key,
+            "decode_key_loader",
+            JWT_DECODE_KEY_LOADER,
+            |e| Arc::new(e.loader) as DecodeKeyLoader
+        );
+        fill!(
+            token_in_blacklist,
+            "token_in_blacklist_loader",
+            JWT_TOKEN_IN_BLACKLIST_LOADER,
+            |e| check_from(e)
+        );
+        fill!(
+            claims_verification,
+            "claims_verification_loader",
+            JWT_CLAIMS_VERIFICATION_LOADER,
+            |e| check_from(e)
+        );
+        fill!(
+            claims_verification_failed,
+            "claims_verification_failed_loader",
+            JWT_CLAIMS_VERIFICATION_FAILED_LOADER,
+            |e| Arc::new(e.loader) as PlainResponse
+        );
+        fill!(
+            user_loader,
+            "user_loader_callback_loader",
+            JWT_USER_LOADER_CALLBACK_LOADER,
+            |e| match e.loader {
+                MaybeAsync::Sync(f) => UserLoader::Sync(Arc::new(f)),
+                MaybeAsync::Async(f) => UserLoader::Async(Arc::new(f)),
+            }
+        );
+        fill!(
+            user_loader_error,
+            "user_loader_error_loader",
+            JWT_USER_LOADER_ERROR_LOADER,
+            |e| Arc::new(e.loader) as IdentityResponse
+        );
+        fill!(
+            expired_token,
+            "expired_token_loader",
+            JWT_EXPIRED_TOKEN_LOADER,
+            |e| Arc::new(e.loader) as ClaimsResponse
+        );
+        fill!(
+            invalid_token,
+            "invalid_token_loader",
+            JWT_INVALID_TOKEN_LOADER,
+            |e| Arc::new(e.loader) as MessageResponse
+        );
+        fill!(
+            unauthorized,
+            "unauthorized_loader",
+            JWT_UNAUTHORIZED_LOADER,
+            |e| Arc::new(e.loader) as MessageResponse
+        );
+        fill!(
+            needs_fresh_token,
+            "needs_fresh_token_loader",
+            JWT_NEEDS_FRESH_TOKEN_LOADER,
+            |e| Arc::new(e.loader) as PlainResponse
+        );
+        fill!(
+            revoked_token,
+            "revoked_token_loader",
+            JWT_REVOKED_TOKEN_LOADER,
+            |e| Arc::new(e.loader) as PlainResponse
+        );
         Ok(())
     }
 }

@@ -76,7 +76,10 @@ struct Payload<'a> {
     csrf: Option<&'a str>,
 }
 
-#[allow(clippy::cast_possible_truncation, reason = "Unix seconds fit in i64 until the year 292 billion")]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "Unix seconds fit in i64 until the year 292 billion"
+)]
 fn whole_seconds(t: f64) -> i64 {
     t.floor() as i64
 }
@@ -154,9 +157,16 @@ pub(crate) fn encode(
     let typ = Value::String("JWT".to_owned());
     header.insert("alg", &alg);
     header.entry("typ").or_insert(&typ);
-    let header_json = serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
-    let payload = Payload { draft, names, jti: &jti, csrf: csrf.as_deref() };
-    let payload_json = serde_json::to_vec(&payload).map_err(|e| JwtError::Internal(format!("JWT payload: {e}")))?;
+    let header_json =
+        serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
+    let payload = Payload {
+        draft,
+        names,
+        jti: &jti,
+        csrf: csrf.as_deref(),
+    };
+    let payload_json = serde_json::to_vec(&payload)
+        .map_err(|e| JwtError::Internal(format!("JWT payload: {e}")))?;
     let mut token = URL_SAFE_NO_PAD.encode(header_json);
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(payload_json, &mut token);
@@ -185,7 +195,10 @@ pub(crate) const ALGORITHMS: [(Algorithm, &str); 12] = [
 
 /// The JOSE name of an algorithm.
 pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
-    ALGORITHMS.iter().find(|(a, _)| *a == algorithm).map_or("unsupported", |(_, name)| name)
+    ALGORITHMS
+        .iter()
+        .find(|(a, _)| *a == algorithm)
+        .map_or("unsupported", |(_, name)| name)
 }
 
 /// A token split into its parts, with the header parsed: PyJWT's `_load`.
@@ -197,7 +210,9 @@ pub(crate) struct SplitToken<'a> {
 }
 
 fn b64(segment: &str, what: &str) -> Result<Vec<u8>, JwtError> {
-    URL_SAFE_NO_PAD.decode(segment).map_err(|_| JwtError::invalid(format!("Invalid {what} padding")))
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| JwtError::invalid(format!("Invalid {what} padding")))
 }
 
 /// Splits a token and parses its header, with PyJWT's messages.
@@ -208,7 +223,11 @@ pub(crate) fn split(token: &str) -> Result<SplitToken<'_>, JwtError> {
     let header_bytes = b64(header_segment, "header")?;
     let header = match serde_json::from_slice::<Value>(&header_bytes) {
         Ok(Value::Object(map)) => map,
-        Ok(_) => return Err(JwtError::invalid("Invalid header string: must be a json object")),
+        Ok(_) => {
+            return Err(JwtError::invalid(
+                "Invalid header string: must be a json object",
+            ))
+        }
         Err(e) => return Err(JwtError::invalid(format!("Invalid header string: {e}"))),
     };
     // Strict base64url for the payload and the signature as well, before any crypto.
@@ -218,17 +237,28 @@ pub(crate) fn split(token: &str) -> Result<SplitToken<'_>, JwtError> {
     if !is_base64url(signature_segment) {
         return Err(JwtError::invalid("Invalid crypto padding"));
     }
-    Ok(SplitToken { signing_input, payload_segment, signature_segment, header })
+    Ok(SplitToken {
+        signing_input,
+        payload_segment,
+        signature_segment,
+        header,
+    })
 }
 
 /// Whether `s` is canonical unpadded base64url (what the decoder would accept).
 fn is_base64url(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.len() % 4 == 1 || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_') {
+    if bytes.len() % 4 == 1
+        || !bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+    {
         return false;
     }
     // Trailing bits must be zero (canonical encoding), as the strict decoder checks.
-    let Some(&last) = bytes.last() else { return true };
+    let Some(&last) = bytes.last() else {
+        return true;
+    };
     let value = match last {
         b'A'..=b'Z' => last - b'A',
         b'a'..=b'z' => last - b'a' + 26,
@@ -248,7 +278,9 @@ pub(crate) fn parse_payload(segment: &str) -> Result<Map<String, Value>, JwtErro
     let bytes = b64(segment, "payload")?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(JwtError::invalid("Invalid payload string: must be a json object")),
+        Ok(_) => Err(JwtError::invalid(
+            "Invalid payload string: must be a json object",
+        )),
         Err(e) => Err(JwtError::invalid(format!("Invalid payload string: {e}"))),
     }
 }
@@ -266,10 +298,20 @@ pub(crate) struct DecodeSettings {
 
 impl DecodeSettings {
     /// The header's `alg`, if it is one of the accepted algorithms.
-    pub(crate) fn allowed_algorithm(&self, header: &Map<String, Value>) -> Result<Algorithm, JwtError> {
+    pub(crate) fn allowed_algorithm(
+        &self,
+        header: &Map<String, Value>,
+    ) -> Result<Algorithm, JwtError> {
         let not_allowed = || JwtError::invalid("The specified alg value is not allowed");
-        let name = header.get("alg").and_then(Value::as_str).ok_or_else(not_allowed)?;
-        self.algorithms.iter().copied().find(|a| algorithm_name(*a) == name).ok_or_else(not_allowed)
+        let name = header
+            .get("alg")
+            .and_then(Value::as_str)
+            .ok_or_else(not_allowed)?;
+        self.algorithms
+            .iter()
+            .copied()
+            .find(|a| algorithm_name(*a) == name)
+            .ok_or_else(not_allowed)
     }
 
     /// Checks the size cap, splits, checks the algorithm and the signature, parses the payload.
@@ -280,11 +322,18 @@ impl DecodeSettings {
     ) -> Result<Algorithm, JwtError> {
         let algorithm = self.allowed_algorithm(&split.header)?;
         reject_unsupported_header(&split.header)?;
-        match jsonwebtoken::crypto::verify(split.signature_segment, split.signing_input.as_bytes(), key, algorithm) {
+        match jsonwebtoken::crypto::verify(
+            split.signature_segment,
+            split.signing_input.as_bytes(),
+            key,
+            algorithm,
+        ) {
             Ok(true) => Ok(algorithm),
             Ok(false) => Err(JwtError::invalid("Signature verification failed")),
             Err(e) => match e.kind() {
-                jsonwebtoken::errors::ErrorKind::Base64(_) => Err(JwtError::invalid("Invalid crypto padding")),
+                jsonwebtoken::errors::ErrorKind::Base64(_) => {
+                    Err(JwtError::invalid("Invalid crypto padding"))
+                }
                 _ => Err(JwtError::invalid("The specified alg value is not allowed")),
             },
         }
@@ -303,7 +352,11 @@ impl DecodeSettings {
 
     /// PyJWT 2's claim checks (iat → nbf → exp → iss → aud → sub → jti).
     /// Returns whether the token has expired; every other failure is an error.
-    pub(crate) fn validate_claims(&self, payload: &Map<String, Value>, now: f64) -> Result<bool, JwtError> {
+    pub(crate) fn validate_claims(
+        &self,
+        payload: &Map<String, Value>,
+        now: f64,
+    ) -> Result<bool, JwtError> {
         let leeway = self.leeway;
         if let Some(iat) = payload.get("iat") {
             let iat = time_claim(iat, "Issued At claim (iat) must be an integer.")?;
@@ -381,9 +434,15 @@ impl DecodeSettings {
         let names = &self.names;
         payload.entry("jti").or_insert(Value::Null);
         if !payload.contains_key(&names.identity) {
-            return Err(JwtError::invalid(format!("Missing claim: {}", names.identity)));
+            return Err(JwtError::invalid(format!(
+                "Missing claim: {}",
+                names.identity
+            )));
         }
-        let token_type = match payload.entry("type").or_insert_with(|| Value::String("access".to_owned())) {
+        let token_type = match payload
+            .entry("type")
+            .or_insert_with(|| Value::String("access".to_owned()))
+        {
             Value::String(t) if t == "access" => TokenType::Access,
             Value::String(t) if t == "refresh" => TokenType::Refresh,
             _ => return Err(JwtError::invalid("Missing or invalid claim: type")),
@@ -400,7 +459,9 @@ impl DecodeSettings {
             };
             let claim = claim.as_str().unwrap_or_default();
             if !bool::from(claim.as_bytes().ct_eq(csrf_value.as_bytes())) {
-                return Err(JwtError::Csrf("CSRF double submit tokens do not match".to_owned()));
+                return Err(JwtError::Csrf(
+                    "CSRF double submit tokens do not match".to_owned(),
+                ));
             }
         }
         Ok(Claims::new(payload, header, Arc::clone(names), token_type))
@@ -411,7 +472,9 @@ impl DecodeSettings {
 /// `crit` naming anything it does not implement, `b64: false`, a non-string `kid`.
 fn reject_unsupported_header(header: &Map<String, Value>) -> Result<(), JwtError> {
     if header.get("kid").is_some_and(|kid| !kid.is_string()) {
-        return Err(JwtError::invalid("Key ID header parameter must be a string"));
+        return Err(JwtError::invalid(
+            "Key ID header parameter must be a string",
+        ));
     }
     match header.get("b64") {
         None | Some(Value::Bool(true)) => {}
@@ -428,12 +491,18 @@ fn reject_unsupported_header(header: &Map<String, Value>) -> Result<(), JwtError
 }
 
 /// A NumericDate claim, as PyJWT's `int()` reads it; anything but a number is an error.
-#[allow(clippy::cast_precision_loss, reason = "compared as f64, like PyJWT compares with time.time()")]
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "compared as f64, like PyJWT compares with time.time()"
+)]
 fn time_claim(value: &Value, message: &str) -> Result<f64, JwtError> {
     match value {
         Value::Number(n) => match n.as_i64() {
             Some(i) => Ok(i as f64),
-            None => n.as_f64().map(f64::trunc).ok_or_else(|| JwtError::invalid(message)),
+            None => n
+                .as_f64()
+                .map(f64::trunc)
+                .ok_or_else(|| JwtError::invalid(message)),
         },
         _ => Err(JwtError::invalid(message)),
     }

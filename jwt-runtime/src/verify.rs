@@ -61,7 +61,11 @@ pub(crate) async fn verify_request(
     }
     let claims = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(claims) => claims,
-        Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_)) if mode == Mode::Optional => return Ok(None),
+        Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
+            if mode == Mode::Optional =>
+        {
+            return Ok(None)
+        }
         Err(error) => {
             let response = error_response(manager, req, &error);
             return Err((error, response));
@@ -130,7 +134,11 @@ async fn after_decode(
             match check.run(claims.user_claims_value()).await {
                 Ok(true) => {}
                 Ok(false) => return Err(fail(JwtError::UserClaimsVerification)),
-                Err(detail) => return Err(fail(JwtError::Internal(format!("claims_verification_loader failed: {detail}")))),
+                Err(detail) => {
+                    return Err(fail(JwtError::Internal(format!(
+                        "claims_verification_loader failed: {detail}"
+                    ))))
+                }
             }
         }
     }
@@ -140,25 +148,42 @@ async fn after_decode(
                 let _ = verified.user.set(user);
             }
             Ok(None) => return Err(fail(JwtError::UserLoad(claims.identity_value().clone()))),
-            Err(detail) => return Err(fail(JwtError::Internal(format!("user_loader_callback_loader failed: {detail}")))),
+            Err(detail) => {
+                return Err(fail(JwtError::Internal(format!(
+                    "user_loader_callback_loader failed: {detail}"
+                ))))
+            }
         }
     }
     Ok(())
 }
 
 /// The answer to an error: its loader's response, or the reference's default JSON body.
-pub(crate) fn error_response(manager: &JwtManager, req: &HttpRequest, error: &JwtError) -> HttpResponse {
+pub(crate) fn error_response(
+    manager: &JwtManager,
+    req: &HttpRequest,
+    error: &JwtError,
+) -> HttpResponse {
     let loaders = &manager.inner.loaders;
     let custom = match error {
-        JwtError::NoAuthorization(message) | JwtError::Csrf(message) => loaders.unauthorized.as_ref().map(|f| f(req, message)),
+        JwtError::NoAuthorization(message) | JwtError::Csrf(message) => {
+            loaders.unauthorized.as_ref().map(|f| f(req, message))
+        }
         JwtError::InvalidHeader(_) | JwtError::InvalidToken(_) | JwtError::WrongTokenType(_) => {
-            loaders.invalid_token.as_ref().map(|f| f(req, &error.message()))
+            loaders
+                .invalid_token
+                .as_ref()
+                .map(|f| f(req, &error.message()))
         }
         JwtError::Expired(claims) => loaders.expired_token.as_ref().map(|f| f(req, claims)),
         JwtError::Revoked => loaders.revoked_token.as_ref().map(|f| f(req)),
         JwtError::FreshTokenRequired => loaders.needs_fresh_token.as_ref().map(|f| f(req)),
-        JwtError::UserLoad(identity) => loaders.user_loader_error.as_ref().map(|f| f(req, identity)),
-        JwtError::UserClaimsVerification => loaders.claims_verification_failed.as_ref().map(|f| f(req)),
+        JwtError::UserLoad(identity) => {
+            loaders.user_loader_error.as_ref().map(|f| f(req, identity))
+        }
+        JwtError::UserClaimsVerification => {
+            loaders.claims_verification_failed.as_ref().map(|f| f(req))
+        }
         JwtError::RevocationCheckFailed(_) | JwtError::Internal(_) => {
             log::error!("{error}");
             None
@@ -173,7 +198,9 @@ pub(crate) fn default_response(message_key: &str, error: &JwtError) -> HttpRespo
     body.insert(message_key.to_owned(), Value::String(error.message()));
     let mut text = Value::Object(body).to_string();
     text.push('\n');
-    HttpResponse::build(error.status()).content_type("application/json").body(text)
+    HttpResponse::build(error.status())
+        .content_type("application/json")
+        .body(text)
 }
 
 impl actix_web::ResponseError for JwtError {
@@ -181,10 +208,13 @@ impl actix_web::ResponseError for JwtError {
         self.status()
     }
 
-    /// Through the App's loaders when raised inside a request (`?` on [`decode_token`](crate::decode_token)).
+    /// The default body, with the App's `JWT_ERROR_MESSAGE_KEY`. The App's middleware
+    /// then answers through the loaders, as the reference's app-level handlers do.
     fn error_response(&self) -> HttpResponse {
         match context::current_ambient() {
-            Some(ambient) => error_response(&ambient.manager, &ambient.request, self),
+            Some(ambient) => {
+                default_response(&ambient.manager.inner.config.error_message_key, self)
+            }
             None => default_response("msg", self),
         }
     }
