@@ -36,6 +36,8 @@ pub enum Fresh {
     Yes,
     /// Fresh for this long: written as the Unix time it stops being fresh.
     For(Duration),
+    /// Fresh until this Unix time (seconds), written as given; a past time is never fresh.
+    Until(i64),
 }
 
 impl From<bool> for Fresh {
@@ -103,6 +105,7 @@ impl Serialize for Payload<'_> {
                 Fresh::For(delta) => {
                     map.serialize_entry("fresh", &whole_seconds(d.now + delta.as_secs_f64()))?;
                 }
+                Fresh::Until(timestamp) => map.serialize_entry("fresh", &timestamp)?,
             }
         }
         map.serialize_entry("type", d.token_type.as_str())?;

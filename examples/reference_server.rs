@@ -1,0 +1,236 @@
+//! The reference server: every feature of jwt-runtime behind HTTP, configured
+//! from the environment with the Flask option names (see `shared/reference-server.md`).
+//!
+//! ```text
+//! PORT=5000 JWT_SECRET_KEY=super-secret cargo run --release --example reference_server
+//! ```
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::http::StatusCode;
+use jwt_runtime::prelude::*;
+use serde_json::Value;
+
+/// The `jti`s revoked through `POST /revoke`.
+static REVOKED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+#[jwt::user_claims_loader]
+fn roles(identity: &Value) -> Value {
+    if identity == "admin" {
+        json!({"roles": ["admin"]})
+    } else {
+        json!({"roles": ["user"]})
+    }
+}
+
+#[jwt::user_loader_callback_loader]
+fn load_user(identity: &Value) -> Option<Value> {
+    (identity != "ghost").then(|| json!({"username": identity}))
+}
+
+#[jwt::claims_verification_loader]
+fn not_banned(user_claims: &Value) -> bool {
+    user_claims.get("banned") != Some(&Value::Bool(true))
+}
+
+#[jwt::token_in_blacklist_loader]
+fn is_revoked(token: &Claims) -> bool {
+    let revoked = REVOKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    token.jti().is_some_and(|jti| revoked.contains(jti))
+}
+
+fn error(status: StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "msg": message }))
+}
+
+/// `{"username", "password"}` of a login body, if the credentials are valid.
+fn check_login(body: &[u8]) -> Option<String> {
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let username = body.get("username")?.as_str()?;
+    let password = body.get("password")?.as_str()?;
+    (matches!((username, password), ("test", "test") | ("admin", "admin"))).then(|| username.to_owned())
+}
+
+#[get("/public")]
+async fn public() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"hello": "world"}))
+}
+
+#[post("/login")]
+async fn login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
+    let Some(username) = check_login(&body) else {
+        return Ok(error(StatusCode::UNAUTHORIZED, "Bad username or password"));
+    };
+    Ok(HttpResponse::Ok().json(json!({
+        "access_token": create_access_token_with(&username, TokenOptions::default().fresh(true))?,
+        "refresh_token": create_refresh_token(&username)?,
+    })))
+}
+
+/// `POST /token`: any token, for black-box tests.
+#[post("/token")]
+async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
+        return Ok(error(StatusCode::BAD_REQUEST, "Body must be a JSON object"));
+    };
+    let Some(identity) = body.get("identity") else {
+        return Ok(error(StatusCode::BAD_REQUEST, "Missing \"identity\""));
+    };
+    let mut options = TokenOptions::default();
+    match body.get("fresh") {
+        None | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => options = options.fresh(true),
+        Some(Value::Number(seconds)) => {
+            let Some(seconds) = seconds.as_f64() else {
+                return Ok(error(StatusCode::BAD_REQUEST, "\"fresh\" must be true, false or seconds"));
+            };
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64();
+            #[allow(clippy::cast_possible_truncation, reason = "whole seconds, as the reference writes them")]
+            let until = (now + seconds).floor() as i64;
+            options = options.fresh(Fresh::Until(until));
+        }
+        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"fresh\" must be true, false or seconds")),
+    }
+    match body.get("expires") {
+        None => {}
+        Some(Value::Bool(false)) => options = options.expires(Expiry::Never),
+        Some(Value::Number(seconds)) if seconds.as_f64().is_some_and(|s| s > 0.0 && s.is_finite()) => {
+            options = options.expires(Duration::from_secs_f64(seconds.as_f64().unwrap_or(1.0)));
+        }
+        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"expires\" must be a positive number of seconds or false")),
+    }
+    match body.get("user_claims") {
+        None => {}
+        Some(claims @ Value::Object(_)) => options = options.user_claims(claims.clone()),
+        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"user_claims\" must be an object")),
+    }
+    let token = match body.get("type").map(Value::as_str) {
+        None | Some(Some("access")) => create_access_token_with(identity, options)?,
+        Some(Some("refresh")) => create_refresh_token_with(identity, options)?,
+        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"type\" must be \"access\" or \"refresh\"")),
+    };
+    Ok(HttpResponse::Ok().json(json!({ "token": token })))
+}
+
+#[jwt_required]
+async fn protected() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "identity": get_jwt_identity::<Value>(),
+        "claims": get_jwt_claims(),
+        "user": get_current_user::<Value>().as_deref(),
+    }))
+}
+
+#[get("/optional")]
+#[jwt_optional]
+async fn optional() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
+}
+
+#[fresh_jwt_required]
+async fn fresh() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
+}
+
+#[post("/refresh")]
+#[jwt_refresh_token_required]
+async fn refresh() -> Result<HttpResponse, JwtError> {
+    let identity = get_jwt_identity::<Value>();
+    Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&identity)? })))
+}
+
+#[post("/cookie/login")]
+async fn cookie_login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
+    let Some(username) = check_login(&body) else {
+        return Ok(error(StatusCode::UNAUTHORIZED, "Bad username or password"));
+    };
+    let mut response = HttpResponse::Ok();
+    set_access_cookies(&mut response, &create_access_token_with(&username, TokenOptions::default().fresh(true))?)?;
+    set_refresh_cookies(&mut response, &create_refresh_token(&username)?)?;
+    Ok(response.json(json!({"login": true})))
+}
+
+#[post("/cookie/refresh")]
+#[jwt_refresh_token_required]
+async fn cookie_refresh() -> Result<HttpResponse, JwtError> {
+    let identity = get_jwt_identity::<Value>();
+    let mut response = HttpResponse::Ok();
+    set_access_cookies(&mut response, &create_access_token(&identity)?)?;
+    Ok(response.json(json!({"refresh": true})))
+}
+
+#[post("/cookie/logout")]
+async fn cookie_logout() -> Result<HttpResponse, JwtError> {
+    let mut response = HttpResponse::Ok();
+    unset_jwt_cookies(&mut response)?;
+    Ok(response.json(json!({"logout": true})))
+}
+
+#[post("/revoke")]
+#[jwt_required]
+async fn revoke() -> HttpResponse {
+    if let Some(jti) = get_jwt().and_then(|claims| claims.jti().map(str::to_owned)) {
+        REVOKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(jti);
+    }
+    HttpResponse::Ok().json(json!({"msg": "Token revoked"}))
+}
+
+#[get("/raw")]
+#[jwt_required]
+async fn raw() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "jwt": get_raw_jwt(), "header": get_raw_jwt_header() }))
+}
+
+/// Every route of the contract.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(public)
+        .service(login)
+        .service(issue_token)
+        .service(
+            web::resource("/protected")
+                .route(web::get().to(protected))
+                .route(web::post().to(protected))
+                .route(web::put().to(protected))
+                .route(web::patch().to(protected))
+                .route(web::delete().to(protected)),
+        )
+        .service(optional)
+        .service(web::resource("/fresh").route(web::get().to(fresh)).route(web::post().to(fresh)))
+        .service(refresh)
+        .service(cookie_login)
+        .service(cookie_refresh)
+        .service(cookie_logout)
+        .service(revoke)
+        .service(raw);
+}
+
+#[allow(dead_code, reason = "the tests include this file as a module and use `routes` only")]
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let manager = match JwtConfig::from_env().and_then(JwtManager::new) {
+        Ok(manager) => manager,
+        Err(error) => {
+            eprintln!("reference_server: invalid configuration: {error}");
+            std::process::exit(2);
+        }
+    };
+    let port = match std::env::var("PORT") {
+        Ok(port) => match port.parse::<u16>() {
+            Ok(port) => port,
+            Err(_) => {
+                eprintln!("reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number");
+                std::process::exit(2);
+            }
+        },
+        Err(_) => 5000,
+    };
+    let server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))
+        .bind(("127.0.0.1", port))?;
+    println!("listening on 127.0.0.1:{port}");
+    std::io::stdout().flush()?;
+    server.run().await
+}

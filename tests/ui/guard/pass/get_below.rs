@@ -1,0 +1,12 @@
+// `#[get]` stacked below the guard: the guard runs first and actix sees the added argument.
+use jwt_runtime::prelude::*;
+
+#[jwt_required]
+#[get("/protected")]
+async fn protected() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "hello": get_jwt_identity::<String>() }))
+}
+
+fn main() {
+    let _ = App::new().service(protected);
+}
