@@ -38,7 +38,9 @@ fn not_banned(user_claims: &Value) -> bool {
 
 #[jwt::token_in_blacklist_loader]
 fn is_revoked(token: &Claims) -> bool {
-    let revoked = REVOKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let revoked = REVOKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     token.jti().is_some_and(|jti| revoked.contains(jti))
 }
 
@@ -51,7 +53,8 @@ fn check_login(body: &[u8]) -> Option<String> {
     let body: Value = serde_json::from_slice(body).ok()?;
     let username = body.get("username")?.as_str()?;
     let password = body.get("password")?.as_str()?;
-    (matches!((username, password), ("test", "test") | ("admin", "admin"))).then(|| username.to_owned())
+    (matches!((username, password), ("test", "test") | ("admin", "admin")))
+        .then(|| username.to_owned())
 }
 
 #[get("/public")]
@@ -85,32 +88,63 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
         Some(Value::Bool(true)) => options = options.fresh(true),
         Some(Value::Number(seconds)) => {
             let Some(seconds) = seconds.as_f64() else {
-                return Ok(error(StatusCode::BAD_REQUEST, "\"fresh\" must be true, false or seconds"));
+                return Ok(error(
+                    StatusCode::BAD_REQUEST,
+                    "\"fresh\" must be true, false or seconds",
+                ));
             };
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64();
-            #[allow(clippy::cast_possible_truncation, reason = "whole seconds, as the reference writes them")]
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs_f64();
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "whole seconds, as the reference writes them"
+            )]
             let until = (now + seconds).floor() as i64;
             options = options.fresh(Fresh::Until(until));
         }
-        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"fresh\" must be true, false or seconds")),
+        Some(_) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "\"fresh\" must be true, false or seconds",
+            ))
+        }
     }
     match body.get("expires") {
         None => {}
         Some(Value::Bool(false)) => options = options.expires(Expiry::Never),
-        Some(Value::Number(seconds)) if seconds.as_f64().is_some_and(|s| s > 0.0 && s.is_finite()) => {
+        Some(Value::Number(seconds))
+            if seconds.as_f64().is_some_and(|s| s > 0.0 && s.is_finite()) =>
+        {
             options = options.expires(Duration::from_secs_f64(seconds.as_f64().unwrap_or(1.0)));
         }
-        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"expires\" must be a positive number of seconds or false")),
+        Some(_) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "\"expires\" must be a positive number of seconds or false",
+            ))
+        }
     }
     match body.get("user_claims") {
         None => {}
         Some(claims @ Value::Object(_)) => options = options.user_claims(claims.clone()),
-        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"user_claims\" must be an object")),
+        Some(_) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "\"user_claims\" must be an object",
+            ))
+        }
     }
     let token = match body.get("type").map(Value::as_str) {
         None | Some(Some("access")) => create_access_token_with(identity, options)?,
         Some(Some("refresh")) => create_refresh_token_with(identity, options)?,
-        Some(_) => return Ok(error(StatusCode::BAD_REQUEST, "\"type\" must be \"access\" or \"refresh\"")),
+        Some(_) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "\"type\" must be \"access\" or \"refresh\"",
+            ))
+        }
     };
     Ok(HttpResponse::Ok().json(json!({ "token": token })))
 }
@@ -148,7 +182,10 @@ async fn cookie_login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
         return Ok(error(StatusCode::UNAUTHORIZED, "Bad username or password"));
     };
     let mut response = HttpResponse::Ok();
-    set_access_cookies(&mut response, &create_access_token_with(&username, TokenOptions::default().fresh(true))?)?;
+    set_access_cookies(
+        &mut response,
+        &create_access_token_with(&username, TokenOptions::default().fresh(true))?,
+    )?;
     set_refresh_cookies(&mut response, &create_refresh_token(&username)?)?;
     Ok(response.json(json!({"login": true})))
 }
@@ -173,7 +210,10 @@ async fn cookie_logout() -> Result<HttpResponse, JwtError> {
 #[jwt_required]
 async fn revoke() -> HttpResponse {
     if let Some(jti) = get_jwt().and_then(|claims| claims.jti().map(str::to_owned)) {
-        REVOKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(jti);
+        REVOKED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(jti);
     }
     HttpResponse::Ok().json(json!({"msg": "Token revoked"}))
 }
@@ -199,7 +239,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::delete().to(protected)),
         )
         .service(optional)
-        .service(web::resource("/fresh").route(web::get().to(fresh)).route(web::post().to(fresh)))
+        .service(
+            web::resource("/fresh")
+                .route(web::get().to(fresh))
+                .route(web::post().to(fresh)),
+        )
         .service(refresh)
         .service(cookie_login)
         .service(cookie_refresh)
@@ -208,7 +252,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(raw);
 }
 
-#[allow(dead_code, reason = "the tests include this file as a module and use `routes` only")]
+#[allow(
+    dead_code,
+    reason = "the tests include this file as a module and use `routes` only"
+)]
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let manager = match JwtConfig::from_env().and_then(JwtManager::new) {
