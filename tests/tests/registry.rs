@@ -1,0 +1,79 @@
+//! The link-time registry: a loader from a library crate is picked up once the
+//! binary names that crate, and builder methods override registered loaders.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+// The documented way to keep a library's loaders: name the crate once.
+use jwt_test_loaders as _;
+
+use actix_web::http::StatusCode;
+use actix_web::{test, App};
+use jwt_runtime::prelude::*;
+
+const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
+
+#[get("/protected")]
+#[jwt_required]
+async fn protected() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[jwt::token_in_blacklist_loader]
+async fn everything_is_revoked(_token: &Claims) -> Result<bool, std::io::Error> {
+    Ok(true)
+}
+
+#[actix_web::test]
+async fn loaders_from_a_library_crate_and_this_binary_are_registered() {
+    let manager = JwtManager::new(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .blacklist_enabled(true),
+    )
+    .unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(protected)).await;
+    let token = manager.create_access_token(&"x").unwrap();
+    let request = test::TestRequest::get()
+        .uri("/protected")
+        .insert_header(("Authorization", format!("Bearer {token}")));
+    let response = test::call_service(&app, request.to_request()).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+    let body: serde_json::Value = test::read_body_json(response).await;
+    assert_eq!(body, json!({"msg": "revoked (library loader)"}));
+}
+
+#[actix_web::test]
+async fn builder_loaders_override_registered_ones() {
+    let manager = JwtManager::builder(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .blacklist_enabled(true),
+    )
+    .revoked_token_loader(|| HttpResponse::NotFound().finish())
+    .token_in_blacklist_loader(|_: &Claims| false)
+    .build()
+    .unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(protected)).await;
+    let token = manager.create_access_token(&"x").unwrap();
+    let request = test::TestRequest::get()
+        .uri("/protected")
+        .insert_header(("Authorization", format!("Bearer {token}")));
+    assert_eq!(
+        test::call_service(&app, request.to_request())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn ignoring_the_registry_restores_the_defaults() {
+    let manager = JwtManager::builder(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .blacklist_enabled(true),
+    )
+    .ignore_registered_loaders()
+    .build()
+    .unwrap_err();
+    assert_eq!(manager.option(), "JWT_BLACKLIST_ENABLED");
+}
