@@ -46,7 +46,7 @@ async fn protected() -> HttpResponse {
 #[jwt_required]
 async fn create_dev_token() -> Result<HttpResponse, JwtError> {
     let username = get_jwt_identity::<String>();
-    let expires = Duration::from_secs(365 * 24 * 3600);
+    let expires = Duration::from_hours(365 * 24);
     let token = create_access_token_with(&username, TokenOptions::default().expires(expires))?;
     Ok(HttpResponse::Created().json(json!({ "token": token })))
 }
@@ -70,6 +70,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// The example's configuration: `app.config["JWT_SECRET_KEY"] = "super-secret"`.
+#[must_use]
 pub fn config() -> JwtConfig {
     JwtConfig::default().secret_key("super-secret") // Change this!
 }

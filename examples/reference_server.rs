@@ -265,15 +265,10 @@ async fn main() -> std::io::Result<()> {
             std::process::exit(2);
         }
     };
-    let port = match std::env::var("PORT") {
-        Ok(port) => match port.parse::<u16>() {
-            Ok(port) => port,
-            Err(_) => {
-                eprintln!("reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number");
-                std::process::exit(2);
-            }
-        },
-        Err(_) => 5000,
+    let port = std::env::var("PORT").unwrap_or_else(|_| "5000".to_owned());
+    let Ok(port) = port.parse::<u16>() else {
+        eprintln!("reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number");
+        std::process::exit(2);
     };
     let server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))
         .bind(("127.0.0.1", port))?;

@@ -124,8 +124,9 @@ impl LoaderKind {
     /// The signature the attribute expects, for error messages.
     fn expected(self) -> &'static str {
         match self {
-            LoaderKind::UserClaims => "fn(identity: T) -> impl Serialize",
-            LoaderKind::UserIdentity => "fn(identity: T) -> impl Serialize",
+            LoaderKind::UserClaims | LoaderKind::UserIdentity => {
+                "fn(identity: T) -> impl Serialize"
+            }
             LoaderKind::AdditionalHeaders => "fn(identity: T) -> Option<Map<String, Value>>",
             LoaderKind::EncodeKey => "fn(identity: T) -> impl Into<Secret>",
             LoaderKind::DecodeKey => {
@@ -157,19 +158,6 @@ impl LoaderKind {
             LoaderKind::TokenInBlacklist
                 | LoaderKind::ClaimsVerification
                 | LoaderKind::UserLoaderCallback
-        )
-    }
-
-    fn is_response(self) -> bool {
-        matches!(
-            self,
-            LoaderKind::ClaimsVerificationFailed
-                | LoaderKind::UserLoaderError
-                | LoaderKind::ExpiredToken
-                | LoaderKind::InvalidToken
-                | LoaderKind::Unauthorized
-                | LoaderKind::NeedsFreshToken
-                | LoaderKind::RevokedToken
         )
     }
 }
@@ -318,16 +306,12 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
         _ => quote!(return ::core::result::Result::Err(#private::argument_error(#name, &error))),
     };
     // Reading the arguments, and the call.
-    let (prelude, call_args) = match kind.input() {
-        Input::Json if arity == 1 => {
-            json_argument(function, private, &value, &owned, &on_bad_argument)
-        }
-        Input::Json | Input::Nothing => (quote!(), quote!()),
-        Input::Claims if arity == 1 => (quote!(), quote!(#value)),
-        Input::Claims => (quote!(), quote!()),
-        Input::Message => (quote!(), quote!(::core::convert::Into::into(#value))),
-        Input::Maps if arity == 2 => (quote!(), quote!(#value, #header)),
-        Input::Maps => (quote!(), quote!(#value)),
+    let (prelude, call_args) = match (kind.input(), arity) {
+        (Input::Json, 1) => json_argument(function, private, &value, &owned, &on_bad_argument),
+        (Input::Claims | Input::Maps, 1) => (quote!(), quote!(#value)),
+        (Input::Message, _) => (quote!(), quote!(::core::convert::Into::into(#value))),
+        (Input::Maps, _) => (quote!(), quote!(#value, #header)),
+        _ => (quote!(), quote!()),
     };
     let call_span = function.sig.inputs.span();
     let call = if is_async {
@@ -359,6 +343,19 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
         let #out = #call;
         #convert
     });
+    shim_item(kind, is_async, private, &body)
+}
+
+/// Wraps the shim body in a fn of the slot's type (`MaybeAsync` for loaders that may be async).
+fn shim_item(
+    kind: LoaderKind,
+    is_async: bool,
+    private: &TokenStream,
+    body: &TokenStream,
+) -> TokenStream {
+    let value = syn::Ident::new("__jwt_value", Span::mixed_site());
+    let request = syn::Ident::new("__jwt_request", Span::mixed_site());
+    let header = syn::Ident::new("__jwt_header", Span::mixed_site());
     let json = quote!(#private::serde_json::Value);
     let map = quote!(#private::serde_json::Map<::std::string::String, #private::serde_json::Value>);
     let shim_fn = syn::Ident::new("__jwt_shim", Span::mixed_site());
@@ -431,12 +428,6 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
             quote!(#private::actix_web::HttpResponse),
         ),
     };
-    let unused = if kind.is_response() {
-        quote!(let _ = &#request;)
-    } else {
-        quote!()
-    };
-    let _ = unused;
     quote!({
         #[allow(unused_variables)]
         fn #shim_fn(#params) -> #result #body
@@ -457,28 +448,25 @@ fn json_argument(
     };
     let ty = &*param.ty;
     let span = ty.span();
-    match ty {
-        Type::Reference(reference) => {
-            let inner = &reference.elem;
-            let prelude = quote_spanned! {span=>
-                let #owned: <#inner as ::std::borrow::ToOwned>::Owned = match #private::from_json(#value) {
-                    ::core::result::Result::Ok(value) => value,
-                    ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
-                };
+    if let Type::Reference(reference) = ty {
+        let inner = &reference.elem;
+        let prelude = quote_spanned! {span=>
+            let #owned: <#inner as ::std::borrow::ToOwned>::Owned = match #private::from_json(#value) {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
             };
-            (
-                prelude,
-                quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)),
-            )
-        }
-        _ => {
-            let prelude = quote_spanned! {span=>
-                let #owned: #ty = match #private::from_json(#value) {
-                    ::core::result::Result::Ok(value) => value,
-                    ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
-                };
+        };
+        (
+            prelude,
+            quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)),
+        )
+    } else {
+        let prelude = quote_spanned! {span=>
+            let #owned: #ty = match #private::from_json(#value) {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
             };
-            (prelude, quote!(#owned))
-        }
+        };
+        (prelude, quote!(#owned))
     }
 }

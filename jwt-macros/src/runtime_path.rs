@@ -5,8 +5,9 @@ use quote::quote;
 
 /// `::jwt_runtime::__private`, or `<crate = path>::__private`.
 pub(crate) fn private(krate: Option<&syn::Path>) -> TokenStream {
-    match krate {
-        Some(path) => quote!(#path::__private),
-        None => quote!(::jwt_runtime::__private),
+    if let Some(path) = krate {
+        quote!(#path::__private)
+    } else {
+        quote!(::jwt_runtime::__private)
     }
 }

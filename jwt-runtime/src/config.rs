@@ -351,8 +351,8 @@ impl Default for JwtConfig {
         let s = str::to_owned;
         JwtConfig {
             token_location: vec![TokenLocation::Headers],
-            access_token_expires: Expiry::After(Duration::from_secs(15 * 60)),
-            refresh_token_expires: Expiry::After(Duration::from_secs(30 * 24 * 3600)),
+            access_token_expires: Expiry::After(Duration::from_mins(15)),
+            refresh_token_expires: Expiry::After(Duration::from_hours(30 * 24)),
             algorithm: Algorithm::HS256,
             decode_algorithms: None,
             secret_key: None,

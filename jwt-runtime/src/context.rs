@@ -104,6 +104,7 @@ impl Drop for SyncScope {
 
 /// Makes `jwt` the request's verified token until the returned guard drops (plain fns).
 #[doc(hidden)]
+#[must_use]
 pub fn enter_sync(jwt: RequestJwt) -> SyncScope {
     let previous = SYNC_REQUEST_JWT.with(|slot| slot.replace(jwt));
     SyncScope { previous }

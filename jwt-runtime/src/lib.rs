@@ -61,6 +61,15 @@
 //! the binary never names is dropped by the linker; name the crate once with
 //! `extern crate my_loaders as _;` (or `use my_loaders as _;`) to keep it.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Config structs mirror the reference option for option, many of them booleans.
+#![allow(clippy::struct_excessive_bools)]
+
 mod actix;
 mod claims;
 mod config;

@@ -21,17 +21,20 @@ impl Locations {
     /// Decodes the per-route override a guard attribute encodes as a const
     /// (3 bits per location, 1-based, first location in the lowest bits); `0` means none.
     #[must_use]
-    pub(crate) const fn from_code(code: u16) -> Option<Self> {
+    pub(crate) fn from_code(code: u16) -> Option<Self> {
         let mut items = [TokenLocation::Headers; 4];
         let mut len = 0;
         let mut rest = code;
         while rest != 0 && len < 4 {
-            items[len] = match rest & 0b111 {
+            let location = match rest & 0b111 {
                 2 => TokenLocation::Cookies,
                 3 => TokenLocation::QueryString,
                 4 => TokenLocation::Json,
                 _ => TokenLocation::Headers,
             };
+            if let Some(slot) = items.get_mut(len) {
+                *slot = location;
+            }
             len += 1;
             rest >>= 3;
         }
@@ -68,7 +71,7 @@ impl Locations {
         self.items.get(..usize::from(self.len)).unwrap_or_default()
     }
 
-    pub(crate) fn contains(&self, location: TokenLocation) -> bool {
+    pub(crate) fn contains(self, location: TokenLocation) -> bool {
         self.as_slice().contains(&location)
     }
 }

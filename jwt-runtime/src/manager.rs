@@ -622,7 +622,11 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ));
     }
     for (i, location) in c.token_location.iter().enumerate() {
-        if c.token_location[..i].contains(location) {
+        if c.token_location
+            .iter()
+            .take(i)
+            .any(|earlier| earlier == location)
+        {
             return Err(ConfigError::new(
                 "JWT_TOKEN_LOCATION",
                 &locations,
@@ -751,7 +755,7 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
     ] {
         if let Some(audience) = audience {
-            if audience.is_empty() || audience.iter().any(|a| a.is_empty()) {
+            if audience.is_empty() || audience.iter().any(String::is_empty) {
                 return Err(ConfigError::new(
                     option,
                     audience.join(","),

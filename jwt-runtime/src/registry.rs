@@ -209,11 +209,12 @@ fn single<F>(
     }
 }
 
-fn check_from<T: ?Sized>(
-    entry: &'static LoaderEntry<
-        MaybeAsync<fn(&T) -> CheckResult, for<'a> fn(&'a T) -> LocalBoxFuture<'a, CheckResult>>,
-    >,
-) -> Check<T> {
+/// A check loader's registry entry: plain or async fn pointer.
+type CheckEntry<T> = LoaderEntry<
+    MaybeAsync<fn(&T) -> CheckResult, for<'a> fn(&'a T) -> LocalBoxFuture<'a, CheckResult>>,
+>;
+
+fn check_from<T: ?Sized>(entry: &'static CheckEntry<T>) -> Check<T> {
     match entry.loader {
         MaybeAsync::Sync(f) => Check::Sync(Arc::new(f)),
         MaybeAsync::Async(f) => Check::Async(Arc::new(f)),

@@ -270,8 +270,8 @@ fn is_base64url(s: &str) -> bool {
         _ => 63,
     };
     match bytes.len() % 4 {
-        2 => value & 0x0f == 0,
-        3 => value & 0x03 == 0,
+        2 => value.trailing_zeros() >= 4,
+        3 => value.trailing_zeros() >= 2,
         _ => true,
     }
 }
@@ -318,9 +318,9 @@ impl DecodeSettings {
     }
 
     /// Checks the size cap, splits, checks the algorithm and the signature, parses the payload.
-    pub(crate) fn verify_signature<'t>(
+    pub(crate) fn verify_signature(
         &self,
-        split: &SplitToken<'t>,
+        split: &SplitToken<'_>,
         key: &DecodingKey,
     ) -> Result<Algorithm, JwtError> {
         let algorithm = self.allowed_algorithm(&split.header)?;
@@ -484,7 +484,7 @@ fn reject_unsupported_header(header: &Map<String, Value>) -> Result<(), JwtError
         Some(_) => return Err(JwtError::invalid("Unsupported b64 header parameter")),
     }
     if let Some(crit) = header.get("crit") {
-        let only_b64 = matches!(crit, Value::Array(items) if items.len() == 1 && items[0] == "b64")
+        let only_b64 = matches!(crit, Value::Array(items) if items.as_slice() == [Value::String("b64".to_owned())])
             && header.contains_key("b64");
         if !only_b64 {
             return Err(JwtError::invalid("Unsupported critical header parameter"));

@@ -88,14 +88,9 @@ async fn decode_from_request(
 ) -> Result<Claims, JwtError> {
     let inner = &*manager.inner;
     let token_type = mode.token_type();
-    let configured;
-    let locations = match &locations {
-        Some(list) => list.as_slice(),
-        None => {
-            configured = &inner.config.token_location;
-            configured.as_slice()
-        }
-    };
+    let locations = locations
+        .as_ref()
+        .map_or(inner.config.token_location.as_slice(), Locations::as_slice);
     let found = locations::find_token(inner, req, body, token_type, locations)?;
     let claims = manager.decode_token(&found.token, found.csrf.as_deref(), false)?;
     if claims.token_type() != token_type {
