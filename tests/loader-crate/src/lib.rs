@@ -6,6 +6,7 @@ use jwt_runtime::prelude::*;
 
 /// Answers revoked tokens with 410 Gone.
 #[jwt::revoked_token_loader]
+#[must_use]
 pub fn revoked_from_library() -> HttpResponse {
     HttpResponse::Gone().json(json!({"msg": "revoked (library loader)"}))
 }
