@@ -1,0 +1,467 @@
+//! The reference server's contract (`shared/reference-server.md`), endpoint by endpoint:
+//! in-process through `actix_web::test`, and once as a real process over TCP.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+#[path = "../../examples/reference_server.rs"]
+#[allow(unreachable_pub, reason = "an example's items, included as a module")]
+mod example;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::Cookie;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::{test, App};
+use jwt_runtime::{JwtConfig, JwtManager};
+use serde_json::{json, Value};
+
+const SECRET: &str = "reference-server-test-secret-32b!";
+
+fn manager(env: &[(&str, &str)]) -> JwtManager {
+    let mut vars: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    vars.entry("JWT_SECRET_KEY".to_owned())
+        .or_insert_with(|| SECRET.to_owned());
+    JwtManager::new(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
+}
+
+async fn send<S, B>(
+    app: &S,
+    request: test::TestRequest,
+) -> (StatusCode, Value, Vec<Cookie<'static>>)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = test::call_service(app, request.to_request()).await;
+    let status = response.status();
+    let cookies = response
+        .response()
+        .cookies()
+        .map(Cookie::into_owned)
+        .collect();
+    let body = test::read_body(response).await;
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+        cookies,
+    )
+}
+
+fn post_json(uri: &str, body: &Value) -> test::TestRequest {
+    test::TestRequest::post().uri(uri).set_json(body)
+}
+
+fn with_bearer(request: test::TestRequest, token: &str) -> test::TestRequest {
+    request.insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+async fn token_for<S, B>(app: &S, body: Value) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let (status, body, _) = send(app, post_json("/token", &body)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn public_login_protected_optional_fresh_refresh_raw() {
+    let manager = manager(&[]);
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+    assert_eq!(
+        send(&app, test::TestRequest::get().uri("/public")).await.1,
+        json!({"hello": "world"})
+    );
+
+    for bad in [
+        json!({"username": "test", "password": "x"}),
+        json!({"username": "nobody"}),
+        json!([1]),
+    ] {
+        assert_eq!(
+            send(&app, post_json("/login", &bad)).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{bad}"
+        );
+    }
+    let (status, body, _) = send(
+        &app,
+        test::TestRequest::post()
+            .uri("/login")
+            .set_payload("not json"),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Bad username or password"})
+        )
+    );
+
+    let (status, body, _) = send(
+        &app,
+        post_json("/login", &json!({"username": "admin", "password": "admin"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        manager.decode_token(&access, None, false).unwrap().raw()["fresh"],
+        true
+    );
+
+    for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+        let request = with_bearer(
+            test::TestRequest::default()
+                .method(method.parse().unwrap())
+                .uri("/protected"),
+            &access,
+        );
+        let (status, body, _) = send(&app, request).await;
+        assert_eq!(status, StatusCode::OK, "{method}");
+        assert_eq!(
+            body,
+            json!({"identity": "admin", "claims": {"roles": ["admin"]}, "user": {"username": "admin"}})
+        );
+    }
+    let (status, body, _) = send(&app, test::TestRequest::get().uri("/protected")).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Missing Authorization Header"})
+        )
+    );
+
+    assert_eq!(
+        send(&app, test::TestRequest::get().uri("/optional"))
+            .await
+            .1,
+        json!({"identity": null})
+    );
+    assert_eq!(
+        send(
+            &app,
+            with_bearer(test::TestRequest::get().uri("/optional"), &access)
+        )
+        .await
+        .1,
+        json!({"identity": "admin"})
+    );
+    assert_eq!(
+        send(
+            &app,
+            with_bearer(test::TestRequest::post().uri("/fresh"), &access)
+        )
+        .await
+        .1,
+        json!({"identity": "admin"})
+    );
+
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::post().uri("/refresh"), &refresh),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let new_access = body["access_token"].as_str().unwrap();
+    let claims = manager.decode_token(new_access, None, false).unwrap();
+    assert_eq!(
+        (
+            claims.identity::<String>().unwrap().as_str(),
+            &claims.raw()["fresh"]
+        ),
+        ("admin", &json!(false))
+    );
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/fresh"), new_access),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Fresh token required"})
+        )
+    );
+
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/raw"), &access),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["jwt"]["identity"], "admin");
+    assert_eq!(body["jwt"]["user_claims"], json!({"roles": ["admin"]}));
+    assert_eq!(body["header"], json!({"alg": "HS256", "typ": "JWT"}));
+}
+
+#[actix_web::test]
+async fn token_helper_and_its_validation() {
+    let manager = manager(&[]);
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+    let token = token_for(
+        &app,
+        json!({"identity": {"id": 7}, "fresh": 300, "expires": false, "user_claims": {"x": 1}}),
+    )
+    .await;
+    let claims = manager.decode_token(&token, None, false).unwrap();
+    assert_eq!(claims.identity_value(), &json!({"id": 7}));
+    assert!(claims.raw()["fresh"].is_i64());
+    assert_eq!(claims.expires_at(), None);
+    assert_eq!(claims.user_claims_value(), &json!({"x": 1}));
+    let refresh = token_for(&app, json!({"identity": "u", "type": "refresh"})).await;
+    assert_eq!(
+        manager
+            .decode_token(&refresh, None, false)
+            .unwrap()
+            .token_type(),
+        jwt_runtime::TokenType::Refresh
+    );
+    // A past freshness is stale.
+    let stale = token_for(&app, json!({"identity": "u", "fresh": -60})).await;
+    let (status, _, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/fresh"), &stale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for bad in [
+        json!({"type": "access"}),
+        json!({"identity": "u", "expires": 0}),
+        json!({"identity": "u", "expires": -5}),
+        json!({"identity": "u", "expires": "10"}),
+        json!({"identity": "u", "type": "id"}),
+        json!({"identity": "u", "fresh": "yes"}),
+        json!(["identity"]),
+    ] {
+        let (status, body, _) = send(&app, post_json("/token", &bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(body["msg"].is_string(), "{bad}");
+    }
+}
+
+#[actix_web::test]
+async fn loaders_of_the_contract_ghost_banned_and_revoke() {
+    let manager = manager(&[("JWT_BLACKLIST_ENABLED", "true")]);
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+    let ghost = token_for(&app, json!({"identity": "ghost"})).await;
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/protected"), &ghost),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Error loading the user ghost"})
+        )
+    );
+    let banned = token_for(
+        &app,
+        json!({"identity": "u", "user_claims": {"banned": true}}),
+    )
+    .await;
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/protected"), &banned),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"msg": "User claims verification failed"})
+        )
+    );
+
+    let token = token_for(&app, json!({"identity": "u"})).await;
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::post().uri("/revoke"), &token),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({"msg": "Token revoked"}))
+    );
+    let (status, body, _) = send(
+        &app,
+        with_bearer(test::TestRequest::get().uri("/protected"), &token),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Token has been revoked"})
+        )
+    );
+    // Another token of the same user is unaffected.
+    let other = token_for(&app, json!({"identity": "u"})).await;
+    assert_eq!(
+        send(
+            &app,
+            with_bearer(test::TestRequest::get().uri("/protected"), &other)
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn cookie_login_refresh_logout_with_csrf() {
+    let manager = manager(&[
+        ("JWT_TOKEN_LOCATION", "cookies,headers"),
+        ("JWT_ERROR_MESSAGE_KEY", "error"),
+    ]);
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+    let (status, body, cookies) = send(
+        &app,
+        post_json(
+            "/cookie/login",
+            &json!({"username": "test", "password": "test"}),
+        ),
+    )
+    .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"login": true})));
+    let names: Vec<&str> = cookies.iter().map(Cookie::name).collect();
+    assert_eq!(
+        names,
+        [
+            "access_token_cookie",
+            "csrf_access_token",
+            "refresh_token_cookie",
+            "csrf_refresh_token"
+        ]
+    );
+    let jar: HashMap<String, String> = cookies
+        .iter()
+        .map(|c| (c.name().to_owned(), c.value().to_owned()))
+        .collect();
+    let cookie = |request: test::TestRequest, name: &str| {
+        request.cookie(Cookie::new(name.to_owned(), jar[name].clone()))
+    };
+
+    let (status, body, _) = send(
+        &app,
+        cookie(
+            test::TestRequest::post().uri("/protected"),
+            "access_token_cookie",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "Missing CSRF token"})
+        )
+    );
+    let request = cookie(
+        test::TestRequest::post().uri("/protected"),
+        "access_token_cookie",
+    )
+    .insert_header(("X-CSRF-TOKEN", jar["csrf_access_token"].clone()));
+    assert_eq!(send(&app, request).await.0, StatusCode::OK);
+    assert_eq!(
+        send(
+            &app,
+            cookie(
+                test::TestRequest::get().uri("/protected"),
+                "access_token_cookie"
+            )
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+
+    let request = cookie(
+        test::TestRequest::post().uri("/cookie/refresh"),
+        "refresh_token_cookie",
+    )
+    .insert_header(("X-CSRF-TOKEN", jar["csrf_refresh_token"].clone()));
+    let (status, body, cookies) = send(&app, request).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"refresh": true})));
+    assert_eq!(
+        cookies.iter().map(Cookie::name).collect::<Vec<_>>(),
+        ["access_token_cookie", "csrf_access_token"]
+    );
+
+    let (status, body, cookies) = send(&app, test::TestRequest::post().uri("/cookie/logout")).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"logout": true})));
+    assert_eq!(cookies.len(), 4);
+    assert!(cookies.iter().all(|c| c.value().is_empty()));
+}
+
+#[::core::prelude::v1::test]
+fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
+    let binary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/reference_server");
+    assert!(
+        binary.exists(),
+        "build the examples first: {}",
+        binary.display()
+    );
+
+    let bad = Command::new(&binary)
+        .env("JWT_SECRET_KEY", SECRET)
+        .env("JWT_ACCESS_TOKEN_EXPIRES", "soon")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("JWT_ACCESS_TOKEN_EXPIRES") && stderr.contains("soon"),
+        "{stderr}"
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(&binary)
+        .env("JWT_SECRET_KEY", SECRET)
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .write_all(b"GET /protected HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    assert!(
+        response.ends_with("{\"msg\":\"Missing Authorization Header\"}\n"),
+        "{response}"
+    );
+}
