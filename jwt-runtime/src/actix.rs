@@ -131,7 +131,7 @@ fn needs_body(manager: &JwtManager, req: &HttpRequest, locations: Option<Locatio
     let headers = req.headers();
     (locations.contains(TokenLocation::Json) && locations::is_json(headers))
         || (inner.config.csrf_check_form
-            && inner.csrf_protect
+            && inner.config.cookie_csrf_protect
             && locations.contains(TokenLocation::Cookies)
             && locations::is_form(headers))
 }

@@ -844,8 +844,8 @@ impl JwtConfig {
         }
         c.secret_key = env
             .get("JWT_SECRET_KEY")
-            .or_else(|| env.get("SECRET_KEY"))
             .filter(|v| !v.is_empty())
+            .or_else(|| env.get("SECRET_KEY").filter(|v| !v.is_empty()))
             .map(Secret::from);
         c.private_key = env
             .get("JWT_PRIVATE_KEY")

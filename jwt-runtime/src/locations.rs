@@ -224,7 +224,9 @@ fn from_cookies<'r>(
         .filter(|value| !value.is_empty())
         .ok_or_else(|| JwtError::NoAuthorization(format!("Missing cookie \"{cookie_name}\"")))?;
     let method = req.method().as_str();
-    let csrf = if m.csrf_protect
+    // CSRF is checked on every cookie read when protection is on, whatever the configured
+    // locations (a per-route `locations = [cookies]` override must not skip it).
+    let csrf = if config.cookie_csrf_protect
         && m.csrf_methods
             .iter()
             .any(|m| m.as_str().eq_ignore_ascii_case(method))

@@ -735,15 +735,18 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         }
     }
     if let Some(domain) = &c.cookie_domain {
-        if domain.is_empty()
-            || domain
-                .chars()
-                .any(|ch| ch.is_whitespace() || ch == ';' || ch.is_control())
+        let host = domain.strip_prefix('.').unwrap_or(domain);
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            || host.starts_with(['.', '-'])
+            || host.ends_with(['.', '-'])
         {
             return Err(ConfigError::new(
                 "JWT_COOKIE_DOMAIN",
                 domain,
-                "not a valid cookie domain",
+                "not a valid cookie domain: a plain host name such as `example.com` (RFC 6265 §5.2.3)",
             ));
         }
     }
@@ -755,7 +758,7 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
     ] {
         if let Some(audience) = audience {
-            if audience.is_empty() || audience.iter().any(String::is_empty) {
+            if audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()) {
                 return Err(ConfigError::new(
                     option,
                     audience.join(","),
@@ -764,7 +767,10 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
             }
         }
     }
-    if c.encode_issuer.as_deref() == Some("") {
+    if c.encode_issuer
+        .as_deref()
+        .is_some_and(|iss| iss.trim().is_empty())
+    {
         return Err(ConfigError::new(
             "JWT_ENCODE_ISSUER",
             "",

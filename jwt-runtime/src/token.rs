@@ -160,6 +160,15 @@ pub(crate) fn encode(
     let typ = Value::String("JWT".to_owned());
     header.insert("alg", &alg);
     header.entry("typ").or_insert(&typ);
+    // PyJWT drops a falsy `typ`, and refuses a `kid` that is not a string.
+    if header.get("typ").is_some_and(|typ| !is_truthy(typ)) {
+        header.remove("typ");
+    }
+    if header.get("kid").is_some_and(|kid| !kid.is_string()) {
+        return Err(JwtError::Internal(
+            "Key ID header parameter must be a string".to_owned(),
+        ));
+    }
     let header_json =
         serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
     let payload = Payload {

@@ -19,7 +19,8 @@ async fn protected() -> HttpResponse {
 
 #[jwt::token_in_blacklist_loader]
 async fn everything_is_revoked(_token: &Claims) -> Result<bool, std::io::Error> {
-    Ok(true)
+    // An async loader, as one reading a revocation store would be.
+    std::future::ready(Ok(true)).await
 }
 
 #[actix_web::test]
