@@ -108,7 +108,7 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
             return Ok(error(
                 StatusCode::BAD_REQUEST,
                 "\"fresh\" must be true, false or seconds",
-            ))
+            ));
         }
     }
     match body.get("expires") {
@@ -123,7 +123,7 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
             return Ok(error(
                 StatusCode::BAD_REQUEST,
                 "\"expires\" must be a positive number of seconds or false",
-            ))
+            ));
         }
     }
     match body.get("user_claims") {
@@ -133,7 +133,7 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
             return Ok(error(
                 StatusCode::BAD_REQUEST,
                 "\"user_claims\" must be an object",
-            ))
+            ));
         }
     }
     let token = match body.get("type").map(Value::as_str) {
@@ -143,7 +143,7 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
             return Ok(error(
                 StatusCode::BAD_REQUEST,
                 "\"type\" must be \"access\" or \"refresh\"",
-            ))
+            ));
         }
     };
     Ok(HttpResponse::Ok().json(json!({ "token": token })))
@@ -267,7 +267,9 @@ async fn main() -> std::io::Result<()> {
     };
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".to_owned());
     let Ok(port) = port.parse::<u16>() else {
-        eprintln!("reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number");
+        eprintln!(
+            "reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number"
+        );
         std::process::exit(2);
     };
     let server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))

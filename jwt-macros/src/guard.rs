@@ -3,7 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{parse_quote, FnArg, ItemFn};
+use syn::{FnArg, ItemFn, parse_quote};
 
 use crate::args::{Accepts, Args};
 use crate::runtime_path;
@@ -114,7 +114,9 @@ fn validate(mode: Mode, function: &ItemFn) -> syn::Result<()> {
     if user_arguments > MAX_USER_ARGUMENTS {
         return Err(syn::Error::new_spanned(
             &sig.inputs,
-            format!("`#[{attribute}]` adds one argument, and actix-web handlers take at most 16; this handler has {user_arguments}"),
+            format!(
+                "`#[{attribute}]` adds one argument, and actix-web handlers take at most 16; this handler has {user_arguments}"
+            ),
         ));
     }
     Ok(())

@@ -1,19 +1,19 @@
 //! actix-web integration: the per-App middleware, the guard extractor the
 //! attributes inject, explicit extractors, and `verify_*_in_request` for custom guards.
 
-use std::future::{ready, Future, Ready};
+use std::future::{Future, Ready, ready};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use actix_web::body::EitherBody;
-use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::{InternalError, PayloadError};
 use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::{stream, StreamExt};
+use futures_util::{StreamExt, stream};
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 

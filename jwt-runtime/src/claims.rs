@@ -20,7 +20,7 @@ pub(crate) struct ClaimNames {
 /// use jwt_runtime::Freshness;
 /// assert!(Freshness::Fresh(true).is_fresh_at(0.0));
 /// assert!(Freshness::Until(100).is_fresh_at(99.5));
-/// assert!(!Freshness::Until(100).is_fresh_at(100.5));
+/// assert!(!Freshness::Until(100).is_fresh_at(101.5));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Freshness {

@@ -176,8 +176,10 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
             return Err(ConfigError::new(
                 key_option(family, false),
                 "<key>",
-                format!("does not verify what JWT_PRIVATE_KEY signs with {name}; the keys are not a pair for this algorithm"),
-            ))
+                format!(
+                    "does not verify what JWT_PRIVATE_KEY signs with {name}; the keys are not a pair for this algorithm"
+                ),
+            ));
         }
     }
     Ok(PreparedKeys { encoding, decoding })

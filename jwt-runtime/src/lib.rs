@@ -88,8 +88,8 @@ mod verify;
 pub mod __private;
 
 pub use crate::actix::{
-    verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
-    verify_jwt_refresh_token_in_request, CurrentUser, Identity, Jwt, JwtMiddleware,
+    CurrentUser, Identity, Jwt, JwtMiddleware, verify_fresh_jwt_in_request, verify_jwt_in_request,
+    verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
 };
 pub use crate::claims::{Claims, Freshness};
 pub use crate::config::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
@@ -99,8 +99,8 @@ pub use crate::context::{
     get_jwt_identity, get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers,
 };
 pub use crate::cookies::{
-    set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
-    unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies, CookieJar,
+    CookieJar, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
+    set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
 };
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
 pub use crate::manager::{JwtManager, JwtManagerBuilder, TokenOptions};
@@ -130,19 +130,19 @@ pub use jwt_macros::{
 pub mod prelude {
     pub use crate as jwt;
     pub use crate::{
-        create_access_token, create_access_token_with, create_refresh_token,
-        create_refresh_token_with, decode_token, fresh_jwt_required, get_csrf_token,
-        get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity, get_raw_jwt,
-        get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required,
-        jwt_required, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
-        set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
-        verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
-        verify_jwt_refresh_token_in_request, Claims, CurrentUser, Expiry, Fresh, Identity, Jwt,
-        JwtConfig, JwtError, JwtManager, TokenLocation, TokenOptions, TokenType,
+        Claims, CurrentUser, Expiry, Fresh, Identity, Jwt, JwtConfig, JwtError, JwtManager,
+        TokenLocation, TokenOptions, TokenType, create_access_token, create_access_token_with,
+        create_refresh_token, create_refresh_token_with, decode_token, fresh_jwt_required,
+        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity,
+        get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional,
+        jwt_refresh_token_required, jwt_required, set_access_cookies, set_access_cookies_with,
+        set_refresh_cookies, set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies,
+        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
+        verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
     };
     pub use actix_web::{
-        delete, get, patch, post, put, web, App, FromRequest, HttpRequest, HttpResponse,
-        HttpServer, Responder,
+        App, FromRequest, HttpRequest, HttpResponse, HttpServer, Responder, delete, get, patch,
+        post, put, web,
     };
     pub use serde_json::json;
 }

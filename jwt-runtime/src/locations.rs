@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::HttpRequest;
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use serde_json::Value;
 
 use crate::config::{TokenLocation, TokenType};

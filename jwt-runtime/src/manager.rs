@@ -5,8 +5,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
+use actix_web::http::header::HeaderName;
 use actix_web::{HttpRequest, HttpResponse, Responder};
 use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{DecodingKey, EncodingKey};
@@ -324,9 +324,9 @@ impl JwtManagerBuilder {
     pub fn token_in_blacklist_loader_async(
         mut self,
         f: impl for<'a> Fn(&'a Claims) -> LocalBoxFuture<'a, Result<bool, String>>
-            + Send
-            + Sync
-            + 'static,
+        + Send
+        + Sync
+        + 'static,
     ) -> Self {
         self.loaders.token_in_blacklist = Some(Check::Async(Arc::new(f)));
         self
@@ -639,7 +639,11 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires),
     ] {
         if expiry == Expiry::After(Duration::ZERO) {
-            return Err(ConfigError::new(option, "0", "a zero duration is not allowed; use Expiry::Never (`false`) for tokens that never expire"));
+            return Err(ConfigError::new(
+                option,
+                "0",
+                "a zero duration is not allowed; use Expiry::Never (`false`) for tokens that never expire",
+            ));
         }
     }
     let family = KeyFamily::of(c.algorithm);
@@ -751,7 +755,9 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         }
     }
     if c.cookie_samesite == Some(crate::config::SameSite::None) && !c.cookie_secure {
-        log::warn!("JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies");
+        log::warn!(
+            "JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies"
+        );
     }
     for (option, audience) in [
         ("JWT_DECODE_AUDIENCE", &c.decode_audience),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 pub use crate::actix::Guard;
-pub use crate::context::{enter_sync, scope_request, Ambient, RequestJwt, SyncScope};
+pub use crate::context::{Ambient, RequestJwt, SyncScope, enter_sync, scope_request};
 pub use crate::registry::*;
 pub use crate::{Claims, JwtError, Secret};
 pub use ::actix_web;

@@ -203,7 +203,10 @@ fn single<F>(
             Err(ConfigError::new(
                 slot,
                 names.join(" and "),
-                format!("{} functions are registered with `#[jwt::{slot}]`; keep one, or set this loader on the builder", many.len()),
+                format!(
+                    "{} functions are registered with `#[jwt::{slot}]`; keep one, or set this loader on the builder",
+                    many.len()
+                ),
             ))
         }
     }

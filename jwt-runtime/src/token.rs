@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
@@ -42,11 +42,7 @@ pub enum Fresh {
 
 impl From<bool> for Fresh {
     fn from(fresh: bool) -> Self {
-        if fresh {
-            Fresh::Yes
-        } else {
-            Fresh::No
-        }
+        if fresh { Fresh::Yes } else { Fresh::No }
     }
 }
 
@@ -238,7 +234,7 @@ pub(crate) fn split(token: &str) -> Result<SplitToken<'_>, JwtError> {
         Ok(_) => {
             return Err(JwtError::invalid(
                 "Invalid header string: must be a json object",
-            ))
+            ));
         }
         Err(e) => return Err(JwtError::invalid(format!("Invalid header string: {e}"))),
     };

@@ -64,7 +64,7 @@ pub(crate) async fn verify_request(
         Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
             if mode == Mode::Optional =>
         {
-            return Ok(None)
+            return Ok(None);
         }
         Err(error) => {
             let response = error_response(manager, req, &error);
@@ -132,7 +132,7 @@ async fn after_decode(
                 Err(detail) => {
                     return Err(fail(JwtError::Internal(format!(
                         "claims_verification_loader failed: {detail}"
-                    ))))
+                    ))));
                 }
             }
         }
@@ -146,7 +146,7 @@ async fn after_decode(
             Err(detail) => {
                 return Err(fail(JwtError::Internal(format!(
                     "user_loader_callback_loader failed: {detail}"
-                ))))
+                ))));
             }
         }
     }

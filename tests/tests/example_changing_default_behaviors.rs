@@ -9,9 +9,9 @@ mod example;
 use std::time::{Duration, SystemTime};
 
 use actix_web::http::StatusCode;
-use actix_web::{test, App};
+use actix_web::{App, test};
 use jwt_runtime::JwtManager;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 #[actix_web::test]
 async fn seed_document_scenario() {

@@ -15,9 +15,9 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{test, App};
+use actix_web::{App, test};
 use jwt_runtime::{JwtConfig, JwtManager};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const SECRET: &str = "reference-server-test-secret-32b!";
 

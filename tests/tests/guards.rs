@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{test, App};
+use actix_web::{App, test};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{Fresh, JwtManagerBuilder};
 use serde_json::Value;

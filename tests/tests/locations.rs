@@ -1764,10 +1764,12 @@ async fn cookie_helpers_without_the_cookie_location_return_an_error() {
         assert!(text.contains("JWT_TOKEN_LOCATION"), "{text}");
     }
     assert!(errors[0].as_str().unwrap().contains("set_access_cookies()"));
-    assert!(errors[1]
-        .as_str()
-        .unwrap()
-        .contains("set_refresh_cookies()"));
+    assert!(
+        errors[1]
+            .as_str()
+            .unwrap()
+            .contains("set_refresh_cookies()")
+    );
 
     // The manager methods, on both response types.
     let token = manager.create_access_token(&ALICE).unwrap();

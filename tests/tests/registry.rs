@@ -6,7 +6,7 @@
 use jwt_test_loaders as _;
 
 use actix_web::http::StatusCode;
-use actix_web::{test, App};
+use actix_web::{App, test};
 use jwt_runtime::prelude::*;
 
 const SECRET: &str = "a-test-secret-that-is-32-bytes!!";

@@ -1,5 +1,5 @@
 //! Smoke test of the whole path.
-use actix_web::{test, App};
+use actix_web::{App, test};
 use jwt_runtime::prelude::*;
 
 #[jwt::expired_token_loader]

@@ -20,16 +20,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
 use jwt_runtime::{
     ErrorKind, Expiry, Fresh, Freshness, JwtConfig, JwtError, JwtManager, TokenLocation,
     TokenOptions, TokenType,
 };
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value, json};
 
 /// A 32-byte HMAC secret.
 const SECRET: &str = "token-test-secret-of-32-bytes!!!";
@@ -552,9 +552,10 @@ fn explicit_zero_expiry_is_an_error_not_never() {
         .create_access_token_with(&"a", TokenOptions::default().expires(Duration::ZERO))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Internal);
-    assert!(m
-        .create_refresh_token_with(&"a", TokenOptions::default().expires(Duration::ZERO))
-        .is_err());
+    assert!(
+        m.create_refresh_token_with(&"a", TokenOptions::default().expires(Duration::ZERO))
+            .is_err()
+    );
 }
 
 #[test]
