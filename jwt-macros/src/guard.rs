@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::parse::Parser;
 use syn::{FnArg, ItemFn, parse_quote};
 
 use crate::args::{Accepts, Args};
@@ -82,12 +83,14 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
     function.sig.inputs.insert(position, argument);
     let block = &function.block;
     let body = if function.sig.asyncness.is_some() {
-        quote!({ #private::scope_request(#guard.0, async move #block).await })
+        quote!(#private::scope_request(#guard.0, async move #block).await)
     } else {
         let scope = syn::Ident::new("__jwt_scope", Span::mixed_site());
-        quote!({ let #scope = #private::enter_sync(#guard.0); #block })
+        quote!(let #scope = #private::enter_sync(#guard.0); #block)
     };
-    function.block = syn::parse2(body)?;
+    // Keep the user's braces, so the item's span (and lints such as dead_code) stay theirs.
+    let brace_token = function.block.brace_token;
+    function.block = Box::new(syn::Block { brace_token, stmts: syn::Block::parse_within.parse2(body)? });
     Ok(quote!(#function))
 }
 

@@ -1,8 +1,8 @@
 //! The fifteen `*_loader` attributes: the user's fn unchanged, plus a hidden
 //! static that registers a shim around it in the runtime's link-time registry.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, ReturnType, Type};
 
@@ -315,29 +315,30 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     };
     let call_span = function.sig.inputs.span();
     let call = if is_async {
-        quote_spanned!(call_span=> #ident(#call_args).await)
+        located(quote!(#ident(#call_args).await), call_span)
     } else {
-        quote_spanned!(call_span=> #ident(#call_args))
+        located(quote!(#ident(#call_args)), call_span)
     };
     let out = syn::Ident::new("__jwt_out", Span::mixed_site());
     let convert = match kind {
         LoaderKind::UserClaims | LoaderKind::UserIdentity => {
-            quote_spanned!(output_span=> #private::JsonOutput::into_json(#out, #name))
+            quote!(#private::JsonOutput::into_json(#out, #name))
         }
         LoaderKind::AdditionalHeaders => {
-            quote_spanned!(output_span=> #private::HeadersOutput::into_headers(#out))
+            quote!(#private::HeadersOutput::into_headers(#out))
         }
         LoaderKind::EncodeKey | LoaderKind::DecodeKey => {
-            quote_spanned!(output_span=> ::core::result::Result::Ok(#private::KeyOutput::into_key(#out)))
+            quote!(::core::result::Result::Ok(#private::KeyOutput::into_key(#out)))
         }
         LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification => {
-            quote_spanned!(output_span=> #private::CheckOutput::into_check(#out))
+            quote!(#private::CheckOutput::into_check(#out))
         }
         LoaderKind::UserLoaderCallback => {
-            quote_spanned!(output_span=> #private::UserOutput::into_user(#out))
+            quote!(#private::UserOutput::into_user(#out))
         }
-        _ => quote_spanned!(output_span=> #private::ResponseOutput::into_response(#out, #request)),
+        _ => quote!(#private::ResponseOutput::into_response(#out, #request)),
     };
+    let convert = located(convert, output_span);
     let body = quote!({
         #prelude
         let #out = #call;
@@ -450,23 +451,42 @@ fn json_argument(
     let span = ty.span();
     if let Type::Reference(reference) = ty {
         let inner = &reference.elem;
-        let prelude = quote_spanned! {span=>
-            let #owned: <#inner as ::std::borrow::ToOwned>::Owned = match #private::from_json(#value) {
+        let prelude = quote! {
+            let #owned: <#inner as #private::OwnedArg>::Owned = match #private::from_json(#value) {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
             };
         };
         (
-            prelude,
-            quote_spanned!(span=> ::std::borrow::Borrow::<#inner>::borrow(&#owned)),
+            located(prelude, span),
+            located(quote!(::std::borrow::Borrow::<#inner>::borrow(&#owned)), span),
         )
     } else {
-        let prelude = quote_spanned! {span=>
+        let prelude = quote! {
             let #owned: #ty = match #private::from_json(#value) {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
             };
         };
-        (prelude, quote!(#owned))
+        (located(prelude, span), quote!(#owned))
     }
+}
+
+/// Re-spans generated tokens onto the user's code (mixed-site hygiene, the user's
+/// location), so type errors point at the user's signature.
+fn located(tokens: TokenStream, at: Span) -> TokenStream {
+    let span = Span::mixed_site().located_at(at);
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), located(group.stream(), at));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }

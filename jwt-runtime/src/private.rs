@@ -27,6 +27,24 @@ pub fn from_json<'a, T: Deserialize<'a>>(value: &'a Value) -> Result<T, serde_js
     T::deserialize(value)
 }
 
+/// The owned form a `&T` loader parameter is read into: `T` itself, or `String` for `&str`.
+#[diagnostic::on_unimplemented(
+    message = "a loader parameter `&{Self}` is read from the token's JSON, so `{Self}` must implement `serde::Deserialize`",
+    label = "not deserialisable"
+)]
+pub trait OwnedArg {
+    /// What is deserialised and then borrowed.
+    type Owned: serde::de::DeserializeOwned + std::borrow::Borrow<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned> OwnedArg for T {
+    type Owned = T;
+}
+
+impl OwnedArg for str {
+    type Owned = String;
+}
+
 /// Turns a response loader's result into a response.
 pub fn respond<R: Responder>(responder: R, req: &HttpRequest) -> HttpResponse {
     responder.respond_to(req).map_into_boxed_body()

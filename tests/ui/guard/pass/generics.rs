@@ -25,5 +25,6 @@ where
 }
 
 fn main() {
-    let _ = App::new().service(web::resource("/x/{name}").route(web::get().to(greet::<English, String>)));
+    let _ = App::new()
+        .service(web::resource("/x/{name}").route(web::get().to(greet::<English, String>)));
 }

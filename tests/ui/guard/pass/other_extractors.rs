@@ -17,7 +17,10 @@ async fn update(
 }
 
 #[jwt_optional]
-async fn query(query: web::Query<std::collections::HashMap<String, String>>, req: HttpRequest) -> HttpResponse {
+async fn query(
+    query: web::Query<std::collections::HashMap<String, String>>,
+    req: HttpRequest,
+) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "n": query.len(), "path": req.path() }))
 }
 

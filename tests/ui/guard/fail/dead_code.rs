@@ -1,0 +1,10 @@
+#![deny(dead_code)]
+
+use jwt_runtime::prelude::*;
+
+#[jwt_required]
+async fn never_registered() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}

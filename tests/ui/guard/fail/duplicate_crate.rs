@@ -1,0 +1,8 @@
+use jwt_runtime::prelude::*;
+
+#[jwt_required(crate = jwt_runtime, crate = jwt_runtime)]
+async fn protected() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}

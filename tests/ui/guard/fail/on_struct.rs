@@ -1,0 +1,6 @@
+use jwt_runtime::prelude::*;
+
+#[jwt_required]
+struct Protected;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use jwt_runtime::prelude::*;
+
+#[jwt::expired_token_loader]
+async fn expired(token: &Claims) -> HttpResponse {
+    HttpResponse::Unauthorized().body(token.token_type().to_string())
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use jwt_runtime::prelude::*;
+
+struct Loaders;
+
+impl Loaders {
+    #[jwt::unauthorized_loader]
+    fn unauthorized(&self, message: &str) -> HttpResponse {
+        HttpResponse::Unauthorized().body(message.to_owned())
+    }
+}
+
+fn main() {}

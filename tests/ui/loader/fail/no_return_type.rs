@@ -1,0 +1,8 @@
+use jwt_runtime::prelude::*;
+
+#[jwt::needs_fresh_token_loader]
+fn needs_fresh() {
+    let _ = HttpResponse::Unauthorized().finish();
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use jwt_runtime::prelude::*;
+
+#[jwt::invalid_token_loader]
+fn invalid(message: &str, extra: &str) -> HttpResponse {
+    HttpResponse::Unauthorized().body(format!("{message}{extra}"))
+}
+
+fn main() {}
