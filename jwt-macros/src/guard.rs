@@ -89,8 +89,7 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
         quote!(let #scope = #private::enter_sync(#guard.0); #block)
     };
     // Keep the user's braces, so the item's span (and lints such as dead_code) stay theirs.
-    let brace_token = function.block.brace_token;
-    function.block = Box::new(syn::Block { brace_token, stmts: syn::Block::parse_within.parse2(body)? });
+    function.block.stmts = syn::Block::parse_within.parse2(body)?;
     Ok(quote!(#function))
 }
 

@@ -213,16 +213,14 @@ fn validate(kind: LoaderKind, function: &ItemFn) -> syn::Result<()> {
     let name = kind.name();
     let sig = &function.sig;
     let mut errors: Vec<syn::Error> = Vec::new();
-    if let Some(asyncness) = &sig.asyncness {
-        if !kind.may_be_async() {
-            errors.push(syn::Error::new_spanned(
-                asyncness,
-                format!(
-                    "`#[jwt::{name}]` cannot be `async`; expected `{}`",
-                    kind.expected()
-                ),
-            ));
-        }
+    if let Some(asyncness) = sig.asyncness.as_ref().filter(|_| !kind.may_be_async()) {
+        errors.push(syn::Error::new_spanned(
+            asyncness,
+            format!(
+                "`#[jwt::{name}]` cannot be `async`; expected `{}`",
+                kind.expected()
+            ),
+        ));
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.push(syn::Error::new_spanned(
@@ -459,7 +457,10 @@ fn json_argument(
         };
         (
             located(prelude, span),
-            located(quote!(::std::borrow::Borrow::<#inner>::borrow(&#owned)), span),
+            located(
+                quote!(::std::borrow::Borrow::<#inner>::borrow(&#owned)),
+                span,
+            ),
         )
     } else {
         let prelude = quote! {

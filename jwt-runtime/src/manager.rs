@@ -763,14 +763,14 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_DECODE_AUDIENCE", &c.decode_audience),
         ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
     ] {
-        if let Some(audience) = audience {
-            if audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()) {
-                return Err(ConfigError::new(
-                    option,
-                    audience.join(","),
-                    "audience values must not be empty",
-                ));
-            }
+        if let Some(audience) = audience
+            && (audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()))
+        {
+            return Err(ConfigError::new(
+                option,
+                audience.join(","),
+                "audience values must not be empty",
+            ));
         }
     }
     if c.encode_issuer

@@ -96,13 +96,14 @@ async fn decode_from_request(
     if claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }
-    if inner.config.blacklist_enabled && inner.config.blacklist_token_checks.contains(&token_type) {
-        if let Some(check) = &inner.loaders.token_in_blacklist {
-            match check.run(&claims).await {
-                Ok(false) => {}
-                Ok(true) => return Err(JwtError::Revoked),
-                Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
-            }
+    if inner.config.blacklist_enabled
+        && inner.config.blacklist_token_checks.contains(&token_type)
+        && let Some(check) = &inner.loaders.token_in_blacklist
+    {
+        match check.run(&claims).await {
+            Ok(false) => {}
+            Ok(true) => return Err(JwtError::Revoked),
+            Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
         }
     }
     Ok(claims)
@@ -124,16 +125,15 @@ async fn after_decode(
     if mode == Mode::Fresh && !claims.fresh().is_fresh_at(manager.now()) {
         return Err(fail(JwtError::FreshTokenRequired));
     }
-    if mode != Mode::Refresh {
-        if let Some(check) = &loaders.claims_verification {
-            match check.run(claims.user_claims_value()).await {
-                Ok(true) => {}
-                Ok(false) => return Err(fail(JwtError::UserClaimsVerification)),
-                Err(detail) => {
-                    return Err(fail(JwtError::Internal(format!(
-                        "claims_verification_loader failed: {detail}"
-                    ))));
-                }
+    if mode != Mode::Refresh
+        && let Some(check) = &loaders.claims_verification
+    {
+        match check.run(claims.user_claims_value()).await {
+            Ok(true) => {}
+            Ok(false) => return Err(fail(JwtError::UserClaimsVerification)),
+            Err(detail) => {
+                let detail = format!("claims_verification_loader failed: {detail}");
+                return Err(fail(JwtError::Internal(detail)));
             }
         }
     }
