@@ -4,7 +4,7 @@
 //!
 //! # Quickstart
 //!
-//! ```no_run
+//! ```no_run,standalone_crate
 //! use jwt_runtime::prelude::*;
 //!
 //! // Python: @jwt.expired_token_loader
@@ -71,6 +71,7 @@
 #![allow(clippy::struct_excessive_bools)]
 
 mod actix;
+mod attributes;
 mod claims;
 mod config;
 mod context;
@@ -91,6 +92,7 @@ pub use crate::actix::{
     CurrentUser, Identity, Jwt, JwtMiddleware, verify_fresh_jwt_in_request, verify_jwt_in_request,
     verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
 };
+pub use crate::attributes::*;
 pub use crate::claims::{Claims, Freshness};
 pub use crate::config::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
 pub use crate::context::{
@@ -105,21 +107,13 @@ pub use crate::cookies::{
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
 pub use crate::manager::{JwtManager, JwtManagerBuilder, TokenOptions};
 pub use crate::token::Fresh;
-pub use jwt_macros::{
-    additional_headers_loader, claims_verification_failed_loader, claims_verification_loader,
-    decode_key_loader, encode_key_loader, expired_token_loader, fresh_jwt_required,
-    invalid_token_loader, jwt_optional, jwt_refresh_token_required, jwt_required,
-    needs_fresh_token_loader, revoked_token_loader, token_in_blacklist_loader, unauthorized_loader,
-    user_claims_loader, user_identity_loader, user_loader_callback_loader,
-    user_loader_error_loader,
-};
 
 /// Everything a handler module needs: `use jwt_runtime::prelude::*;`.
 ///
 /// Brings the guard attributes, `jwt` (so `#[jwt::expired_token_loader]` resolves),
 /// the request helpers, the main types, the common actix-web items and `json!`.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
 ///
 /// #[jwt::revoked_token_loader]

@@ -1,0 +1,549 @@
+//! The attributes: the Python decorators, re-exported from `jwt-macros` with their docs.
+
+/// Python's `@jwt_required`: the handler runs only for a request with a valid access token.
+///
+/// The token is looked for in `JWT_TOKEN_LOCATION`, decoded and verified, checked
+/// against the blacklist, the claims verification loader and the user loader, in the
+/// reference's order. On failure the handler does not run: the matching loader (or
+/// the reference's default JSON) answers. OPTIONS requests pass without a token.
+/// Inside the handler, [`get_jwt_identity`](crate::get_jwt_identity) and friends read
+/// the verified token.
+///
+/// # Arguments
+/// - `locations = [headers, cookies, query_string, json]`: the locations to try for this
+///   route, in order, instead of `JWT_TOKEN_LOCATION`.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/api/example")]
+/// #[jwt_required(locations = [cookies])]
+/// async fn example() -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "msg": "only a cookie token (with its CSRF value) works here" }))
+/// }
+/// ```
+///
+/// - `crate = path`: where `jwt_runtime` is, when it is renamed.
+///
+/// ```
+/// extern crate jwt_runtime as auth;
+/// use auth::prelude::*;
+///
+/// #[auth::jwt_required(crate = auth)]
+/// async fn protected() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+/// ```
+///
+/// # Examples
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[get("/protected")]
+/// #[jwt_required]
+/// async fn protected() -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "logged_in_as": get_jwt_identity::<String>() }))
+/// }
+/// ```
+///
+/// # Equivalent code
+///
+/// The attribute adds one hidden extractor argument (verification happens while actix
+/// extracts it, before any other extractor reads the body) and runs the body with the
+/// verified token in scope:
+///
+/// ```ignore
+/// async fn protected(__jwt_guard: jwt_runtime::__private::Guard<0, 0>) -> impl Responder {
+///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move {
+///         HttpResponse::Ok().json(json!({ "logged_in_as": get_jwt_identity::<String>() }))
+///     })
+///     .await
+/// }
+/// ```
+///
+/// It applies to handler functions only:
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt_required]
+/// struct NotAHandler;
+/// ```
+pub use jwt_macros::jwt_required;
+
+/// Python's `@jwt_optional`: a valid access token is verified if there is one; without
+/// a token the handler runs anonymously.
+///
+/// Only "no token" (including a header with another scheme, such as `Basic`) lets the
+/// request through anonymously: an expired, tampered or wrong-type token is refused as
+/// in [`macro@jwt_required`]. Arguments as for [`macro@jwt_required`].
+///
+/// # Examples
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[get("/partially-protected")]
+/// #[jwt_optional]
+/// async fn partially_protected() -> impl Responder {
+///     match get_jwt_identity::<String>() {
+///         Some(user) => HttpResponse::Ok().json(json!({ "logged_in_as": user })),
+///         None => HttpResponse::Ok().json(json!({ "logged_in_as": "anonymous user" })),
+///     }
+/// }
+/// ```
+///
+/// # Equivalent code
+///
+/// ```ignore
+/// async fn partially_protected(__jwt_guard: jwt_runtime::__private::Guard<1, 0>) -> impl Responder {
+///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt_optional(locations = [banana])]
+/// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
+/// ```
+pub use jwt_macros::jwt_optional;
+
+/// Python's `@fresh_jwt_required`: like [`macro@jwt_required`], and the access token must
+/// be fresh (`fresh: true`, or a freshness timestamp not yet passed).
+///
+/// A non-fresh token is answered by the `needs_fresh_token_loader` (default 401
+/// `Fresh token required`). Arguments as for [`macro@jwt_required`].
+///
+/// # Examples
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/change-password")]
+/// #[fresh_jwt_required]
+/// async fn change_password() -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "user": get_jwt_identity::<String>() }))
+/// }
+/// ```
+///
+/// # Equivalent code
+///
+/// ```ignore
+/// async fn change_password(__jwt_guard: jwt_runtime::__private::Guard<2, 0>) -> impl Responder {
+///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[fresh_jwt_required(fresh = true)]
+/// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
+/// ```
+pub use jwt_macros::fresh_jwt_required;
+
+/// Python's `@jwt_refresh_token_required`: the handler runs only with a valid refresh token.
+///
+/// Claims verification is skipped for refresh tokens; the user loader still runs.
+/// Arguments as for [`macro@jwt_required`].
+///
+/// # Examples
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/refresh")]
+/// #[jwt_refresh_token_required]
+/// async fn refresh() -> Result<HttpResponse, JwtError> {
+///     let identity = get_jwt_identity::<String>();
+///     Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&identity)? })))
+/// }
+/// ```
+///
+/// # Equivalent code
+///
+/// ```ignore
+/// async fn refresh(__jwt_guard: jwt_runtime::__private::Guard<3, 0>) -> Result<HttpResponse, JwtError> {
+///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt_refresh_token_required]
+/// const fn handler() -> u8 { 0 }
+/// ```
+pub use jwt_macros::jwt_refresh_token_required;
+
+/// Python's `@jwt.user_claims_loader`: the custom claims of new access tokens
+/// (and of refresh tokens with `JWT_CLAIMS_IN_REFRESH_TOKEN`).
+///
+/// Signature: `fn(identity: T) -> impl Serialize`, where the identity given to
+/// `create_access_token` is read into `T` (any `Deserialize` type, or `&T`). An empty
+/// result (`{}`, `null`) writes no claim. An explicit `user_claims` option wins.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_claims_loader]
+/// fn add_claims(identity: &str) -> serde_json::Value {
+///     json!({ "hello": identity, "foo": ["bar", "baz"] })
+/// }
+/// ```
+///
+/// # Equivalent code
+///
+/// The function stays as written; a hidden static registers a shim in the link-time
+/// registry (`linkme`), which every [`JwtManager`](crate::JwtManager) built in this
+/// binary picks up:
+///
+/// ```ignore
+/// const _: () = {
+///     #[linkme::distributed_slice(jwt_runtime::__private::JWT_USER_CLAIMS_LOADER)]
+///     static __JWT_LOADER: LoaderEntry<JsonLoaderFn> = LoaderEntry {
+///         loader: |identity| JsonOutput::into_json(add_claims(from_json(identity)?), "user_claims_loader"),
+///         name: "my_app::add_claims", file: file!(), line: line!(),
+///     };
+/// };
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_claims_loader]
+/// fn no_identity() -> u8 { 1 }
+/// ```
+pub use jwt_macros::user_claims_loader;
+
+/// Python's `@jwt.user_identity_loader`: what goes into the identity claim of new tokens.
+///
+/// Signature: `fn(identity: T) -> impl Serialize`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct User { username: String, roles: Vec<String> }
+///
+/// #[jwt::user_identity_loader]
+/// fn identity(user: &User) -> String {
+///     user.username.clone()
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_identity_loader]
+/// async fn identity(user: String) -> String { user }
+/// ```
+pub use jwt_macros::user_identity_loader;
+
+/// Python's `@jwt.additional_headers_loader`: extra JOSE header fields of new tokens.
+///
+/// Signature: `fn(identity: T) -> Option<Map<String, Value>>` (or any serialisable map),
+/// or the documented no-argument form. An explicit `headers` option wins; `alg` always
+/// comes from the configuration.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::additional_headers_loader]
+/// fn headers(_identity: &serde_json::Value) -> serde_json::Value {
+///     json!({ "kid": "key-2026" })
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::additional_headers_loader]
+/// fn headers(a: &str, b: &str) -> Option<serde_json::Value> { None }
+/// ```
+pub use jwt_macros::additional_headers_loader;
+
+/// Python's `@jwt.encode_key_loader`: the signing key for a new token.
+///
+/// Signature: `fn(identity: T) -> impl Into<Secret>` (an HMAC secret, or PEM text for
+/// asymmetric algorithms).
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::encode_key_loader]
+/// fn key(identity: &str) -> String {
+///     format!("per-tenant-secret-of-32-bytes-{identity}")
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::encode_key_loader]
+/// fn key<T>(identity: T) -> String { String::new() }
+/// ```
+pub use jwt_macros::encode_key_loader;
+
+/// Python's `@jwt.decode_key_loader`: the verifying key for a token, chosen from its
+/// unverified claims and header (e.g. by `kid`).
+///
+/// Signature: `fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>`
+/// (or the legacy one-argument form). It only picks a key: it must not fetch anything
+/// per token, and the algorithm still comes from the configuration.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use serde_json::{Map, Value};
+///
+/// #[jwt::decode_key_loader]
+/// fn key(_claims: &Map<String, Value>, header: &Map<String, Value>) -> &'static str {
+///     match header.get("kid").and_then(Value::as_str) {
+///         Some("old") => "the-previous-secret-of-32-bytes!",
+///         _ => "the-current-secret-of-32-bytes!!",
+///     }
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::decode_key_loader]
+/// fn key() -> &'static str { "" }
+/// ```
+pub use jwt_macros::decode_key_loader;
+
+/// Python's `@jwt.token_in_blacklist_loader`: whether a token is revoked
+/// (used when `JWT_BLACKLIST_ENABLED`).
+///
+/// Signature: `[async] fn(token: &Claims) -> bool` or `-> Result<bool, E>`. An `Err`
+/// refuses the request with 503: a failing revocation store never lets a token through.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::token_in_blacklist_loader]
+/// async fn is_revoked(token: &Claims) -> Result<bool, std::io::Error> {
+///     Ok(token.jti() == Some("revoked-jti"))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::token_in_blacklist_loader]
+/// fn is_revoked(token: &Claims) -> String { String::new() }
+/// ```
+pub use jwt_macros::token_in_blacklist_loader;
+
+/// Python's `@jwt.claims_verification_loader`: whether an access token's user claims are acceptable.
+///
+/// Signature: `[async] fn(user_claims: T) -> bool` (or `Result<bool, E>`). `false`
+/// answers with the `claims_verification_failed_loader` (default 400).
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::claims_verification_loader]
+/// fn not_banned(user_claims: &serde_json::Value) -> bool {
+///     user_claims.get("banned") != Some(&json!(true))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::claims_verification_loader]
+/// fn check(claims: &serde_json::Value) {}
+/// ```
+pub use jwt_macros::claims_verification_loader;
+
+/// Python's `@jwt.claims_verification_failed_loader`: the answer when claims verification fails.
+///
+/// Signature: `fn() -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::claims_verification_failed_loader]
+/// fn failed() -> HttpResponse {
+///     HttpResponse::Forbidden().json(json!({ "msg": "Not allowed" }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// struct NotAResponse;
+///
+/// #[jwt::claims_verification_failed_loader]
+/// fn failed() -> NotAResponse { NotAResponse }
+/// ```
+pub use jwt_macros::claims_verification_failed_loader;
+
+/// Python's `@jwt.user_loader_callback_loader`: the current user, loaded after every
+/// successful verification; `None` answers with the `user_loader_error_loader` (401).
+///
+/// Signature: `[async] fn(identity: T) -> Option<User>` (or `Result<Option<User>, E>`).
+/// Read the user with [`get_current_user`](crate::get_current_user) or [`CurrentUser`](crate::CurrentUser).
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// struct User { name: String }
+///
+/// #[jwt::user_loader_callback_loader]
+/// async fn load_user(identity: String) -> Option<User> {
+///     (identity != "ghost").then(|| User { name: identity })
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// struct User;
+///
+/// #[jwt::user_loader_callback_loader]
+/// fn load_user(identity: String) -> User { User }
+/// ```
+pub use jwt_macros::user_loader_callback_loader;
+
+/// Python's `@jwt.user_loader_error_loader`: the answer when the user loader finds no user.
+///
+/// Signature: `fn(identity: T) -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_loader_error_loader]
+/// fn no_user(identity: &str) -> HttpResponse {
+///     HttpResponse::NotFound().json(json!({ "msg": format!("User {identity} not found") }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_loader_error_loader]
+/// fn no_user() -> HttpResponse { HttpResponse::NotFound().finish() }
+/// ```
+pub use jwt_macros::user_loader_error_loader;
+
+/// Python's `@jwt.expired_token_loader`: the answer to an expired token.
+///
+/// Signature: `fn(expired_token: &Claims) -> impl Responder`, or the legacy `fn() -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use actix_web::http::StatusCode;
+///
+/// #[jwt::expired_token_loader]
+/// fn my_expired_token_callback(expired_token: &Claims) -> impl Responder {
+///     let token_type = expired_token.token_type();
+///     (
+///         web::Json(json!({"status": 401, "sub_status": 42, "msg": format!("The {token_type} token has expired")})),
+///         StatusCode::UNAUTHORIZED,
+///     )
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::expired_token_loader]
+/// fn expired(token: String) -> HttpResponse { HttpResponse::Unauthorized().finish() }
+/// ```
+pub use jwt_macros::expired_token_loader;
+
+/// Python's `@jwt.invalid_token_loader`: the answer to a malformed, badly signed or
+/// wrong-type token (default 422 with the message).
+///
+/// Signature: `fn(message: &str) -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::invalid_token_loader]
+/// fn invalid(message: &str) -> HttpResponse {
+///     HttpResponse::Unauthorized().json(json!({ "error": message }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::invalid_token_loader]
+/// fn invalid(message: &str) {}
+/// ```
+pub use jwt_macros::invalid_token_loader;
+
+/// Python's `@jwt.unauthorized_loader`: the answer when no token (or no CSRF value) was sent
+/// (default 401 with the message).
+///
+/// Signature: `fn(message: &str) -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::unauthorized_loader]
+/// fn unauthorized(message: &str) -> HttpResponse {
+///     HttpResponse::Unauthorized().json(json!({ "error": message }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::unauthorized_loader(locations = [headers])]
+/// fn unauthorized(message: &str) -> HttpResponse { HttpResponse::Unauthorized().finish() }
+/// ```
+pub use jwt_macros::unauthorized_loader;
+
+/// Python's `@jwt.needs_fresh_token_loader`: the answer to a non-fresh token on a
+/// [`macro@fresh_jwt_required`] route (default 401 `Fresh token required`).
+///
+/// Signature: `fn() -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::needs_fresh_token_loader]
+/// fn needs_fresh() -> HttpResponse {
+///     HttpResponse::Unauthorized().json(json!({ "msg": "Please log in again" }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::needs_fresh_token_loader]
+/// fn needs_fresh(extra: u8) -> HttpResponse { HttpResponse::Unauthorized().finish() }
+/// ```
+pub use jwt_macros::needs_fresh_token_loader;
+
+/// Python's `@jwt.revoked_token_loader`: the answer to a revoked token (default 401
+/// `Token has been revoked`).
+///
+/// Signature: `fn() -> impl Responder`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::revoked_token_loader]
+/// fn revoked() -> HttpResponse {
+///     HttpResponse::Unauthorized().json(json!({ "msg": "This token was revoked; log in again" }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// struct Handler;
+/// impl Handler {
+///     #[jwt::revoked_token_loader]
+///     fn revoked(&self) -> HttpResponse { HttpResponse::Unauthorized().finish() }
+/// }
+/// ```
+pub use jwt_macros::revoked_token_loader;
