@@ -36,12 +36,13 @@ const USERS_TO_ROLES: [(&str, &[&str]); 3] = [
     ("baz", &["peasant"]),
 ];
 
-// Called whenever a protected route is accessed, after the token is verified
-// (so get_jwt_claims() works in here too), and returns the user of the token's
-// identity. It returns None when the user cannot be loaded, for example when it
-// is not in the store.
+/// Called whenever a protected route is accessed, after the token is verified
+/// (so `get_jwt_claims()` works in here too): the user of the token's identity.
+/// Returns `None` when the user cannot be loaded, for example when it is not in
+/// the store.
+#[must_use]
 #[jwt::user_loader_callback_loader]
-fn user_loader_callback(identity: &str) -> Option<UserObject> {
+pub fn user_loader_callback(identity: &str) -> Option<UserObject> {
     let (_, roles) = USERS_TO_ROLES
         .iter()
         .find(|(username, _)| *username == identity)?;

@@ -23,7 +23,7 @@ use serde_json::Value;
 // what it returns to the token. It receives the identity the token is created
 // for, and must return data that is JSON serialisable.
 #[jwt::user_claims_loader]
-fn add_claims_to_access_token(identity: Value) -> Value {
+fn add_claims_to_access_token(identity: &Value) -> Value {
     json!({
         "hello": identity,
         "foo": ["bar", "baz"],

@@ -52,8 +52,8 @@ impl FromRequest for Admin {
 }
 
 #[jwt::user_claims_loader]
-fn add_claims_to_access_token(identity: Value) -> Value {
-    if identity == "admin" {
+fn add_claims_to_access_token(identity: &Value) -> Value {
+    if *identity == "admin" {
         json!({"roles": "admin"})
     } else {
         json!({"roles": "peasant"})

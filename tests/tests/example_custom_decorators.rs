@@ -1,0 +1,120 @@
+//! The "Custom Decorators" example driven over HTTP: its `Admin` extractor (Python's
+//! `admin_required`) lets admins in, turns other users away with 403, and leaves
+//! missing or bad tokens to the usual answers.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+#[path = "../../examples/custom_decorators.rs"]
+#[allow(unreachable_pub, reason = "an example's items, included as a module")]
+mod example;
+
+use std::time::{Duration, SystemTime};
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::{App, test};
+use jwt_runtime::JwtManager;
+use serde_json::{Value, json};
+
+/// Sends a request; the status and the JSON body.
+async fn send<S, B>(app: &S, req: test::TestRequest) -> (StatusCode, Value)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = test::call_service(app, req.to_request()).await;
+    let status = response.status();
+    let body = test::read_body(response).await;
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+fn protected(token: &str) -> test::TestRequest {
+    test::TestRequest::get()
+        .uri("/protected")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+async fn login<S, B>(app: &S, username: &str) -> String
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let req = test::TestRequest::post()
+        .uri("/login")
+        .set_json(json!({ "username": username }));
+    let (status, body) = send(app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn admins_only() {
+    let manager = JwtManager::new(example::config()).unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+
+    let admin = login(&app, "admin").await;
+    assert_eq!(
+        manager
+            .decode_token(&admin, None, false)
+            .unwrap()
+            .user_claims_value(),
+        &json!({"roles": "admin"})
+    );
+    let (status, body) = send(&app, protected(&admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"secret_message": "go banana!"}));
+
+    let peasant = login(&app, "test").await;
+    assert_eq!(
+        manager
+            .decode_token(&peasant, None, false)
+            .unwrap()
+            .user_claims_value(),
+        &json!({"roles": "peasant"})
+    );
+    let (status, body) = send(&app, protected(&peasant)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!({"msg": "Admins only!"}));
+
+    // Claims set at creation, not the user loader's, make the admin.
+    let forged_role = manager
+        .create_access_token_with(
+            &"test",
+            jwt_runtime::TokenOptions::default().user_claims(json!({"roles": "admin"})),
+        )
+        .unwrap();
+    let (status, _) = send(&app, protected(&forged_role)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn the_token_is_verified_first() {
+    let manager = JwtManager::new(example::config()).unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+
+    let (status, body) = send(&app, test::TestRequest::get().uri("/protected")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!({"msg": "Missing Authorization Header"}));
+
+    let (status, body) = send(&app, protected("foobarbaz")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body, json!({"msg": "Not enough segments"}));
+
+    let expired = JwtManager::builder(example::config())
+        .clock(|| SystemTime::now() - Duration::from_hours(1))
+        .build()
+        .unwrap()
+        .create_access_token(&"admin")
+        .unwrap();
+    let (status, body) = send(&app, protected(&expired)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!({"msg": "Token has expired"}));
+
+    let refresh = manager.create_refresh_token(&"admin").unwrap();
+    let (status, body) = send(&app, protected(&refresh)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body, json!({"msg": "Only access tokens are allowed"}));
+}
