@@ -76,12 +76,9 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let ambient = Ambient {
-            manager: self.manager.clone(),
-        };
+        let ambient = Ambient::new(self.manager.clone());
         JwtResponseFuture {
             inner: context::scope_ambient(ambient, self.service.call(req)),
-            manager: Some(self.manager.clone()),
         }
     }
 }
@@ -92,7 +89,6 @@ pin_project_lite::pin_project! {
     pub struct JwtResponseFuture<F> {
         #[pin]
         inner: tokio::task::futures::TaskLocalFuture<Ambient, F>,
-        manager: Option<JwtManager>,
     }
 }
 
@@ -103,20 +99,20 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let response = ready!(this.inner.poll(cx))?;
+        let mut inner = self.project().inner;
+        let response = ready!(inner.as_mut().poll(cx))?;
         let jwt_error = response
             .response()
             .error()
             .and_then(|e| e.as_error::<JwtError>())
             .cloned();
-        let (Some(error), Some(manager)) = (jwt_error, this.manager.take()) else {
+        let (Some(error), Some(ambient)) = (jwt_error, inner.take_value()) else {
             return Poll::Ready(Ok(response.map_into_left_body()));
         };
         // `?` on a JwtError in a handler: answer through the loaders, as the reference's
         // app-level error handlers do.
         let (request, _) = response.into_parts();
-        let answer = verify::error_response(&manager, &request, &error);
+        let answer = verify::error_response(&ambient.manager, &request, &error);
         Poll::Ready(Ok(
             ServiceResponse::new(request, answer).map_into_right_body()
         ))
@@ -409,13 +405,17 @@ impl<U: 'static> FromRequest for CurrentUser<U> {
 
 async fn verify_in_request(req: &HttpRequest, mode: Mode) -> Result<Option<Jwt>, actix_web::Error> {
     let mut payload = Payload::None;
-    Ok(extract(req, &mut payload, mode, None).await?.map(Jwt))
+    let verified = extract(req, &mut payload, mode, None).await?;
+    // As in Python, the verified token is then the request's for the rest of it.
+    context::set_request_verified(verified.clone());
+    Ok(verified.map(Jwt))
 }
 
 /// Python's `verify_jwt_in_request()`, for custom guards (the "custom decorators" pattern).
 ///
 /// Reads headers, cookies and the query string; a JSON-body token needs an attribute
-/// or extractor, which can reach the body.
+/// or extractor, which can reach the body. Once verified, the token is the request's:
+/// [`get_jwt_identity`](crate::get_jwt_identity) and friends see it in the handler.
 ///
 /// # Errors
 /// The response to send instead (the loaders' or the default one).
@@ -433,14 +433,21 @@ async fn verify_in_request(req: &HttpRequest, mode: Mode) -> Result<Option<Jwt>,
 ///     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
 ///         let req = req.clone();
 ///         Box::pin(async move {
-///             let jwt = verify_jwt_in_request(&req).await?;
-///             if jwt.claims().user_claims_value()["roles"] == "admin" {
+///             verify_jwt_in_request(&req).await?;
+///             if get_jwt_claims()["roles"] == "admin" {
 ///                 Ok(Admin)
 ///             } else {
-///                 Err(actix_web::error::ErrorForbidden("Admins only!"))
+///                 let answer = HttpResponse::Forbidden().json(json!({ "msg": "Admins only!" }));
+///                 Err(actix_web::error::InternalError::from_response("Admins only!", answer).into())
 ///             }
 ///         })
 ///     }
+/// }
+///
+/// // As after Python's `verify_jwt_in_request()`, the token is the request's from then on.
+/// #[get("/admin")]
+/// async fn admin_only(_: Admin) -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "admin": get_jwt_identity::<String>() }))
 /// }
 /// ```
 pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, actix_web::Error> {

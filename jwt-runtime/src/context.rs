@@ -18,11 +18,21 @@ use crate::error::JwtError;
 use crate::manager::{JwtManager, TokenOptions};
 use crate::registry::UserObject;
 
-/// The manager and request a request runs under (set by the middleware).
+/// What a request runs under (set by the middleware): the App's manager, and the
+/// token a custom guard verified with [`verify_jwt_in_request`](crate::verify_jwt_in_request).
 #[doc(hidden)]
-#[derive(Clone)]
 pub struct Ambient {
     pub(crate) manager: JwtManager,
+    pub(crate) verified: RefCell<RequestJwt>,
+}
+
+impl Ambient {
+    pub(crate) fn new(manager: JwtManager) -> Self {
+        Ambient {
+            manager,
+            verified: RefCell::new(None),
+        }
+    }
 }
 
 /// The verified token of a request, and the user loaded for it.
@@ -62,8 +72,17 @@ pub(crate) fn scope_ambient<F: Future>(
     AMBIENT.scope(ambient, future)
 }
 
-pub(crate) fn current_ambient() -> Option<Ambient> {
-    AMBIENT.try_with(Clone::clone).ok()
+/// The App's `JWT_ERROR_MESSAGE_KEY` for this request (`msg` outside an App).
+pub(crate) fn error_message_key() -> String {
+    AMBIENT
+        .try_with(|a| a.manager.inner.config.error_message_key.clone())
+        .unwrap_or_else(|_| "msg".to_owned())
+}
+
+/// Makes `jwt` the verified token for the rest of the request (Python's
+/// `verify_jwt_in_request()` storing `ctx.jwt`).
+pub(crate) fn set_request_verified(jwt: RequestJwt) {
+    let _ = AMBIENT.try_with(|a| *a.verified.borrow_mut() = jwt);
 }
 
 /// The manager of the App serving the current request.
@@ -110,10 +129,19 @@ pub fn enter_sync(jwt: RequestJwt) -> SyncScope {
     SyncScope { previous }
 }
 
+/// The verified token in scope: an async attribute's, else a plain fn attribute's,
+/// else the one a custom guard verified for this request.
 fn with_request_jwt<R>(f: impl Fn(Option<&Verified>) -> R) -> R {
     REQUEST_JWT
         .try_with(|jwt| f(jwt.as_deref()))
-        .unwrap_or_else(|_| SYNC_REQUEST_JWT.with(|slot| f(slot.borrow().as_deref())))
+        .unwrap_or_else(|_| {
+            SYNC_REQUEST_JWT.with(|slot| match slot.borrow().as_deref() {
+                Some(verified) => f(Some(verified)),
+                None => AMBIENT
+                    .try_with(|a| f(a.verified.borrow().as_deref()))
+                    .unwrap_or_else(|_| f(None)),
+            })
+        })
 }
 
 /// The identity of the current request's token: Python's `get_jwt_identity()`.

@@ -53,9 +53,7 @@ pub fn respond<R: Responder>(responder: R, req: &HttpRequest) -> HttpResponse {
 /// The default answer to `error`, for a loader that could not read its argument.
 #[must_use]
 pub fn default_response(error: &JwtError) -> HttpResponse {
-    let key =
-        crate::context::current_ambient().map(|a| a.manager.inner.config.error_message_key.clone());
-    crate::verify::default_response(key.as_deref().unwrap_or("msg"), error)
+    crate::verify::default_response(&crate::context::error_message_key(), error)
 }
 
 /// The error of a creation-time loader that could not read the identity.

@@ -206,11 +206,6 @@ impl actix_web::ResponseError for JwtError {
     /// The default body, with the App's `JWT_ERROR_MESSAGE_KEY`. The App's middleware
     /// then answers through the loaders, as the reference's app-level handlers do.
     fn error_response(&self) -> HttpResponse {
-        match context::current_ambient() {
-            Some(ambient) => {
-                default_response(&ambient.manager.inner.config.error_message_key, self)
-            }
-            None => default_response("msg", self),
-        }
+        default_response(&context::error_message_key(), self)
     }
 }

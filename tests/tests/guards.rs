@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "scenario tests")]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -17,8 +16,18 @@ use serde_json::Value;
 
 const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
 
-/// How many times a handler body ran.
-static RUNS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// How many times a handler body ran on this test's thread (each test has its own).
+    static RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn ran() {
+    RUNS.with(|runs| runs.set(runs.get() + 1));
+}
+
+fn runs() -> usize {
+    RUNS.with(std::cell::Cell::get)
+}
 
 fn builder(config: JwtConfig) -> JwtManagerBuilder {
     JwtManager::builder(config.secret_key(SECRET)).ignore_registered_loaders()
@@ -39,7 +48,7 @@ fn past_manager() -> JwtManager {
 #[get("/protected")]
 #[jwt_required]
 async fn protected() -> impl Responder {
-    RUNS.fetch_add(1, Ordering::SeqCst);
+    ran();
     HttpResponse::Ok()
         .json(json!({ "identity": get_jwt_identity::<Value>(), "claims": get_jwt_claims() }))
 }
@@ -47,7 +56,7 @@ async fn protected() -> impl Responder {
 #[get("/optional")]
 #[jwt_optional]
 async fn optional() -> impl Responder {
-    RUNS.fetch_add(1, Ordering::SeqCst);
+    ran();
     HttpResponse::Ok()
         .json(json!({ "identity": get_jwt_identity::<Value>(), "raw": get_raw_jwt() }))
 }
@@ -55,14 +64,14 @@ async fn optional() -> impl Responder {
 #[fresh_jwt_required]
 #[get("/fresh")]
 async fn fresh_route() -> impl Responder {
-    RUNS.fetch_add(1, Ordering::SeqCst);
+    ran();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
 #[post("/refresh")]
 #[jwt_refresh_token_required]
 async fn refresh() -> Result<HttpResponse, JwtError> {
-    RUNS.fetch_add(1, Ordering::SeqCst);
+    ran();
     let identity = get_jwt_identity::<Value>();
     Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&identity)? })))
 }
@@ -168,7 +177,7 @@ async fn jwt_required_accepts_a_valid_access_token_and_refuses_everything_else()
     let manager = manager();
     let app = app!(manager);
     let access = manager.create_access_token(&"alice").unwrap();
-    let before = RUNS.load(Ordering::SeqCst);
+    let before = runs();
     assert_eq!(
         send(&app, bearer("/protected", &access)).await,
         (StatusCode::OK, json!({"identity": "alice", "claims": {}}))
@@ -268,7 +277,7 @@ async fn jwt_required_accepts_a_valid_access_token_and_refuses_everything_else()
         );
     }
     assert_eq!(
-        RUNS.load(Ordering::SeqCst),
+        runs(),
         before + 1,
         "the handler ran only for the valid token"
     );
@@ -624,7 +633,7 @@ async fn blacklist_checks_only_the_configured_token_types_and_fails_closed() {
         .build()
         .unwrap();
     let app = app!(manager);
-    let before = RUNS.load(Ordering::SeqCst);
+    let before = runs();
     let (status, body) = send(
         &app,
         bearer("/protected", &manager.create_access_token(&"x").unwrap()),
@@ -632,7 +641,7 @@ async fn blacklist_checks_only_the_configured_token_types_and_fails_closed() {
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, msg("Token revocation check failed; try again later"));
-    assert_eq!(RUNS.load(Ordering::SeqCst), before);
+    assert_eq!(runs(), before);
 }
 
 #[actix_web::test]
@@ -924,4 +933,62 @@ async fn requests_outside_a_wrapped_app_get_a_clear_error() {
     .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, msg("Internal server error"));
+}
+
+/// Python's custom decorator: `verify_jwt_in_request()`, then the claims, in an extractor.
+struct Admin;
+
+impl FromRequest for Admin {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            verify_jwt_in_request(&req).await?;
+            if get_jwt_claims()["roles"] == "admin" {
+                Ok(Admin)
+            } else {
+                let answer = HttpResponse::Forbidden().json(json!({"msg": "Admins only!"}));
+                Err(actix_web::error::InternalError::from_response("Admins only!", answer).into())
+            }
+        })
+    }
+}
+
+#[get("/admin")]
+async fn admin_only(_: Admin) -> HttpResponse {
+    HttpResponse::Ok()
+        .json(json!({ "admin": get_jwt_identity::<String>(), "claims": get_jwt_claims() }))
+}
+
+#[actix_web::test]
+async fn a_custom_guard_makes_the_token_the_requests_for_the_handler() {
+    let manager = manager();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(admin_only)).await;
+    let admin = manager
+        .create_access_token_with(
+            &"root",
+            TokenOptions::default().user_claims(json!({"roles": "admin"})),
+        )
+        .unwrap();
+    assert_eq!(
+        send(&app, bearer("/admin", &admin)).await,
+        (
+            StatusCode::OK,
+            json!({"admin": "root", "claims": {"roles": "admin"}})
+        )
+    );
+    let user = manager.create_access_token(&"joe").unwrap();
+    assert_eq!(
+        send(&app, bearer("/admin", &user)).await,
+        (StatusCode::FORBIDDEN, msg("Admins only!"))
+    );
+    assert_eq!(
+        send(&app, test::TestRequest::get().uri("/admin")).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            msg("Missing Authorization Header")
+        )
+    );
 }
