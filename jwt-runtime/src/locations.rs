@@ -176,7 +176,7 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
             _ => Err(bad()),
         };
     }
-    // re.split(r",\s*", auth); keep fields whose first word is the type; use the first.
+    // re.split(r",\s*", auth); keep fields whose first word is the type.
     let mut chosen = None;
     for field in auth.split(',') {
         let mut words = field.split_ascii_whitespace();
@@ -184,7 +184,12 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
             // An empty field: the reference's IndexError (500); §9 answers 422.
             return Err(bad());
         };
-        if chosen.is_none() && first == config.header_type {
+        if first == config.header_type {
+            if chosen.is_some() {
+                // Two credentials of our scheme are ambiguous (RFC 6750 §2.1 allows one);
+                // the reference used the first, this port refuses both.
+                return Err(bad());
+            }
             chosen = Some((words.next(), words.next()));
         }
     }
