@@ -140,3 +140,8 @@ pub mod prelude {
     };
     pub use serde_json::json;
 }
+
+/// The README's code blocks, compiled as doctests so the quickstart stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
