@@ -272,8 +272,15 @@ async fn main() -> std::io::Result<()> {
         );
         std::process::exit(2);
     };
-    let server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))
-        .bind(("127.0.0.1", port))?;
+    // WORKERS (not part of the contract) lets the load benchmark pin one worker per server.
+    let workers = std::env::var("WORKERS")
+        .ok()
+        .and_then(|w| w.parse::<usize>().ok());
+    let mut server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes));
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind(("127.0.0.1", port))?;
     println!("listening on 127.0.0.1:{port}");
     std::io::stdout().flush()?;
     server.run().await

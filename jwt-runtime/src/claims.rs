@@ -88,7 +88,7 @@ fn truncate_to_i64(f: f64) -> i64 {
 #[derive(Clone, Debug)]
 pub struct Claims {
     payload: Map<String, Value>,
-    header: Map<String, Value>,
+    header: Arc<Map<String, Value>>,
     names: Arc<ClaimNames>,
     token_type: TokenType,
 }
@@ -96,7 +96,7 @@ pub struct Claims {
 impl Claims {
     pub(crate) fn new(
         payload: Map<String, Value>,
-        header: Map<String, Value>,
+        header: Arc<Map<String, Value>>,
         names: Arc<ClaimNames>,
         token_type: TokenType,
     ) -> Self {

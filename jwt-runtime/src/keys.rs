@@ -3,7 +3,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
 use crate::config::{JwtConfig, Secret};
-use crate::error::ConfigError;
+use crate::error::{ConfigError, JwtError};
 
 /// The key family of an algorithm: one per manager.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +86,19 @@ pub(crate) fn encoding_key_from_pem(family: KeyFamily, pem: &[u8]) -> Result<Enc
         KeyFamily::Unsupported => return Err("unsupported algorithm".to_owned()),
     };
     key.map_err(|e| e.to_string())
+}
+
+/// A verifying key a `decode_key_loader` returned for one token. Refuses what the token
+/// must not be able to pick: an empty HMAC secret, or a public key as an HMAC secret.
+pub(crate) fn loaded_decoding_key(family: KeyFamily, key: &[u8]) -> Result<DecodingKey, JwtError> {
+    if family == KeyFamily::Hmac && looks_like_public_key(key) {
+        return Err(JwtError::InvalidToken(
+            "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret."
+                .to_owned(),
+        ));
+    }
+    decoding_key_from_pem(family, key)
+        .map_err(|_| JwtError::InvalidToken("Signature verification failed".to_owned()))
 }
 
 pub(crate) fn decoding_key_from_pem(family: KeyFamily, pem: &[u8]) -> Result<DecodingKey, String> {

@@ -72,6 +72,7 @@
 
 mod actix;
 mod attributes;
+mod blocklist;
 mod claims;
 mod config;
 mod context;
@@ -93,6 +94,9 @@ pub use crate::actix::{
     verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
 };
 pub use crate::attributes::*;
+#[cfg(feature = "redis")]
+pub use crate::blocklist::RedisBlocklist;
+pub use crate::blocklist::{Blocklist, BlocklistError, MemoryBlocklist};
 pub use crate::claims::{Claims, Freshness};
 pub use crate::config::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
 pub use crate::context::{
@@ -123,16 +127,19 @@ pub use crate::token::Fresh;
 /// ```
 pub mod prelude {
     pub use crate as jwt;
+    #[cfg(feature = "redis")]
+    pub use crate::RedisBlocklist;
     pub use crate::{
-        Claims, CurrentUser, Expiry, Fresh, Identity, Jwt, JwtConfig, JwtError, JwtManager,
-        TokenLocation, TokenOptions, TokenType, create_access_token, create_access_token_with,
-        create_refresh_token, create_refresh_token_with, decode_token, fresh_jwt_required,
-        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity,
-        get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional,
-        jwt_refresh_token_required, jwt_required, set_access_cookies, set_access_cookies_with,
-        set_refresh_cookies, set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies,
-        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
-        verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
+        Blocklist, BlocklistError, Claims, CurrentUser, Expiry, Fresh, Identity, Jwt, JwtConfig,
+        JwtError, JwtManager, MemoryBlocklist, TokenLocation, TokenOptions, TokenType,
+        create_access_token, create_access_token_with, create_refresh_token,
+        create_refresh_token_with, decode_token, fresh_jwt_required, get_csrf_token,
+        get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity, get_raw_jwt,
+        get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required,
+        jwt_required, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
+        set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
+        verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
+        verify_jwt_refresh_token_in_request,
     };
     pub use actix_web::{
         App, FromRequest, HttpRequest, HttpResponse, HttpServer, Responder, delete, get, patch,

@@ -168,6 +168,10 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
             config.header_name
         )));
     }
+    // The common case, `<type> <token>` and nothing else, in one pass over the bytes.
+    if let Some(token) = single_credential(value.as_bytes(), config.header_type.as_bytes()) {
+        return Ok(token);
+    }
     let auth = header_str(value).ok_or_else(bad)?;
     if config.header_type.is_empty() {
         let mut parts = auth.split_ascii_whitespace();
@@ -197,6 +201,20 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
         Some((Some(token), None)) => Ok(token),
         _ => Err(bad()),
     }
+}
+
+/// `<scheme> <token>` where the token is one word of visible ASCII with no comma:
+/// exactly what the general parser below would return for such a value.
+fn single_credential<'v>(value: &'v [u8], scheme: &[u8]) -> Option<&'v str> {
+    let token = if scheme.is_empty() {
+        value
+    } else {
+        value.strip_prefix(scheme)?.strip_prefix(b" ")?
+    };
+    if token.is_empty() || !token.iter().all(|b| b.is_ascii_graphic() && *b != b',') {
+        return None;
+    }
+    std::str::from_utf8(token).ok()
 }
 
 fn header_str(value: &HeaderValue) -> Option<&str> {

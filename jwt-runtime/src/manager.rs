@@ -332,6 +332,44 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// Wires a [`Blocklist`](crate::Blocklist) in as the `token_in_blacklist_loader`: a
+    /// token is refused (401 `Token has been revoked`) when
+    /// [`is_revoked`](crate::Blocklist::is_revoked) says so, and the request is refused
+    /// (503, logged) when the store cannot answer. `JWT_BLACKLIST_ENABLED` and
+    /// `JWT_BLACKLIST_TOKEN_CHECKS` still decide when it is asked. Entries are kept
+    /// `JWT_DECODE_LEEWAY` past their token's `exp`
+    /// ([`retain_after_expiry`](crate::Blocklist::retain_after_expiry)).
+    ///
+    /// Keep a clone (or an `Arc`) to revoke tokens from your handlers.
+    ///
+    /// ```
+    /// # use jwt_runtime::{Blocklist, JwtConfig, JwtManager, MemoryBlocklist};
+    /// let blocklist = MemoryBlocklist::new();
+    /// let config = JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!").blacklist_enabled(true);
+    /// let manager = JwtManager::builder(config).blocklist(blocklist.clone()).build()?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"alice")?, None, false)?;
+    /// actix_web::rt::System::new().block_on(blocklist.revoke(&claims))?;
+    /// assert!(blocklist.contains(claims.jti().unwrap()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn blocklist(self, blocklist: impl crate::Blocklist) -> Self {
+        blocklist.retain_after_expiry(self.config.decode_leeway);
+        if !self.config.blacklist_enabled {
+            log::warn!(
+                "a blocklist is set but JWT_BLACKLIST_ENABLED is false: revoked tokens are accepted"
+            );
+        }
+        let blocklist = Arc::new(blocklist);
+        self.token_in_blacklist_loader_async(move |claims| {
+            let blocklist = Arc::clone(&blocklist);
+            Box::pin(async move {
+                crate::Blocklist::is_revoked(&*blocklist, claims)
+                    .await
+                    .map_err(|error| format!("blocklist: {error}"))
+            })
+        })
+    }
+
     /// `claims_verification_loader`: user claims → whether they are acceptable.
     ///
     /// ```
@@ -546,6 +584,11 @@ impl JwtManagerBuilder {
             user_claims: config.user_claims.clone(),
         });
         let decode = DecodeSettings {
+            id: token::next_manager_id(),
+            known_headers: algorithms
+                .iter()
+                .map(|a| token::KnownHeader::new(*a))
+                .collect(),
             algorithms,
             leeway: config.decode_leeway.as_secs_f64(),
             audience: config.decode_audience.clone(),
@@ -602,9 +645,7 @@ impl JwtManagerBuilder {
 }
 
 /// Claims the token engine writes itself; the identity and user-claims names must differ from them.
-const RESERVED_CLAIMS: [&str; 9] = [
-    "iat", "nbf", "jti", "exp", "fresh", "type", "csrf", "iss", "aud",
-];
+const RESERVED_CLAIMS: [&str; 7] = ["iat", "nbf", "jti", "exp", "fresh", "type", "csrf"];
 
 /// §9: every invalid or inconsistent setting, named.
 fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
@@ -696,7 +737,10 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         ("JWT_IDENTITY_CLAIM", &c.identity_claim),
         ("JWT_USER_CLAIMS", &c.user_claims),
     ] {
-        if RESERVED_CLAIMS.contains(&name.as_str()) {
+        let written = RESERVED_CLAIMS.contains(&name.as_str())
+            || (name == "iss" && c.encode_issuer.is_some())
+            || (name == "aud" && c.encode_audience.is_some());
+        if written {
             return Err(ConfigError::new(
                 option,
                 name,
@@ -1022,21 +1066,23 @@ impl JwtManager {
     ) -> Result<Claims, JwtError> {
         let settings = &self.inner.decode;
         settings.check_size(encoded_token)?;
-        let split = token::split(encoded_token)?;
+        let split = token::split(encoded_token, &settings.known_headers)?;
         let (payload, _) = if let Some(loader) = &self.inner.loaders.decode_key {
             // The loader sees unverified data only to choose a key.
-            let unverified = token::parse_payload(split.payload_segment)?;
+            let unverified = token::parse_payload(&split.payload)?;
             let secret = loader(&unverified, &split.header)?;
-            let key: DecodingKey = keys::decoding_key_from_pem(
+            // The token chose the key (e.g. by `kid`): a key unusable for the configured
+            // algorithm is the token's fault (422), never a 500 and never an HMAC keyed
+            // with a public key (algorithm confusion).
+            let key: DecodingKey = keys::loaded_decoding_key(
                 KeyFamily::of(self.inner.config.algorithm),
                 secret.expose(),
-            )
-            .map_err(|e| JwtError::Internal(loader_failed("decode_key_loader", e)))?;
-            let algorithm = settings.verify_signature(&split, &key)?;
+            )?;
+            let algorithm = settings.verify_signature(&split, &key, false)?;
             (unverified, algorithm)
         } else {
-            let algorithm = settings.verify_signature(&split, &self.inner.keys.decoding)?;
-            (token::parse_payload(split.payload_segment)?, algorithm)
+            let algorithm = settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
+            (token::parse_payload(&split.payload)?, algorithm)
         };
         let expired = settings.validate_claims(&payload, self.now())?;
         let claims = settings.normalise(payload, split.header, csrf_value)?;
@@ -1103,6 +1149,7 @@ impl JwtManager {
         encoded_token: &str,
     ) -> Result<Map<String, Value>, JwtError> {
         self.inner.decode.check_size(encoded_token)?;
-        Ok(token::split(encoded_token)?.header)
+        let split = token::split(encoded_token, &self.inner.decode.known_headers)?;
+        Ok(Arc::unwrap_or_clone(split.header))
     }
 }

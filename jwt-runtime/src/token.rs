@@ -212,9 +212,33 @@ pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
 /// A token split into its parts, with the header parsed: PyJWT's `_load`.
 pub(crate) struct SplitToken<'a> {
     pub(crate) signing_input: &'a str,
-    pub(crate) payload_segment: &'a str,
-    pub(crate) signature_segment: &'a str,
-    pub(crate) header: Map<String, Value>,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
+    pub(crate) header: Arc<Map<String, Value>>,
+}
+
+/// The header this port writes for one algorithm, recognised byte for byte so the
+/// common case needs no decoding: `{"alg":"HS256","typ":"JWT"}`.
+#[derive(Debug)]
+pub(crate) struct KnownHeader {
+    segment: String,
+    header: Arc<Map<String, Value>>,
+}
+
+impl KnownHeader {
+    pub(crate) fn new(algorithm: Algorithm) -> Self {
+        let mut header = Map::new();
+        header.insert(
+            "alg".to_owned(),
+            Value::String(algorithm_name(algorithm).to_owned()),
+        );
+        header.insert("typ".to_owned(), Value::String("JWT".to_owned()));
+        let segment = URL_SAFE_NO_PAD.encode(Value::Object(header.clone()).to_string());
+        KnownHeader {
+            segment,
+            header: Arc::new(header),
+        }
+    }
 }
 
 fn b64(segment: &str, what: &str) -> Result<Vec<u8>, JwtError> {
@@ -223,68 +247,40 @@ fn b64(segment: &str, what: &str) -> Result<Vec<u8>, JwtError> {
         .map_err(|_| JwtError::invalid(format!("Invalid {what} padding")))
 }
 
-/// Splits a token and parses its header, with PyJWT's messages.
-pub(crate) fn split(token: &str) -> Result<SplitToken<'_>, JwtError> {
+/// Splits a token and parses its header, with PyJWT's messages. A header equal to one
+/// in `known` (byte for byte) is shared instead of decoded.
+pub(crate) fn split<'t>(token: &'t str, known: &[KnownHeader]) -> Result<SplitToken<'t>, JwtError> {
     let not_enough = || JwtError::invalid("Not enough segments");
     let (signing_input, signature_segment) = token.rsplit_once('.').ok_or_else(not_enough)?;
     let (header_segment, payload_segment) = signing_input.split_once('.').ok_or_else(not_enough)?;
-    let header_bytes = b64(header_segment, "header")?;
-    let header = match serde_json::from_slice::<Value>(&header_bytes) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => {
-            return Err(JwtError::invalid(
-                "Invalid header string: must be a json object",
-            ));
+    let header = if let Some(known) = known.iter().find(|k| k.segment == header_segment) {
+        Arc::clone(&known.header)
+    } else {
+        let header_bytes = b64(header_segment, "header")?;
+        match serde_json::from_slice::<Value>(&header_bytes) {
+            Ok(Value::Object(map)) => Arc::new(map),
+            Ok(_) => {
+                return Err(JwtError::invalid(
+                    "Invalid header string: must be a json object",
+                ));
+            }
+            Err(e) => return Err(JwtError::invalid(format!("Invalid header string: {e}"))),
         }
-        Err(e) => return Err(JwtError::invalid(format!("Invalid header string: {e}"))),
     };
-    // Strict base64url for the payload and the signature as well, before any crypto.
-    if !is_base64url(payload_segment) {
-        return Err(JwtError::invalid("Invalid payload padding"));
-    }
-    if !is_base64url(signature_segment) {
-        return Err(JwtError::invalid("Invalid crypto padding"));
-    }
+    // Strict base64url (no padding, canonical) for the payload and the signature, before any crypto.
+    let payload = b64(payload_segment, "payload")?;
+    let signature = b64(signature_segment, "crypto")?;
     Ok(SplitToken {
         signing_input,
-        payload_segment,
-        signature_segment,
+        payload,
+        signature,
         header,
     })
 }
 
-/// Whether `s` is canonical unpadded base64url (what the decoder would accept).
-fn is_base64url(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    if bytes.len() % 4 == 1
-        || !bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-    {
-        return false;
-    }
-    // Trailing bits must be zero (canonical encoding), as the strict decoder checks.
-    let Some(&last) = bytes.last() else {
-        return true;
-    };
-    let value = match last {
-        b'A'..=b'Z' => last - b'A',
-        b'a'..=b'z' => last - b'a' + 26,
-        b'0'..=b'9' => last - b'0' + 52,
-        b'-' => 62,
-        _ => 63,
-    };
-    match bytes.len() % 4 {
-        2 => value.trailing_zeros() >= 4,
-        3 => value.trailing_zeros() >= 2,
-        _ => true,
-    }
-}
-
 /// Parses the payload JSON (after the signature check, as PyJWT does).
-pub(crate) fn parse_payload(segment: &str) -> Result<Map<String, Value>, JwtError> {
-    let bytes = b64(segment, "payload")?;
-    match serde_json::from_slice::<Value>(&bytes) {
+pub(crate) fn parse_payload(bytes: &[u8]) -> Result<Map<String, Value>, JwtError> {
+    match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(JwtError::invalid(
             "Invalid payload string: must be a json object",
@@ -296,6 +292,9 @@ pub(crate) fn parse_payload(segment: &str) -> Result<Map<String, Value>, JwtErro
 /// Settings of the decoder, prepared once by the manager.
 #[derive(Debug)]
 pub(crate) struct DecodeSettings {
+    /// Unique per manager: the key of its cached verifiers.
+    pub(crate) id: u64,
+    pub(crate) known_headers: Vec<KnownHeader>,
     pub(crate) algorithms: Vec<Algorithm>,
     pub(crate) leeway: f64,
     pub(crate) audience: Option<Vec<String>>,
@@ -322,28 +321,32 @@ impl DecodeSettings {
             .ok_or_else(not_allowed)
     }
 
-    /// Checks the size cap, splits, checks the algorithm and the signature, parses the payload.
+    /// Checks the algorithm against the allow-list and the signature with `key`.
+    /// `cache` reuses this manager's verifier for the configured key (per thread).
     pub(crate) fn verify_signature(
         &self,
         split: &SplitToken<'_>,
         key: &DecodingKey,
+        cache: bool,
     ) -> Result<Algorithm, JwtError> {
         let algorithm = self.allowed_algorithm(&split.header)?;
         reject_unsupported_header(&split.header)?;
-        match jsonwebtoken::crypto::verify(
-            split.signature_segment,
-            split.signing_input.as_bytes(),
-            key,
-            algorithm,
-        ) {
-            Ok(true) => Ok(algorithm),
-            Ok(false) => Err(JwtError::invalid("Signature verification failed")),
-            Err(e) => match e.kind() {
-                jsonwebtoken::errors::ErrorKind::Base64(_) => {
-                    Err(JwtError::invalid("Invalid crypto padding"))
-                }
-                _ => Err(JwtError::invalid("The specified alg value is not allowed")),
-            },
+        let signature = &split.signature;
+        let message = split.signing_input.as_bytes();
+        let verified = if cache {
+            verifiers::verify(self.id, algorithm, key, message, signature)?
+        } else {
+            jsonwebtoken::signature::Verifier::verify(
+                &*verifiers::new(algorithm, key)?,
+                message,
+                signature,
+            )
+            .is_ok()
+        };
+        if verified {
+            Ok(algorithm)
+        } else {
+            Err(JwtError::invalid("Signature verification failed"))
         }
     }
 
@@ -436,7 +439,7 @@ impl DecodeSettings {
     pub(crate) fn normalise(
         &self,
         mut payload: Map<String, Value>,
-        header: Map<String, Value>,
+        header: Arc<Map<String, Value>>,
         csrf_value: Option<&str>,
     ) -> Result<Claims, JwtError> {
         let names = &self.names;
@@ -515,3 +518,76 @@ fn time_claim(value: &Value, message: &str) -> Result<f64, JwtError> {
         _ => Err(JwtError::invalid(message)),
     }
 }
+
+/// jsonwebtoken's verifiers (its crypto backend, unchanged), built once per manager,
+/// algorithm and worker thread instead of once per token: an HMAC verifier holds the
+/// keyed state, so the key schedule is not redone for every request.
+mod verifiers {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use jsonwebtoken::crypto::{CryptoProvider, JwtVerifier};
+    use jsonwebtoken::{Algorithm, DecodingKey};
+
+    use crate::error::JwtError;
+
+    /// Most verifiers kept per thread (tests build many managers; servers use one or two).
+    const CAPACITY: usize = 8;
+
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+    type Cached = (u64, Algorithm, Rc<dyn JwtVerifier>);
+
+    thread_local! {
+        static CACHE: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A fresh id for a new manager.
+    pub(crate) fn next_id() -> u64 {
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A verifier for `key`, from the installed crypto backend.
+    pub(crate) fn new(
+        algorithm: Algorithm,
+        key: &DecodingKey,
+    ) -> Result<Box<dyn JwtVerifier>, JwtError> {
+        let not_allowed = || JwtError::invalid("The specified alg value is not allowed");
+        let provider = CryptoProvider::try_get_default().ok_or_else(not_allowed)?;
+        (provider.verifier_factory)(&algorithm, key).map_err(|_| not_allowed())
+    }
+
+    /// Verifies with this manager's cached verifier for `algorithm`, creating it on first use.
+    pub(crate) fn verify(
+        id: u64,
+        algorithm: Algorithm,
+        key: &DecodingKey,
+        message: &[u8],
+        signature: &Vec<u8>,
+    ) -> Result<bool, JwtError> {
+        let cached = CACHE.with(|cache| {
+            cache
+                .borrow()
+                .iter()
+                .find(|(i, a, _)| *i == id && *a == algorithm)
+                .map(|(_, _, v)| Rc::clone(v))
+        });
+        let verifier = if let Some(verifier) = cached {
+            verifier
+        } else {
+            let verifier: Rc<dyn JwtVerifier> = Rc::from(new(algorithm, key)?);
+            CACHE.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if cache.len() >= CAPACITY {
+                    cache.remove(0);
+                }
+                cache.push((id, algorithm, Rc::clone(&verifier)));
+            });
+            verifier
+        };
+        Ok(jsonwebtoken::signature::Verifier::verify(&*verifier, message, signature).is_ok())
+    }
+}
+
+pub(crate) use verifiers::next_id as next_manager_id;

@@ -1,0 +1,556 @@
+//! `RedisBlocklist` against a real `redis-server`: TTLs, one round trip per check, the
+//! access + refresh recipe, two managers sharing one Redis, and an outage (requests refused,
+//! never let through; revocations survive the restart).
+//!
+//! Skipped, with the reason printed, when `REDIS_URL` is not set (`.ci/run` starts a
+//! `redis-server` and sets it). The round-trip and outage tests start their own
+//! `redis-server` (from `PATH`) on a free loopback port, so they can stop it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod blocklist_app;
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use actix_web::http::StatusCode;
+use jwt_runtime::RedisBlocklist;
+use jwt_runtime::prelude::*;
+
+use blocklist_app::{Runs, Store, app, builder, delete, get, login_tokens, msg, post, send};
+
+/// Says why a test is skipped, past libtest's output capture (visible in a passing run).
+fn skipped(reason: &str) {
+    let _ = writeln!(std::io::stderr(), "{reason}");
+}
+
+/// `REDIS_URL`, or `None` after printing why the test is skipped.
+fn redis_url(test: &str) -> Option<String> {
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            skipped(&format!(
+                "{test}: skipped: REDIS_URL is not set (e.g. REDIS_URL=redis://127.0.0.1:6379/; .ci/run starts a redis-server and sets it)"
+            ));
+            None
+        }
+    }
+}
+
+/// A key prefix of this run and test, so runs and tests never share keys.
+fn prefix(test: &str) -> String {
+    format!("jwt-runtime-test:{}:{test}", std::process::id())
+}
+
+fn admin(url: &str) -> redis::Connection {
+    redis::Client::open(url)
+        .unwrap()
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .unwrap()
+}
+
+fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .try_into()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A `redis-server` of a test's own, with persistence on (AOF), in its own directory.
+struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl RedisServer {
+    /// Starts one, or `None` (with the reason printed) when `REDIS_URL` is unset or
+    /// `redis-server` is not on `PATH`.
+    fn start(test: &str) -> Option<Self> {
+        redis_url(test)?;
+        if Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_err()
+        {
+            skipped(&format!(
+                "{test}: skipped: `redis-server` is not on PATH (apt-get install redis-server)"
+            ));
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("jwt-runtime-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut server = RedisServer {
+            child: None,
+            port: free_port(),
+            dir,
+        };
+        server.run();
+        Some(server)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Starts the process (again, on the same port and data) and waits until it answers.
+    fn run(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(["--appendonly", "yes", "--save", ""])
+            .arg("--dir")
+            .arg(&self.dir)
+            .args(["--loglevel", "warning"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let client = redis::Client::open(self.url()).unwrap();
+        for _ in 0..200 {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("redis-server exited: {status}");
+            }
+            if let Ok(mut connection) =
+                client.get_connection_with_timeout(Duration::from_millis(200))
+                && redis::cmd("PING")
+                    .query::<String>(&mut connection)
+                    .is_ok_and(|pong| pong == "PONG")
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("redis-server on port {} did not answer", self.port);
+    }
+
+    /// SIGTERM (Redis writes its AOF and exits), then waits for the process.
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let status = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn ttl(admin: &mut redis::Connection, key: &str) -> i64 {
+    redis::cmd("TTL").arg(key).query(admin).unwrap()
+}
+
+/// Calls per command since the last `CONFIG RESETSTAT`, without the test's own INFO/CONFIG.
+fn commands(admin: &mut redis::Connection) -> HashMap<String, u64> {
+    let info: String = redis::cmd("INFO").arg("commandstats").query(admin).unwrap();
+    info.lines()
+        .filter_map(|line| line.strip_prefix("cmdstat_"))
+        .filter_map(|line| {
+            let (name, stats) = line.split_once(':')?;
+            let calls = stats
+                .split(',')
+                .find_map(|field| field.strip_prefix("calls="))?;
+            Some((name.to_owned(), calls.trim().parse().ok()?))
+        })
+        .filter(|(name, _)| name != "info" && !name.starts_with("config"))
+        .collect()
+}
+
+fn reset_stats(admin: &mut redis::Connection) {
+    redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query::<()>(admin)
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
+    let Some(url) = redis_url("revoke_stores_the_jti_for_the_token_remaining_lifetime") else {
+        return;
+    };
+    let prefix = prefix("ttl");
+    let blocklist = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let mut admin = admin(&url);
+    let manager = builder(JwtConfig::default())
+        .blocklist(blocklist.clone())
+        .build()
+        .unwrap();
+    let decode = |token: String| manager.decode_token(&token, None, false).unwrap();
+    let expiring = decode(
+        manager
+            .create_access_token_with(
+                &"alice",
+                TokenOptions::default().expires(Duration::from_secs(1000)),
+            )
+            .unwrap(),
+    );
+    let other = decode(manager.create_access_token(&"alice").unwrap());
+    let forever = decode(
+        manager
+            .create_access_token_with(&"bot", TokenOptions::default().expires(Expiry::Never))
+            .unwrap(),
+    );
+    let key = |claims: &Claims| blocklist.key(claims.jti().unwrap());
+    assert_eq!(
+        key(&expiring),
+        format!("{prefix}:{}", expiring.jti().unwrap())
+    );
+
+    assert!(!blocklist.is_revoked(&expiring).await.unwrap());
+    blocklist.revoke(&expiring).await.unwrap();
+    assert!(blocklist.is_revoked(&expiring).await.unwrap());
+    assert!(!blocklist.is_revoked(&other).await.unwrap());
+    let remaining = ttl(&mut admin, &key(&expiring));
+    assert!((998..=1000).contains(&remaining), "TTL {remaining}");
+
+    // Never expires: no TTL (-1), revoked for good.
+    blocklist.revoke(&forever).await.unwrap();
+    assert_eq!(ttl(&mut admin, &key(&forever)), -1);
+    assert!(blocklist.is_revoked(&forever).await.unwrap());
+
+    // Already expired: no entry at all (-2).
+    blocklist
+        .revoke_jti("expired", Some(now_seconds() - 5))
+        .await
+        .unwrap();
+    assert_eq!(ttl(&mut admin, &blocklist.key("expired")), -2);
+
+    // A manager with a decode leeway keeps entries that much longer.
+    let with_leeway = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let _manager = builder(JwtConfig::default().decode_leeway(Duration::from_secs(30)))
+        .blocklist(with_leeway.clone())
+        .build()
+        .unwrap();
+    with_leeway.revoke(&other).await.unwrap();
+    let remaining = ttl(&mut admin, &key(&other));
+    // 15 minutes (the default lifetime) + 30 s.
+    assert!((928..=930).contains(&remaining), "TTL {remaining}");
+
+    // A second connection (another server) sees the same revocations.
+    let elsewhere = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    assert!(elsewhere.is_revoked(&expiring).await.unwrap());
+    assert!(elsewhere.is_revoked(&forever).await.unwrap());
+    // ... under the same prefix only.
+    let other_app = RedisBlocklist::connect(&url, &format!("{prefix}-other"))
+        .await
+        .unwrap();
+    assert!(!other_app.is_revoked(&expiring).await.unwrap());
+
+    redis::cmd("DEL")
+        .arg(key(&forever))
+        .query::<()>(&mut admin)
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_token_without_jti_cannot_be_revoked_and_is_refused() {
+    let Some(url) = redis_url("a_token_without_jti_cannot_be_revoked_and_is_refused") else {
+        return;
+    };
+    let blocklist = RedisBlocklist::connect(&url, &prefix("no-jti"))
+        .await
+        .unwrap();
+    let now = now_seconds();
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({"identity": "x", "type": "access", "iat": now, "nbf": now, "exp": now + 60}),
+        &jsonwebtoken::EncodingKey::from_secret(blocklist_app::SECRET.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let manager = builder(JwtConfig::default())
+        .blocklist(blocklist.clone())
+        .build()
+        .unwrap();
+    let claims = manager.decode_token(&token, None, false).unwrap();
+    assert!(
+        blocklist
+            .revoke(&claims)
+            .await
+            .unwrap_err()
+            .is_missing_jti()
+    );
+    assert!(blocklist.is_revoked(&claims).await.unwrap());
+}
+
+#[actix_web::test]
+async fn each_check_and_each_revocation_is_one_round_trip() {
+    let Some(server) = RedisServer::start("each_check_and_each_revocation_is_one_round_trip")
+    else {
+        return;
+    };
+    let blocklist = RedisBlocklist::connect(&server.url(), "rt").await.unwrap();
+    let mut admin = admin(&server.url());
+    let manager = builder(JwtConfig::default())
+        .blocklist(blocklist.clone())
+        .build()
+        .unwrap();
+    let claims = manager
+        .decode_token(&manager.create_access_token(&"a").unwrap(), None, false)
+        .unwrap();
+    assert!(!blocklist.is_revoked(&claims).await.unwrap()); // connection warmed up
+
+    reset_stats(&mut admin);
+    assert!(!blocklist.is_revoked(&claims).await.unwrap());
+    assert_eq!(
+        commands(&mut admin),
+        HashMap::from([("exists".to_owned(), 1)])
+    );
+
+    reset_stats(&mut admin);
+    blocklist.revoke(&claims).await.unwrap();
+    assert_eq!(commands(&mut admin), HashMap::from([("set".to_owned(), 1)]));
+
+    reset_stats(&mut admin);
+    assert!(blocklist.is_revoked(&claims).await.unwrap());
+    assert_eq!(
+        commands(&mut admin),
+        HashMap::from([("exists".to_owned(), 1)])
+    );
+
+    // Through a request: one EXISTS per checked request.
+    let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
+    let runs = web::Data::new(Runs::default());
+    let app = app!(manager, store, runs);
+    let token = manager.create_access_token(&"b").unwrap();
+    reset_stats(&mut admin);
+    assert_eq!(
+        send(&app, get("/protected", &token)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        commands(&mut admin),
+        HashMap::from([("exists".to_owned(), 1)])
+    );
+}
+
+#[actix_web::test]
+async fn logout_revokes_access_and_refresh_tokens_together_in_redis() {
+    let Some(url) = redis_url("logout_revokes_access_and_refresh_tokens_together_in_redis") else {
+        return;
+    };
+    let blocklist = RedisBlocklist::connect(&url, &prefix("recipe"))
+        .await
+        .unwrap();
+    let manager = builder(JwtConfig::default())
+        .blocklist(blocklist.clone())
+        .build()
+        .unwrap();
+    let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
+    let runs = web::Data::new(Runs::default());
+    let app = app!(manager, store, runs);
+    let (access, refresh) = blocklist_app::logout_revokes_both(&app, &runs).await;
+
+    let mut admin = admin(&url);
+    let jti = |token: &str| manager.get_jti(token).unwrap().unwrap();
+    let access_ttl = ttl(&mut admin, &blocklist.key(&jti(&access)));
+    let refresh_ttl = ttl(&mut admin, &blocklist.key(&jti(&refresh)));
+    // Default lifetimes: 15 minutes and 30 days.
+    assert!((895..=900).contains(&access_ttl), "{access_ttl}");
+    assert!(
+        (30 * 86_400 - 5..=30 * 86_400).contains(&refresh_ttl),
+        "{refresh_ttl}"
+    );
+}
+
+#[actix_web::test]
+async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
+    let Some(url) = redis_url("two_managers_sharing_redis_refuse_a_token_revoked_through_either")
+    else {
+        return;
+    };
+    let prefix = prefix("shared");
+    let mut apps = Vec::new();
+    let mut runs_of = Vec::new();
+    for _ in 0..2 {
+        let blocklist = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+        let manager = builder(JwtConfig::default())
+            .blocklist(blocklist.clone())
+            .build()
+            .unwrap();
+        let store = Store::from(Arc::new(blocklist) as Arc<dyn Blocklist>);
+        let runs = web::Data::new(Runs::default());
+        apps.push(app!(manager, store, runs));
+        runs_of.push(runs);
+    }
+    let [one, two] = &apps[..] else {
+        unreachable!()
+    };
+    let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
+
+    // Logged in on one, logged out on two: both refuse.
+    let (access, refresh) = login_tokens(one, "alice").await;
+    assert_eq!(
+        send(two, get("/protected", &access)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(two, delete("/logout", &access)).await.0,
+        StatusCode::OK
+    );
+    for app in [one, two] {
+        assert_eq!(send(app, get("/protected", &access)).await, revoked);
+        assert_eq!(send(app, post("/refresh", &refresh)).await, revoked);
+    }
+    // And the other way round.
+    let (access, _) = login_tokens(two, "bob").await;
+    assert_eq!(
+        send(one, delete("/logout", &access)).await.0,
+        StatusCode::OK
+    );
+    for app in [one, two] {
+        assert_eq!(send(app, get("/protected", &access)).await, revoked);
+    }
+}
+
+#[actix_web::test]
+async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
+    let Some(mut server) =
+        RedisServer::start("an_outage_refuses_requests_and_revocations_survive_the_restart")
+    else {
+        return;
+    };
+    let blocklist = RedisBlocklist::connect(&server.url(), "outage")
+        .await
+        .unwrap();
+    let manager = builder(JwtConfig::default())
+        .blocklist(blocklist.clone())
+        .build()
+        .unwrap();
+    let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
+    let runs = web::Data::new(Runs::default());
+    let app = app!(manager, store, runs);
+    let never = |user: &str| {
+        manager
+            .create_access_token_with(&user, TokenOptions::default().expires(Expiry::Never))
+            .unwrap()
+    };
+    let (revoked_access, revoked_refresh) = login_tokens(&app, "alice").await;
+    let revoked_forever = never("bot");
+    let (valid_access, valid_refresh) = login_tokens(&app, "bob").await;
+    let valid_forever = never("bot");
+    assert_eq!(
+        send(&app, delete("/logout", &revoked_access)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, delete("/logout", &revoked_forever)).await.0,
+        StatusCode::OK
+    );
+    let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
+    assert_eq!(
+        send(&app, get("/protected", &revoked_access)).await,
+        revoked
+    );
+    assert_eq!(
+        send(&app, get("/protected", &valid_access)).await.0,
+        StatusCode::OK
+    );
+    let runs_before = runs.get();
+
+    // Outage: every checked request is refused, none is let through, and quickly.
+    server.stop();
+    let unavailable = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        msg("Token revocation check failed; try again later"),
+    );
+    for _ in 0..3 {
+        for (path, token) in [
+            ("/protected", &valid_access),
+            ("/protected", &valid_forever),
+            ("/protected", &revoked_access),
+            ("/protected", &revoked_forever),
+            ("/refresh", &valid_refresh),
+            ("/refresh", &revoked_refresh),
+        ] {
+            let request = if path == "/refresh" {
+                post(path, token)
+            } else {
+                get(path, token)
+            };
+            let started = Instant::now();
+            assert_eq!(send(&app, request).await, unavailable, "{path}");
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "took {:?}",
+                started.elapsed()
+            );
+        }
+    }
+    // Revoking during the outage fails too (the handler says so; nothing is let through).
+    assert_eq!(runs.get(), runs_before, "no protected handler ran");
+
+    // Back up, same data directory: the connection comes back by itself and the
+    // revocations made before the outage still hold.
+    server.run();
+    let mut answer = None;
+    for _ in 0..100 {
+        let got = send(&app, get("/protected", &valid_access)).await;
+        if got.0 == StatusCode::OK {
+            answer = Some(got);
+            break;
+        }
+        assert_eq!(got, unavailable);
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        answer,
+        Some((StatusCode::OK, json!({"hello": "bob"}))),
+        "reconnected"
+    );
+    assert_eq!(
+        send(&app, get("/protected", &revoked_access)).await,
+        revoked
+    );
+    assert_eq!(
+        send(&app, get("/protected", &revoked_forever)).await,
+        revoked
+    );
+    assert_eq!(
+        send(&app, post("/refresh", &revoked_refresh)).await,
+        revoked
+    );
+    assert_eq!(
+        send(&app, get("/protected", &valid_forever)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, post("/refresh", &valid_refresh)).await.0,
+        StatusCode::OK
+    );
+    // A fresh login works, and revoking works again.
+    let (fresh, _) = login_tokens(&app, "carol").await;
+    assert_eq!(
+        send(&app, get("/protected", &fresh)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, delete("/logout", &fresh)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(send(&app, get("/protected", &fresh)).await, revoked);
+}

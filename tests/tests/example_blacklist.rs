@@ -1,0 +1,244 @@
+//! `examples/blacklist.rs` ("Blacklist and Token Revoking"): in-process with the memory
+//! store, with whatever store the environment selects, and as two real server processes
+//! sharing one Redis (when `REDIS_URL` is set): a token revoked through either is refused
+//! by both.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+#[path = "../../examples/blacklist.rs"]
+#[allow(unreachable_pub, reason = "an example's items, included as a module")]
+mod example;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::{App, test};
+use jwt_runtime::{Blocklist, MemoryBlocklist};
+use serde_json::{Value, json};
+
+/// Says why a test is skipped, past libtest's output capture (visible in a passing run).
+fn skipped(reason: &str) {
+    let _ = writeln!(std::io::stderr(), "{reason}");
+}
+
+async fn send<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = test::call_service(app, request.to_request()).await;
+    let status = response.status();
+    let body = test::read_body(response).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+fn with_token(request: test::TestRequest, token: &str) -> test::TestRequest {
+    request.insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+fn msg(text: &str) -> Value {
+    json!({ "msg": text })
+}
+
+/// The Python example's walk-through, against any store.
+async fn scenario(blocklist: Arc<dyn Blocklist>) {
+    let manager = example::manager(Arc::clone(&blocklist)).unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager)
+            .app_data(example::Revoked::from(blocklist))
+            .configure(example::routes),
+    )
+    .await;
+    let login = |body: Value| test::TestRequest::post().uri("/login").set_json(body);
+    assert_eq!(
+        send(&app, login(json!({"username": "test", "password": "nope"}))).await,
+        (StatusCode::UNAUTHORIZED, msg("Bad username or password"))
+    );
+    let (status, body) = send(&app, login(json!({"username": "test", "password": "test"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    let protected = |token: &str| with_token(test::TestRequest::get().uri("/protected"), token);
+    let refresh_with = |token: &str| with_token(test::TestRequest::post().uri("/refresh"), token);
+    let logout = |path: &str, token: &str| with_token(test::TestRequest::delete().uri(path), token);
+    let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
+
+    assert_eq!(
+        send(&app, protected(&access)).await,
+        (StatusCode::OK, json!({"hello": "world"}))
+    );
+    // Revoke the access token: it is refused from now on.
+    assert_eq!(
+        send(&app, logout("/logout", &access)).await,
+        (StatusCode::OK, msg("Successfully logged out"))
+    );
+    assert_eq!(send(&app, protected(&access)).await, revoked);
+    assert_eq!(send(&app, logout("/logout", &access)).await, revoked);
+
+    // The refresh token still works, and its new access token too.
+    let (status, body) = send(&app, refresh_with(&refresh)).await;
+    assert_eq!(status, StatusCode::OK);
+    let new_access = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(send(&app, protected(&new_access)).await.0, StatusCode::OK);
+    // A refresh token is no access token, on either logout.
+    assert_eq!(
+        send(&app, logout("/logout", &refresh)).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("Only access tokens are allowed")
+        )
+    );
+    // Revoke the refresh token (JWT_BLACKLIST_TOKEN_CHECKS has both types).
+    assert_eq!(
+        send(&app, logout("/logout2", &refresh)).await,
+        (StatusCode::OK, msg("Successfully logged out"))
+    );
+    assert_eq!(send(&app, refresh_with(&refresh)).await, revoked);
+    // The access token minted before is a token of its own.
+    assert_eq!(send(&app, protected(&new_access)).await.0, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn login_logout_and_the_revoked_token_is_refused_in_memory() {
+    scenario(Arc::new(MemoryBlocklist::new())).await;
+}
+
+#[actix_web::test]
+async fn the_same_with_the_store_the_environment_selects() {
+    // Redis when REDIS_URL is set, memory otherwise: what `cargo run --example blacklist` uses.
+    scenario(example::blocklist_from_env().await.unwrap()).await;
+}
+
+/// One `examples/blacklist` process, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Server {
+    fn spawn(redis_url: &str, prefix: &str) -> Self {
+        let binary = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("examples/blacklist");
+        assert!(
+            binary.exists(),
+            "build the examples first: {}",
+            binary.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(&binary)
+            .env("PORT", port.to_string())
+            .env("REDIS_URL", redis_url)
+            .env("REDIS_KEY_PREFIX", prefix)
+            .env("JWT_SECRET_KEY", "two-servers-one-secret-of-32-bytes")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let server = Server {
+            child,
+            port,
+            _stdout: stdout,
+        };
+        assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
+        server
+    }
+
+    /// One HTTP/1.1 request: `(status, JSON body)`.
+    fn request(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let body = body.map(Value::to_string).unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response: {response}"));
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[::core::prelude::v1::test]
+fn two_server_processes_sharing_redis_refuse_a_token_revoked_through_either() {
+    let Some(url) = std::env::var("REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        skipped(
+            "two_server_processes_sharing_redis_refuse_a_token_revoked_through_either: skipped: REDIS_URL is not set (.ci/run starts a redis-server and sets it)",
+        );
+        return;
+    };
+    let prefix = format!("jwt-runtime-test:{}:example", std::process::id());
+    let one = Server::spawn(&url, &prefix);
+    let two = Server::spawn(&url, &prefix);
+    let login = |server: &Server| {
+        let (status, body) = server.request(
+            "POST",
+            "/login",
+            "",
+            Some(&json!({"username": "test", "password": "test"})),
+        );
+        assert_eq!(status, 200, "{body}");
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let revoked = (401, msg("Token has been revoked"));
+    let hello = (200, json!({"hello": "world"}));
+    let logged_out = (200, msg("Successfully logged out"));
+
+    // Issued by one, revoked through two: both refuse it.
+    let (access, refresh) = login(&one);
+    assert_eq!(one.request("GET", "/protected", &access, None), hello);
+    assert_eq!(two.request("GET", "/protected", &access, None), hello);
+    assert_eq!(two.request("DELETE", "/logout", &access, None), logged_out);
+    assert_eq!(one.request("GET", "/protected", &access, None), revoked);
+    assert_eq!(two.request("GET", "/protected", &access, None), revoked);
+
+    // Revoked through one: both refuse it (a refresh token this time).
+    assert_eq!(two.request("POST", "/refresh", &refresh, None).0, 200);
+    assert_eq!(
+        one.request("DELETE", "/logout2", &refresh, None),
+        logged_out
+    );
+    assert_eq!(one.request("POST", "/refresh", &refresh, None), revoked);
+    assert_eq!(two.request("POST", "/refresh", &refresh, None), revoked);
+
+    // Other tokens are unaffected.
+    let (access, _) = login(&two);
+    assert_eq!(one.request("GET", "/protected", &access, None), hello);
+}
