@@ -14,6 +14,10 @@ use actix_web::http::StatusCode;
 use jwt_runtime::prelude::*;
 use serde_json::Value;
 
+/// How many times the `/protected` handler ran: printed at shutdown, so the load check
+/// (`scripts/load_check.sh`) can compare it with the valid requests it sent.
+static PROTECTED_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The `jti`s revoked through `POST /revoke`.
 static REVOKED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
@@ -151,6 +155,7 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
 
 #[jwt_required]
 async fn protected() -> HttpResponse {
+    PROTECTED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     HttpResponse::Ok().json(json!({
         "identity": get_jwt_identity::<Value>(),
         "claims": get_jwt_claims(),
@@ -283,5 +288,10 @@ async fn main() -> std::io::Result<()> {
     let server = server.bind(("127.0.0.1", port))?;
     println!("listening on 127.0.0.1:{port}");
     std::io::stdout().flush()?;
-    server.run().await
+    server.run().await?;
+    println!(
+        "protected handler runs: {}",
+        PROTECTED_RUNS.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    Ok(())
 }
