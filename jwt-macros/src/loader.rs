@@ -128,9 +128,9 @@ impl LoaderKind {
                 "fn(identity: T) -> impl Serialize"
             }
             LoaderKind::AdditionalHeaders => "fn(identity: T) -> Option<Map<String, Value>>",
-            LoaderKind::EncodeKey => "fn(identity: T) -> impl Into<Secret>",
+            LoaderKind::EncodeKey => "[async] fn(identity: T) -> impl Into<Secret>",
             LoaderKind::DecodeKey => {
-                "fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>"
+                "[async] fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>"
             }
             LoaderKind::TokenInBlacklist => {
                 "[async] fn(token: &Claims) -> bool (or Result<bool, E>)"
@@ -158,6 +158,8 @@ impl LoaderKind {
             LoaderKind::TokenInBlacklist
                 | LoaderKind::ClaimsVerification
                 | LoaderKind::UserLoaderCallback
+                | LoaderKind::EncodeKey
+                | LoaderKind::DecodeKey
         )
     }
 }
@@ -326,7 +328,7 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
             quote!(#private::HeadersOutput::into_headers(#out))
         }
         LoaderKind::EncodeKey | LoaderKind::DecodeKey => {
-            quote!(::core::result::Result::Ok(#private::KeyOutput::into_key(#out)))
+            quote!(#private::KeyOutput::into_key(#out, #name))
         }
         LoaderKind::TokenInBlacklist | LoaderKind::ClaimsVerification => {
             quote!(#private::CheckOutput::into_check(#out))
@@ -359,36 +361,52 @@ fn shim_item(
     let map = quote!(#private::serde_json::Map<::std::string::String, #private::serde_json::Value>);
     let shim_fn = syn::Ident::new("__jwt_shim", Span::mixed_site());
     if kind.may_be_async() {
-        let (input_ty, result, sync_ty, async_ty) = match kind {
+        let (inputs, result, sync_ty, async_ty) = match kind {
             LoaderKind::TokenInBlacklist => (
-                quote!(#private::Claims),
+                vec![(&value, quote!(#private::Claims))],
                 quote!(#private::CheckResult),
                 quote!(ClaimsCheckFn),
                 quote!(ClaimsCheckAsyncFn),
             ),
             LoaderKind::ClaimsVerification => (
-                json.clone(),
+                vec![(&value, json.clone())],
                 quote!(#private::CheckResult),
                 quote!(JsonCheckFn),
                 quote!(JsonCheckAsyncFn),
             ),
+            LoaderKind::EncodeKey => (
+                vec![(&value, json.clone())],
+                quote!(#private::KeyResult),
+                quote!(EncodeKeyFn),
+                quote!(EncodeKeyAsyncFn),
+            ),
+            LoaderKind::DecodeKey => (
+                vec![(&value, map.clone()), (&header, map.clone())],
+                quote!(#private::KeyResult),
+                quote!(DecodeKeyFn),
+                quote!(DecodeKeyAsyncFn),
+            ),
             _ => (
-                json.clone(),
+                vec![(&value, json.clone())],
                 quote!(#private::UserResult),
                 quote!(UserFn),
                 quote!(UserAsyncFn),
             ),
         };
+        let params = inputs.iter().map(|(name, ty)| quote!(#name: &#ty));
         return if is_async {
+            let params = inputs.iter().map(|(name, ty)| quote!(#name: &'a #ty));
             quote!({
-                fn #shim_fn<'a>(#value: &'a #input_ty) -> #private::LocalBoxFuture<'a, #result> {
+                #[allow(unused_variables)]
+                fn #shim_fn<'a>(#(#params),*) -> #private::LocalBoxFuture<'a, #result> {
                     ::std::boxed::Box::pin(async move #body)
                 }
                 #private::MaybeAsync::Async(#shim_fn as #private::#async_ty)
             })
         } else {
             quote!({
-                fn #shim_fn(#value: &#input_ty) -> #result #body
+                #[allow(unused_variables)]
+                fn #shim_fn(#(#params),*) -> #result #body
                 #private::MaybeAsync::Sync(#shim_fn as #private::#sync_ty)
             })
         };
@@ -401,14 +419,6 @@ fn shim_item(
         LoaderKind::AdditionalHeaders => (
             quote!(#value: &#json),
             quote!(::core::result::Result<::core::option::Option<#map>, #private::JwtError>),
-        ),
-        LoaderKind::EncodeKey => (
-            quote!(#value: &#json),
-            quote!(::core::result::Result<#private::Secret, #private::JwtError>),
-        ),
-        LoaderKind::DecodeKey => (
-            quote!(#value: &#map, #header: &#map),
-            quote!(::core::result::Result<#private::Secret, #private::JwtError>),
         ),
         LoaderKind::UserLoaderError => (
             quote!(#request: &#private::actix_web::HttpRequest, #value: &#json),

@@ -267,8 +267,9 @@ pub use jwt_macros::additional_headers_loader;
 
 /// Python's `@jwt.encode_key_loader`: the signing key for a new token.
 ///
-/// Signature: `fn(identity: T) -> impl Into<Secret>` (an HMAC secret, or PEM text for
-/// asymmetric algorithms).
+/// Signature: `[async] fn(identity: T) -> impl Into<Secret>` (an HMAC secret, or PEM text
+/// for asymmetric algorithms), or a `Result` of one. With an `async` loader, create tokens
+/// with [`JwtManager::create_access_token_async`](crate::JwtManager::create_access_token_async).
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
@@ -290,9 +291,11 @@ pub use jwt_macros::encode_key_loader;
 /// Python's `@jwt.decode_key_loader`: the verifying key for a token, chosen from its
 /// unverified claims and header (e.g. by `kid`).
 ///
-/// Signature: `fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>`
-/// (or the legacy one-argument form). It only picks a key: it must not fetch anything
-/// per token, and the algorithm still comes from the configuration.
+/// Signature: `[async] fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>`
+/// (or a `Result` of one, or the legacy one-argument form). An `async` loader is awaited on
+/// every request; cache what it fetches. The algorithm still comes from the
+/// configuration, and a key the token picks cannot turn HMAC verification against a
+/// public key.
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;

@@ -17,7 +17,7 @@ use crate::claims::{ClaimNames, Claims};
 use crate::config::{Expiry, JwtConfig, Secret, TokenLocation, TokenType};
 use crate::error::{ConfigError, JwtError};
 use crate::keys::{self, KeyFamily, PreparedKeys};
-use crate::registry::{Check, Loaders, UserLoader};
+use crate::registry::{Check, DecodeKeyLoader, EncodeKeyLoader, Loaders, UserLoader};
 use crate::token::{self, DecodeSettings, Fresh, TokenDraft};
 
 /// The optional arguments of Python's `create_access_token` / `create_refresh_token`.
@@ -90,6 +90,19 @@ impl TokenOptions {
 }
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// A new token before its key: what the loaders and options made of it.
+struct Draft {
+    token_type: TokenType,
+    /// The identity as given (what key loaders receive).
+    identity: Value,
+    /// The `user_identity_loader`'s result, when there is one.
+    identity_claim: Option<Value>,
+    fresh: Fresh,
+    expires: Expiry,
+    user_claims: Option<Value>,
+    headers: Option<Map<String, Value>>,
+}
 
 /// Everything the request path reads, prepared once.
 pub(crate) struct Inner {
@@ -267,7 +280,9 @@ impl JwtManagerBuilder {
         mut self,
         f: impl Fn(&Value) -> Secret + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.encode_key = Some(Arc::new(move |identity| Ok(f(identity))));
+        self.loaders.encode_key = Some(EncodeKeyLoader::Sync(Arc::new(move |identity| {
+            Ok(f(identity))
+        })));
         self
     }
 
@@ -286,7 +301,61 @@ impl JwtManagerBuilder {
         mut self,
         f: impl Fn(&Map<String, Value>, &Map<String, Value>) -> Secret + Send + Sync + 'static,
     ) -> Self {
-        self.loaders.decode_key = Some(Arc::new(move |claims, header| Ok(f(claims, header))));
+        self.loaders.decode_key = Some(DecodeKeyLoader::Sync(Arc::new(move |claims, header| {
+            Ok(f(claims, header))
+        })));
+        self
+    }
+
+    /// An `async` `encode_key_loader` (a key store, a KMS). Tokens are then created with
+    /// [`JwtManager::create_access_token_async`] / [`JwtManager::create_refresh_token_async`].
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, Secret, TokenOptions};
+    /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
+    ///     .encode_key_loader_async(|_identity| Box::pin(async { Ok(Secret::from("an-example-secret-of-32-bytes!!!")) }))
+    ///     .build()?;
+    /// let token = actix_web::rt::System::new()
+    ///     .block_on(manager.create_access_token_async(&"alice", TokenOptions::default()))?;
+    /// assert!(manager.decode_token(&token, None, false).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encode_key_loader_async(
+        mut self,
+        f: impl for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, Result<Secret, JwtError>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.loaders.encode_key = Some(EncodeKeyLoader::Async(Arc::new(f)));
+        self
+    }
+
+    /// An `async` `decode_key_loader`, awaited on every request (and by
+    /// [`JwtManager::decode_token_async`]). It picks a key from the unverified claims and
+    /// header; cache what it fetches, it runs for every token.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, Secret};
+    /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
+    ///     .decode_key_loader_async(|_claims, _header| Box::pin(async { Ok(Secret::from("an-example-secret-of-32-bytes!!!")) }))
+    ///     .build()?;
+    /// let token = manager.create_access_token(&"alice")?;
+    /// let claims = actix_web::rt::System::new().block_on(manager.decode_token_async(&token, None, false))?;
+    /// assert_eq!(claims.identity::<String>()?, "alice");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode_key_loader_async(
+        mut self,
+        f: impl for<'a> Fn(
+            &'a Map<String, Value>,
+            &'a Map<String, Value>,
+        ) -> LocalBoxFuture<'a, Result<Secret, JwtError>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.loaders.decode_key = Some(DecodeKeyLoader::Async(Arc::new(f)));
         self
     }
 
@@ -982,9 +1051,88 @@ impl JwtManager {
         token_type: TokenType,
         options: TokenOptions,
     ) -> Result<String, JwtError> {
-        let inner = &*self.inner;
-        let config = &inner.config;
-        let loaders = &inner.loaders;
+        let draft = self.draft(identity, token_type, options)?;
+        let secret = match &self.inner.loaders.encode_key {
+            None => None,
+            Some(EncodeKeyLoader::Sync(loader)) => Some(loader(&draft.identity)?),
+            Some(EncodeKeyLoader::Async(_)) => {
+                return Err(JwtError::Internal(
+                    "encode_key_loader is async: create tokens with create_access_token_async / create_refresh_token_async"
+                        .to_owned(),
+                ));
+            }
+        };
+        self.sign(&draft, secret.as_ref())
+    }
+
+    /// Python's `create_access_token(...)` for a manager whose `encode_key_loader` is `async`.
+    ///
+    /// # Errors
+    /// As [`create_access_token`](Self::create_access_token), and the loader's error.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = actix_web::rt::System::new()
+    ///     .block_on(manager.create_access_token_async(&"alice", TokenOptions::default().fresh(true)))?;
+    /// # let _ = token;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn create_access_token_async<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.create_token_async(identity, TokenType::Access, options)
+            .await
+    }
+
+    /// Python's `create_refresh_token(...)` for a manager whose `encode_key_loader` is `async`.
+    ///
+    /// # Errors
+    /// As [`create_access_token_async`](Self::create_access_token_async).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = actix_web::rt::System::new()
+    ///     .block_on(manager.create_refresh_token_async(&"alice", TokenOptions::default()))?;
+    /// # let _ = token;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn create_refresh_token_async<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        self.create_token_async(identity, TokenType::Refresh, options)
+            .await
+    }
+
+    async fn create_token_async<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        token_type: TokenType,
+        options: TokenOptions,
+    ) -> Result<String, JwtError> {
+        let draft = self.draft(identity, token_type, options)?;
+        let secret = match &self.inner.loaders.encode_key {
+            None => None,
+            Some(EncodeKeyLoader::Sync(loader)) => Some(loader(&draft.identity)?),
+            Some(EncodeKeyLoader::Async(loader)) => Some(loader(&draft.identity).await?),
+        };
+        self.sign(&draft, secret.as_ref())
+    }
+
+    /// Everything of a new token but its key: the loaders and the options applied.
+    fn draft<I: Serialize + ?Sized>(
+        &self,
+        identity: &I,
+        token_type: TokenType,
+        options: TokenOptions,
+    ) -> Result<Draft, JwtError> {
+        let config = &self.inner.config;
+        let loaders = &self.inner.loaders;
         let identity = serde_json::to_value(identity)
             .map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
         let user_claims = match options.user_claims {
@@ -1006,8 +1154,8 @@ impl JwtManager {
                 .flatten(),
         };
         let identity_claim = match &loaders.user_identity {
-            Some(loader) => loader(&identity)?,
-            None => identity.clone(),
+            Some(loader) => Some(loader(&identity)?),
+            None => None,
         };
         let expires = options.expires.unwrap_or(match token_type {
             TokenType::Access => config.access_token_expires,
@@ -1018,10 +1166,24 @@ impl JwtManager {
                 "expires_delta must not be zero; use Expiry::Never for no expiry".to_owned(),
             ));
         }
+        Ok(Draft {
+            token_type,
+            identity,
+            identity_claim,
+            fresh: options.fresh,
+            expires,
+            user_claims,
+            headers,
+        })
+    }
+
+    /// Signs a draft with the configured key, or with the one a key loader returned.
+    fn sign(&self, draft: &Draft, secret: Option<&Secret>) -> Result<String, JwtError> {
+        let inner = &*self.inner;
+        let config = &inner.config;
         let loaded_key;
-        let key: &EncodingKey = match &loaders.encode_key {
-            Some(loader) => {
-                let secret = loader(&identity)?;
+        let key: &EncodingKey = match secret {
+            Some(secret) => {
                 loaded_key =
                     keys::encoding_key_from_pem(KeyFamily::of(config.algorithm), secret.expose())
                         .map_err(|e| JwtError::Internal(loader_failed("encode_key_loader", e)))?;
@@ -1029,19 +1191,19 @@ impl JwtManager {
             }
             None => &inner.keys.encoding,
         };
-        let draft = TokenDraft {
-            token_type,
-            identity: &identity_claim,
-            fresh: options.fresh,
-            expires,
-            user_claims: user_claims.as_ref(),
+        let token_draft = TokenDraft {
+            token_type: draft.token_type,
+            identity: draft.identity_claim.as_ref().unwrap_or(&draft.identity),
+            fresh: draft.fresh,
+            expires: draft.expires,
+            user_claims: draft.user_claims.as_ref(),
             csrf: inner.csrf_protect,
             issuer: config.encode_issuer.as_deref(),
             audience: config.encode_audience.as_deref(),
-            headers: headers.as_ref(),
+            headers: draft.headers.as_ref(),
             now: self.now(),
         };
-        token::encode(&draft, &inner.decode.names, config.algorithm, key)
+        token::encode(&token_draft, &inner.decode.names, config.algorithm, key)
     }
 
     /// Python's `decode_token(encoded_token, csrf_value=None, allow_expired=False)`:
@@ -1064,13 +1226,75 @@ impl JwtManager {
         csrf_value: Option<&str>,
         allow_expired: bool,
     ) -> Result<Claims, JwtError> {
+        let split = self.split(encoded_token)?;
+        let loaded = match &self.inner.loaders.decode_key {
+            None => None,
+            Some(DecodeKeyLoader::Sync(loader)) => {
+                // The loader sees unverified data only to choose a key.
+                let unverified = token::parse_payload(&split.payload)?;
+                let secret = loader(&unverified, &split.header)?;
+                Some((unverified, secret))
+            }
+            Some(DecodeKeyLoader::Async(_)) => {
+                return Err(JwtError::Internal(
+                    "decode_key_loader is async: decode tokens with decode_token_async".to_owned(),
+                ));
+            }
+        };
+        self.finish_decode(split, loaded, csrf_value, allow_expired)
+    }
+
+    /// [`decode_token`](Self::decode_token) for any `decode_key_loader`, `async` ones
+    /// included (the request path uses this).
+    ///
+    /// # Errors
+    /// As [`decode_token`](Self::decode_token), and the loader's error.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = manager.create_access_token(&"alice")?;
+    /// let claims = actix_web::rt::System::new().block_on(manager.decode_token_async(&token, None, false))?;
+    /// assert_eq!(claims.identity::<String>()?, "alice");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn decode_token_async(
+        &self,
+        encoded_token: &str,
+        csrf_value: Option<&str>,
+        allow_expired: bool,
+    ) -> Result<Claims, JwtError> {
+        let split = self.split(encoded_token)?;
+        let loaded = match &self.inner.loaders.decode_key {
+            None => None,
+            Some(loader) => {
+                let unverified = token::parse_payload(&split.payload)?;
+                let secret = match loader {
+                    DecodeKeyLoader::Sync(loader) => loader(&unverified, &split.header)?,
+                    DecodeKeyLoader::Async(loader) => loader(&unverified, &split.header).await?,
+                };
+                Some((unverified, secret))
+            }
+        };
+        self.finish_decode(split, loaded, csrf_value, allow_expired)
+    }
+
+    fn split<'t>(&self, encoded_token: &'t str) -> Result<token::SplitToken<'t>, JwtError> {
         let settings = &self.inner.decode;
         settings.check_size(encoded_token)?;
-        let split = token::split(encoded_token, &settings.known_headers)?;
-        let (payload, _) = if let Some(loader) = &self.inner.loaders.decode_key {
-            // The loader sees unverified data only to choose a key.
-            let unverified = token::parse_payload(&split.payload)?;
-            let secret = loader(&unverified, &split.header)?;
+        token::split(encoded_token, &settings.known_headers)
+    }
+
+    /// Signature (with the configured key, or the one a loader chose), claims, normalisation.
+    fn finish_decode(
+        &self,
+        split: token::SplitToken<'_>,
+        loaded: Option<(Map<String, Value>, Secret)>,
+        csrf_value: Option<&str>,
+        allow_expired: bool,
+    ) -> Result<Claims, JwtError> {
+        let settings = &self.inner.decode;
+        let payload = if let Some((unverified, secret)) = loaded {
             // The token chose the key (e.g. by `kid`): a key unusable for the configured
             // algorithm is the token's fault (422), never a 500 and never an HMAC keyed
             // with a public key (algorithm confusion).
@@ -1078,11 +1302,11 @@ impl JwtManager {
                 KeyFamily::of(self.inner.config.algorithm),
                 secret.expose(),
             )?;
-            let algorithm = settings.verify_signature(&split, &key, false)?;
-            (unverified, algorithm)
+            settings.verify_signature(&split, &key, false)?;
+            unverified
         } else {
-            let algorithm = settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
-            (token::parse_payload(&split.payload)?, algorithm)
+            settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
+            token::parse_payload(&split.payload)?
         };
         let expired = settings.validate_claims(&payload, self.now())?;
         let claims = settings.normalise(payload, split.header, csrf_value)?;

@@ -111,19 +111,29 @@ impl<T: serde::Serialize> HeadersOutput for T {
     }
 }
 
-/// What the key loaders may return: a secret or PEM text.
+/// What the key loaders may return: a secret or PEM text, or `Result` of one.
 #[diagnostic::on_unimplemented(
-    message = "key loaders must return a key: `&str`, `String`, `Vec<u8>` or `jwt_runtime::Secret`, found `{Self}`",
+    message = "key loaders must return a key (`&str`, `String`, `Vec<u8>`, `jwt_runtime::Secret`) or a `Result` of one, found `{Self}`",
     label = "not a key"
 )]
 pub trait KeyOutput {
     /// The key bytes.
-    fn into_key(self) -> Secret;
+    ///
+    /// # Errors
+    /// The loader's own error.
+    fn into_key(self, loader: &str) -> Result<Secret, JwtError>;
 }
 
 impl<T: Into<Secret>> KeyOutput for T {
-    fn into_key(self) -> Secret {
-        self.into()
+    fn into_key(self, _: &str) -> Result<Secret, JwtError> {
+        Ok(self.into())
+    }
+}
+
+impl<T: Into<Secret>, E: Display> KeyOutput for Result<T, E> {
+    fn into_key(self, loader: &str) -> Result<Secret, JwtError> {
+        self.map(Into::into)
+            .map_err(|e| JwtError::Internal(format!("{loader} failed: {e}")))
     }
 }
 

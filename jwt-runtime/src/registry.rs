@@ -62,11 +62,22 @@ pub type UserResult = Result<Option<UserObject>, String>;
 pub type JsonLoaderFn = fn(&Value) -> Result<Value, JwtError>;
 #[doc(hidden)]
 pub type HeadersLoaderFn = fn(&Value) -> Result<Option<Map<String, Value>>, JwtError>;
+/// Result of a key loader.
 #[doc(hidden)]
-pub type EncodeKeyLoaderFn = fn(&Value) -> Result<Secret, JwtError>;
+pub type KeyResult = Result<Secret, JwtError>;
 #[doc(hidden)]
-pub type DecodeKeyLoaderFn =
-    fn(&Map<String, Value>, &Map<String, Value>) -> Result<Secret, JwtError>;
+pub type EncodeKeyFn = fn(&Value) -> KeyResult;
+#[doc(hidden)]
+pub type EncodeKeyAsyncFn = for<'a> fn(&'a Value) -> LocalBoxFuture<'a, KeyResult>;
+#[doc(hidden)]
+pub type EncodeKeyLoaderFn = MaybeAsync<EncodeKeyFn, EncodeKeyAsyncFn>;
+#[doc(hidden)]
+pub type DecodeKeyFn = fn(&Map<String, Value>, &Map<String, Value>) -> KeyResult;
+#[doc(hidden)]
+pub type DecodeKeyAsyncFn =
+    for<'a> fn(&'a Map<String, Value>, &'a Map<String, Value>) -> LocalBoxFuture<'a, KeyResult>;
+#[doc(hidden)]
+pub type DecodeKeyLoaderFn = MaybeAsync<DecodeKeyFn, DecodeKeyAsyncFn>;
 #[doc(hidden)]
 pub type ClaimsCheckFn = fn(&Claims) -> CheckResult;
 #[doc(hidden)]
@@ -124,9 +135,32 @@ slots! {
 pub(crate) type JsonLoader = Arc<dyn Fn(&Value) -> Result<Value, JwtError> + Send + Sync>;
 pub(crate) type HeadersLoader =
     Arc<dyn Fn(&Value) -> Result<Option<Map<String, Value>>, JwtError> + Send + Sync>;
-pub(crate) type EncodeKeyLoader = Arc<dyn Fn(&Value) -> Result<Secret, JwtError> + Send + Sync>;
-pub(crate) type DecodeKeyLoader =
-    Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> Result<Secret, JwtError> + Send + Sync>;
+/// An `encode_key_loader` as the manager holds it.
+#[derive(Clone)]
+pub(crate) enum EncodeKeyLoader {
+    Sync(Arc<dyn Fn(&Value) -> KeyResult + Send + Sync>),
+    Async(Arc<dyn for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, KeyResult> + Send + Sync>),
+}
+
+/// A `decode_key_loader` as the manager holds it.
+#[derive(Clone)]
+pub(crate) enum DecodeKeyLoader {
+    Sync(Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> KeyResult + Send + Sync>),
+    #[allow(
+        clippy::type_complexity,
+        reason = "a boxed async fn of two borrowed maps"
+    )]
+    Async(
+        Arc<
+            dyn for<'a> Fn(
+                    &'a Map<String, Value>,
+                    &'a Map<String, Value>,
+                ) -> LocalBoxFuture<'a, KeyResult>
+                + Send
+                + Sync,
+        >,
+    ),
+}
 pub(crate) type AsyncCheck<T> =
     Arc<dyn for<'a> Fn(&'a T) -> LocalBoxFuture<'a, CheckResult> + Send + Sync>;
 pub(crate) type SyncCheck<T> = Arc<dyn Fn(&T) -> CheckResult + Send + Sync>;
@@ -256,13 +290,19 @@ impl Loaders {
             encode_key,
             "encode_key_loader",
             JWT_ENCODE_KEY_LOADER,
-            |e| Arc::new(e.loader) as EncodeKeyLoader
+            |e| match e.loader {
+                MaybeAsync::Sync(f) => EncodeKeyLoader::Sync(Arc::new(f)),
+                MaybeAsync::Async(f) => EncodeKeyLoader::Async(Arc::new(f)),
+            }
         );
         fill!(
             decode_key,
             "decode_key_loader",
             JWT_DECODE_KEY_LOADER,
-            |e| Arc::new(e.loader) as DecodeKeyLoader
+            |e| match e.loader {
+                MaybeAsync::Sync(f) => DecodeKeyLoader::Sync(Arc::new(f)),
+                MaybeAsync::Async(f) => DecodeKeyLoader::Async(Arc::new(f)),
+            }
         );
         fill!(
             token_in_blacklist,

@@ -92,7 +92,9 @@ async fn decode_from_request(
         .as_ref()
         .map_or(inner.config.token_location.as_slice(), Locations::as_slice);
     let found = locations::find_token(inner, req, body, token_type, locations)?;
-    let claims = manager.decode_token(&found.token, found.csrf.as_deref(), false)?;
+    let claims = manager
+        .decode_token_async(&found.token, found.csrf.as_deref(), false)
+        .await?;
     if claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }

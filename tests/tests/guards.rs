@@ -992,3 +992,70 @@ async fn a_custom_guard_makes_the_token_the_requests_for_the_handler() {
         )
     );
 }
+
+#[actix_web::test]
+async fn async_key_loaders_are_awaited_on_the_request_path_and_by_the_async_api() {
+    use jwt_runtime::Secret;
+    const OLD: &str = "the-previous-secret-of-32-bytes!";
+    let manager = builder(JwtConfig::default())
+        .encode_key_loader_async(|identity: &Value| {
+            let old = identity == "old-user";
+            Box::pin(async move { Ok(Secret::from(if old { OLD } else { SECRET })) })
+        })
+        .decode_key_loader_async(|_claims, header| {
+            let old = header.get("kid") == Some(&json!("old"));
+            Box::pin(async move { Ok(Secret::from(if old { OLD } else { SECRET })) })
+        })
+        .build()
+        .unwrap();
+    let app = app!(manager);
+    let mut kid = serde_json::Map::new();
+    kid.insert("kid".into(), "old".into());
+    let old = manager
+        .create_access_token_async(&"old-user", TokenOptions::default().headers(kid))
+        .await
+        .unwrap();
+    let current = manager
+        .create_access_token_async(&"new-user", TokenOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&app, bearer("/protected", &old)).await.1["identity"],
+        "old-user"
+    );
+    assert_eq!(
+        send(&app, bearer("/protected", &current)).await.1["identity"],
+        "new-user"
+    );
+    // The key named by `kid` must be the one that signed: a mismatch is a bad signature.
+    let mut wrong = serde_json::Map::new();
+    wrong.insert("kid".into(), "old".into());
+    let mislabelled = manager
+        .create_access_token_async(&"new-user", TokenOptions::default().headers(wrong))
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&app, bearer("/protected", &mislabelled)).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("Signature verification failed")
+        )
+    );
+    // The synchronous API says which call to use instead of blocking.
+    let err = manager.create_access_token(&"x").unwrap_err();
+    assert!(
+        err.to_string().contains("create_access_token_async"),
+        "{err}"
+    );
+    let err = manager.decode_token(&current, None, false).unwrap_err();
+    assert!(err.to_string().contains("decode_token_async"), "{err}");
+    assert_eq!(
+        manager
+            .decode_token_async(&current, None, false)
+            .await
+            .unwrap()
+            .identity::<String>()
+            .unwrap(),
+        "new-user"
+    );
+}
