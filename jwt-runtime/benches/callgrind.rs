@@ -13,58 +13,16 @@
 //! The difference between two runs with different counts gives the cost per request.
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
-use std::future::{Ready, ready};
-
-use actix_web::dev::{Payload, Service};
+use actix_web::dev::Service;
 use actix_web::test::{TestRequest, init_service};
-use actix_web::{App, FromRequest, HttpRequest, HttpResponse, web};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use actix_web::{App, HttpResponse, web};
 use jwt_runtime::prelude::*;
-use serde::Deserialize;
-use serde_json::Value;
 
-const SECRET: &str = "a-benchmark-secret-of-32-bytes!!";
+#[path = "support/floor.rs"]
+#[allow(dead_code, reason = "each bench uses part of the shared floor")]
+mod support;
 
-#[jwt_required]
-async fn protected() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
-}
-
-#[derive(Deserialize)]
-struct Plain {
-    identity: Value,
-}
-
-struct Floor(Plain);
-
-struct FloorKeys {
-    key: DecodingKey,
-    validation: Validation,
-}
-
-impl FromRequest for Floor {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let keys = req.app_data::<web::Data<FloorKeys>>().unwrap();
-        let token = req
-            .headers()
-            .get("Authorization")
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .unwrap_or_default();
-        ready(
-            jsonwebtoken::decode::<Plain>(token, &keys.key, &keys.validation)
-                .map(|data| Floor(data.claims))
-                .map_err(actix_web::error::ErrorUnprocessableEntity),
-        )
-    }
-}
-
-async fn floor(Floor(claims): Floor) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "identity": claims.identity }))
-}
+use support::{FloorKeys, SECRET, floor, protected};
 
 async fn public() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "hello": "world" }))
@@ -80,31 +38,21 @@ fn main() {
         .build()
         .unwrap();
     let token = manager.create_access_token(&"benchmark-user").unwrap();
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    validation.validate_nbf = true;
+    let floor_keys = FloorKeys::new();
     if scenario == "decode" || scenario == "raw-decode" {
-        let key = DecodingKey::from_secret(SECRET.as_bytes()).unwrap();
         for _ in 0..count {
             if scenario == "decode" {
-                std::hint::black_box(
-                    manager
-                        .decode_token(std::hint::black_box(&token), None, false)
-                        .unwrap(),
-                );
-            } else {
-                let claims =
-                    jsonwebtoken::decode::<Plain>(std::hint::black_box(&token), &key, &validation)
-                        .unwrap();
+                let claims = manager
+                    .decode_token(std::hint::black_box(&token), None, false)
+                    .unwrap();
                 std::hint::black_box(claims);
+            } else {
+                std::hint::black_box(floor_keys.decode(std::hint::black_box(&token)));
             }
         }
         return;
     }
-    let keys = web::Data::new(FloorKeys {
-        key: DecodingKey::from_secret(SECRET.as_bytes()).unwrap(),
-        validation,
-    });
+    let keys = web::Data::new(floor_keys);
     runtime.block_on(async {
         let app = init_service(
             App::new()

@@ -7,63 +7,19 @@
 //! ```
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
-use std::future::{Ready, ready};
-
-use actix_web::dev::{Payload, Service, ServiceResponse};
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::ContentType;
 use actix_web::test::{TestRequest, init_service};
-use actix_web::{App, FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{App, web};
 use criterion::{Criterion, criterion_group, criterion_main};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jwt_runtime::TokenLocation;
 use jwt_runtime::prelude::*;
-use jwt_runtime::{Secret, TokenLocation};
-use serde::Deserialize;
-use serde_json::Value;
 
-const SECRET: &str = "a-benchmark-secret-of-32-bytes!!";
+#[path = "support/floor.rs"]
+#[allow(dead_code, reason = "each bench uses part of the shared floor")]
+mod support;
 
-#[jwt_required]
-async fn protected() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
-}
-
-/// What a hand-written verifier decodes into.
-#[derive(Deserialize)]
-struct Plain {
-    identity: Value,
-}
-
-/// The floor: a plain extractor around `jsonwebtoken::decode`.
-struct Floor(Plain);
-
-struct FloorKeys {
-    key: DecodingKey,
-    validation: Validation,
-}
-
-impl FromRequest for Floor {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let keys = req.app_data::<web::Data<FloorKeys>>().unwrap();
-        let token = req
-            .headers()
-            .get("Authorization")
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .unwrap_or_default();
-        ready(
-            jsonwebtoken::decode::<Plain>(token, &keys.key, &keys.validation)
-                .map(|data| Floor(data.claims))
-                .map_err(actix_web::error::ErrorUnprocessableEntity),
-        )
-    }
-}
-
-async fn floor(Floor(claims): Floor) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "identity": claims.identity }))
-}
+use support::{FloorKeys, SECRET, floor, protected};
 
 fn run<S, B>(
     c: &mut Criterion,
@@ -110,13 +66,7 @@ fn bench(c: &mut Criterion) {
     let token = plain.create_access_token(&"benchmark-user").unwrap();
     let csrf = plain.get_csrf_token(&token).unwrap();
 
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    validation.validate_nbf = true;
-    let floor_keys = web::Data::new(FloorKeys {
-        key: DecodingKey::from_secret(Secret::from(SECRET).expose()).unwrap(),
-        validation,
-    });
+    let floor_keys = web::Data::new(FloorKeys::new());
     let floor_app = runtime.block_on(init_service(
         App::new()
             .app_data(floor_keys)

@@ -66,6 +66,24 @@ fn cookie(
     cookie
 }
 
+/// Name and path of the JWT cookie and of its CSRF cookie, for one token type.
+fn cookie_settings(config: &JwtConfig, token_type: TokenType) -> (&str, &str, &str, &str) {
+    match token_type {
+        TokenType::Access => (
+            &config.access_cookie_name,
+            &config.access_cookie_path,
+            &config.access_csrf_cookie_name,
+            &config.access_csrf_cookie_path,
+        ),
+        TokenType::Refresh => (
+            &config.refresh_cookie_name,
+            &config.refresh_cookie_path,
+            &config.refresh_csrf_cookie_name,
+            &config.refresh_csrf_cookie_path,
+        ),
+    }
+}
+
 fn cookies_required(function: &str, manager: &JwtManager) -> Result<(), JwtError> {
     if manager
         .config()
@@ -152,20 +170,7 @@ impl JwtManager {
     ) -> Result<(), JwtError> {
         cookies_required(function, self)?;
         let config = self.config();
-        let (name, path, csrf_name, csrf_path) = match token_type {
-            TokenType::Access => (
-                &config.access_cookie_name,
-                &config.access_cookie_path,
-                &config.access_csrf_cookie_name,
-                &config.access_csrf_cookie_path,
-            ),
-            TokenType::Refresh => (
-                &config.refresh_cookie_name,
-                &config.refresh_cookie_path,
-                &config.refresh_csrf_cookie_name,
-                &config.refresh_csrf_cookie_path,
-            ),
-        };
+        let (name, path, csrf_name, csrf_path) = cookie_settings(config, token_type);
         // `max_age=0` is falsy in the reference and falls back to the configuration.
         let max_age = max_age.filter(|d| !d.is_zero()).or_else(|| {
             (!config.session_cookie).then(|| Duration::from_secs(PERSISTENT_COOKIE_SECONDS))
@@ -258,20 +263,7 @@ impl JwtManager {
         // The reference names unset_refresh_cookies() for both (a copy-paste quirk kept for parity).
         cookies_required("unset_refresh_cookies", self)?;
         let config = self.config();
-        let (name, path, csrf_name, csrf_path) = match token_type {
-            TokenType::Access => (
-                &config.access_cookie_name,
-                &config.access_cookie_path,
-                &config.access_csrf_cookie_name,
-                &config.access_csrf_cookie_path,
-            ),
-            TokenType::Refresh => (
-                &config.refresh_cookie_name,
-                &config.refresh_cookie_path,
-                &config.refresh_csrf_cookie_name,
-                &config.refresh_csrf_cookie_path,
-            ),
-        };
+        let (name, path, csrf_name, csrf_path) = cookie_settings(config, token_type);
         let expired = |mut cookie: Cookie<'static>| {
             cookie.set_expires(OffsetDateTime::UNIX_EPOCH);
             cookie

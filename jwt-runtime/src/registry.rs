@@ -135,31 +135,26 @@ slots! {
 pub(crate) type JsonLoader = Arc<dyn Fn(&Value) -> Result<Value, JwtError> + Send + Sync>;
 pub(crate) type HeadersLoader =
     Arc<dyn Fn(&Value) -> Result<Option<Map<String, Value>>, JwtError> + Send + Sync>;
+type JsonMap = Map<String, Value>;
+pub(crate) type SyncEncodeKey = Arc<dyn Fn(&Value) -> KeyResult + Send + Sync>;
+pub(crate) type AsyncEncodeKey =
+    Arc<dyn for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, KeyResult> + Send + Sync>;
+pub(crate) type SyncDecodeKey = Arc<dyn Fn(&JsonMap, &JsonMap) -> KeyResult + Send + Sync>;
+pub(crate) type AsyncDecodeKey =
+    Arc<dyn for<'a> Fn(&'a JsonMap, &'a JsonMap) -> LocalBoxFuture<'a, KeyResult> + Send + Sync>;
+
 /// An `encode_key_loader` as the manager holds it.
 #[derive(Clone)]
 pub(crate) enum EncodeKeyLoader {
-    Sync(Arc<dyn Fn(&Value) -> KeyResult + Send + Sync>),
-    Async(Arc<dyn for<'a> Fn(&'a Value) -> LocalBoxFuture<'a, KeyResult> + Send + Sync>),
+    Sync(SyncEncodeKey),
+    Async(AsyncEncodeKey),
 }
 
 /// A `decode_key_loader` as the manager holds it.
 #[derive(Clone)]
 pub(crate) enum DecodeKeyLoader {
-    Sync(Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> KeyResult + Send + Sync>),
-    #[allow(
-        clippy::type_complexity,
-        reason = "a boxed async fn of two borrowed maps"
-    )]
-    Async(
-        Arc<
-            dyn for<'a> Fn(
-                    &'a Map<String, Value>,
-                    &'a Map<String, Value>,
-                ) -> LocalBoxFuture<'a, KeyResult>
-                + Send
-                + Sync,
-        >,
-    ),
+    Sync(SyncDecodeKey),
+    Async(AsyncDecodeKey),
 }
 pub(crate) type AsyncCheck<T> =
     Arc<dyn for<'a> Fn(&'a T) -> LocalBoxFuture<'a, CheckResult> + Send + Sync>;
