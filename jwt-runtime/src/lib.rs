@@ -60,6 +60,37 @@
 //! Loaders are registered at link time. A loader defined in a library crate that
 //! the binary never names is dropped by the linker; name the crate once with
 //! `extern crate my_loaders as _;` (or `use my_loaders as _;`) to keep it.
+//!
+//! # A tour
+//!
+//! - **Configuration**: [`JwtConfig`] has every `JWT_*` option of the reference under
+//!   its snake-case name, with the same defaults. Build it with the chained setters, or
+//!   read the Flask names from the environment with [`JwtConfig::from_env`].
+//!   [`JwtManager::new`] validates it once: a bad value is a [`ConfigError`] that names
+//!   the option, at start-up.
+//! - **The manager**: [`JwtManager`] holds the prepared keys and the loaders. It is
+//!   installed per App with `.wrap(manager.clone())`, which makes it the ambient one for
+//!   [`create_access_token`] and friends. Its methods work anywhere else (a CLI, a test):
+//!   [`JwtManager::create_access_token_with`], [`JwtManager::decode_token`].
+//! - **Tokens**: the claim layout is the reference's (`iat`, `nbf`, `jti`, `exp`,
+//!   identity, `fresh`, `type`, user claims, `csrf`, `iss`, `aud`). [`TokenOptions`]
+//!   carries Python's keyword arguments, and [`Claims`] is the verified, normalised
+//!   payload.
+//! - **Where tokens come from**: headers, cookies (with CSRF double submit:
+//!   [`set_access_cookies`], [`unset_jwt_cookies`]), the query string and JSON bodies,
+//!   tried in the order of `JWT_TOKEN_LOCATION`. Any guard can override the order with
+//!   `locations = [...]`.
+//! - **Errors**: every failure is a [`JwtError`] with the reference's message and status.
+//!   A loader (or the default JSON body) answers it. Returned with `?` from a handler, it
+//!   goes through the same loaders.
+//! - **Custom guards**: [`verify_jwt_in_request`] and its siblings, and the extractors
+//!   [`Jwt`], [`Identity`] and [`CurrentUser`].
+//! - **Revocation**: `JWT_BLACKLIST_ENABLED` with a `token_in_blacklist_loader`, or a
+//!   [`Blocklist`] ([`MemoryBlocklist`], or `RedisBlocklist` with the `redis` feature)
+//!   wired in with [`JwtManagerBuilder::blocklist`].
+//! - **Crypto backend**: jsonwebtoken's `rust_crypto` (the default feature) or
+//!   `aws_lc_rs`. Exactly one must be on; otherwise building the manager fails with an
+//!   error that says so.
 
 #![deny(
     clippy::unwrap_used,
