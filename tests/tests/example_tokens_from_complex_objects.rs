@@ -5,28 +5,13 @@
 #[path = "../../examples/tokens_from_complex_objects.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
+mod support;
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
-use serde_json::{Value, json};
-
-/// Sends a request; the status and the JSON body.
-async fn send<S, B>(app: &S, req: test::TestRequest) -> (StatusCode, Value)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, req.to_request()).await;
-    let status = response.status();
-    let body = test::read_body(response).await;
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&body)));
-    (status, json)
-}
+use serde_json::json;
+use support::send;
 
 fn protected(token: &str) -> test::TestRequest {
     test::TestRequest::get()
