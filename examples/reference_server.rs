@@ -156,9 +156,11 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
 #[jwt_required]
 async fn protected() -> HttpResponse {
     PROTECTED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // `get_jwt()` shares the request's claims: borrowing from them copies nothing.
+    let jwt = get_jwt();
     HttpResponse::Ok().json(json!({
-        "identity": get_jwt_identity::<Value>(),
-        "claims": get_jwt_claims(),
+        "identity": jwt.as_ref().map(Claims::identity_value),
+        "claims": jwt.as_ref().map(Claims::user_claims_value),
         "user": get_current_user::<Value>().as_deref(),
     }))
 }

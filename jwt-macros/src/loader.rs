@@ -444,7 +444,8 @@ fn shim_item(
     })
 }
 
-/// Reads the one JSON parameter: `T` directly, or `&T` through `T`'s owned form.
+/// Reads the one JSON parameter: `T` directly; `&T` borrowed from the JSON when it is a
+/// `Value` or `Map`, else through `T`'s owned form.
 fn json_argument(
     function: &ItemFn,
     private: &TokenStream,
@@ -460,18 +461,12 @@ fn json_argument(
     if let Type::Reference(reference) = ty {
         let inner = &reference.elem;
         let prelude = quote! {
-            let #owned: <#inner as #private::OwnedArg>::Owned = match #private::from_json(#value) {
+            let #owned = match #private::read_arg::<#inner>(#value) {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(error) => { let _ = &error; #on_bad_argument }
             };
         };
-        (
-            located(prelude, span),
-            located(
-                quote!(::std::borrow::Borrow::<#inner>::borrow(&#owned)),
-                span,
-            ),
-        )
+        (located(prelude, span), located(quote!(#owned.get()), span))
     } else {
         let prelude = quote! {
             let #owned: #ty = match #private::from_json(#value) {

@@ -85,8 +85,16 @@ fn truncate_to_i64(f: f64) -> i64 {
 /// assert_eq!(claims.user_claims_value(), &serde_json::json!({}));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Cloning is cheap (one reference count): [`get_jwt`](crate::get_jwt) hands out the
+/// request's claims without copying them, so borrow from it rather than cloning values out.
 #[derive(Clone, Debug)]
 pub struct Claims {
+    inner: Arc<ClaimsInner>,
+}
+
+#[derive(Debug)]
+struct ClaimsInner {
     payload: Map<String, Value>,
     header: Arc<Map<String, Value>>,
     names: Arc<ClaimNames>,
@@ -101,10 +109,12 @@ impl Claims {
         token_type: TokenType,
     ) -> Self {
         Claims {
-            payload,
-            header,
-            names,
-            token_type,
+            inner: Arc::new(ClaimsInner {
+                payload,
+                header,
+                names,
+                token_type,
+            }),
         }
     }
 
@@ -135,8 +145,9 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn identity_value(&self) -> &Value {
-        self.payload
-            .get(&self.names.identity)
+        self.inner
+            .payload
+            .get(&self.inner.names.identity)
             .unwrap_or(&Value::Null)
     }
 
@@ -171,8 +182,9 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn user_claims_value(&self) -> &Value {
-        self.payload
-            .get(&self.names.user_claims)
+        self.inner
+            .payload
+            .get(&self.inner.names.user_claims)
             .unwrap_or(&Value::Null)
     }
 
@@ -187,7 +199,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn token_type(&self) -> TokenType {
-        self.token_type
+        self.inner.token_type
     }
 
     /// The `fresh` claim (refresh tokens are never fresh).
@@ -201,8 +213,8 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn fresh(&self) -> Freshness {
-        match self.token_type {
-            TokenType::Access => Freshness::from_claim(self.payload.get("fresh")),
+        match self.inner.token_type {
+            TokenType::Access => Freshness::from_claim(self.inner.payload.get("fresh")),
             TokenType::Refresh => Freshness::Fresh(false),
         }
     }
@@ -218,7 +230,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn jti(&self) -> Option<&str> {
-        self.payload.get("jti").and_then(Value::as_str)
+        self.inner.payload.get("jti").and_then(Value::as_str)
     }
 
     /// The `exp` claim (Unix seconds); `None` for a token that never expires.
@@ -232,7 +244,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn expires_at(&self) -> Option<i64> {
-        self.payload.get("exp").and_then(numeric_date)
+        self.inner.payload.get("exp").and_then(numeric_date)
     }
 
     /// The `csrf` claim, present when cookie CSRF protection was on at creation.
@@ -246,7 +258,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn csrf(&self) -> Option<&str> {
-        self.payload.get("csrf").and_then(Value::as_str)
+        self.inner.payload.get("csrf").and_then(Value::as_str)
     }
 
     /// Any claim by name.
@@ -260,7 +272,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn get(&self, claim: &str) -> Option<&Value> {
-        self.payload.get(claim)
+        self.inner.payload.get(claim)
     }
 
     /// The whole normalised payload (Python's `get_raw_jwt()`).
@@ -274,7 +286,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn raw(&self) -> &Map<String, Value> {
-        &self.payload
+        &self.inner.payload
     }
 
     /// The JOSE header (Python's `get_raw_jwt_header()`).
@@ -288,7 +300,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn header(&self) -> &Map<String, Value> {
-        &self.header
+        &self.inner.header
     }
 
     /// Takes the payload map out.
@@ -303,13 +315,16 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn into_raw(self) -> Map<String, Value> {
-        self.payload
+        match Arc::try_unwrap(self.inner) {
+            Ok(inner) => inner.payload,
+            Err(shared) => shared.payload.clone(),
+        }
     }
 }
 
 impl serde::Serialize for Claims {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.payload.serialize(serializer)
+        self.inner.payload.serialize(serializer)
     }
 }
 

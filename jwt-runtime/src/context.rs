@@ -218,6 +218,9 @@ pub fn get_raw_jwt_header() -> Map<String, Value> {
 
 /// The verified claims of the current request, if any.
 ///
+/// Cheap: the request's claims are shared, not copied, so borrowing values from them
+/// avoids the copies `get_jwt_identity` and `get_jwt_claims` make.
+///
 /// ```
 /// use jwt_runtime::prelude::*;
 ///
@@ -225,7 +228,10 @@ pub fn get_raw_jwt_header() -> Map<String, Value> {
 /// #[jwt_required]
 /// async fn token_type() -> impl Responder {
 ///     let claims = get_jwt().expect("verified");
-///     HttpResponse::Ok().body(claims.token_type().to_string())
+///     HttpResponse::Ok().json(json!({
+///         "type": claims.token_type().to_string(),
+///         "identity": claims.identity_value(),
+///     }))
 /// }
 /// ```
 #[must_use]

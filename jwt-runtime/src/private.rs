@@ -34,15 +34,50 @@ pub fn from_json<'a, T: Deserialize<'a>>(value: &'a Value) -> Result<T, serde_js
 )]
 pub trait OwnedArg {
     /// What is deserialised and then borrowed.
-    type Owned: serde::de::DeserializeOwned + std::borrow::Borrow<Self>;
+    type Owned: serde::de::DeserializeOwned + std::borrow::Borrow<Self> + 'static;
 }
 
-impl<T: serde::de::DeserializeOwned> OwnedArg for T {
+impl<T: serde::de::DeserializeOwned + 'static> OwnedArg for T {
     type Owned = T;
 }
 
 impl OwnedArg for str {
     type Owned = String;
+}
+
+/// A `&T` loader argument: borrowed from the token's JSON when `T` is `Value` or
+/// `Map` (no copy), otherwise deserialised into `T`'s owned form.
+pub enum Arg<'a, T: ?Sized + OwnedArg> {
+    /// The JSON itself.
+    Borrowed(&'a T::Owned),
+    /// Deserialised from the JSON.
+    Owned(T::Owned),
+}
+
+impl<T: ?Sized + OwnedArg> Arg<'_, T> {
+    /// The argument to pass.
+    pub fn get(&self) -> &T {
+        match self {
+            Arg::Borrowed(owned) => std::borrow::Borrow::borrow(*owned),
+            Arg::Owned(owned) => std::borrow::Borrow::borrow(owned),
+        }
+    }
+}
+
+/// Reads a `&T` loader argument from JSON, borrowing where the types allow.
+///
+/// # Errors
+/// When the JSON does not fit the argument's type.
+pub fn read_arg<T: ?Sized + OwnedArg>(value: &Value) -> Result<Arg<'_, T>, serde_json::Error> {
+    if let Some(same) = (value as &dyn Any).downcast_ref::<T::Owned>() {
+        return Ok(Arg::Borrowed(same));
+    }
+    if let Value::Object(map) = value
+        && let Some(same) = (map as &dyn Any).downcast_ref::<T::Owned>()
+    {
+        return Ok(Arg::Borrowed(same));
+    }
+    <T::Owned as Deserialize>::deserialize(value).map(Arg::Owned)
 }
 
 /// Turns a response loader's result into a response.
@@ -201,5 +236,36 @@ pub trait ResponseOutput {
 impl<R: Responder> ResponseOutput for R {
     fn into_response(self, req: &HttpRequest) -> HttpResponse {
         respond(self, req)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::{Arg, read_arg};
+    use serde_json::{Map, Value, json};
+
+    #[test]
+    fn json_arguments_are_borrowed_not_copied() {
+        let value = json!({"roles": ["admin"]});
+        let Ok(Arg::Borrowed(borrowed)) = read_arg::<Value>(&value) else {
+            panic!("a `&Value` parameter must borrow");
+        };
+        assert!(std::ptr::eq(borrowed, &raw const value));
+        let Ok(Arg::Borrowed(map)) = read_arg::<Map<String, Value>>(&value) else {
+            panic!("a `&Map` parameter must borrow an object");
+        };
+        assert!(std::ptr::eq(map, value.as_object().unwrap()));
+        assert!(read_arg::<Map<String, Value>>(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn other_arguments_are_deserialised() {
+        let Ok(Arg::Owned(roles)) = read_arg::<Vec<String>>(&json!(["a", "b"])) else {
+            panic!("a `&Vec<String>` parameter is read into its owned form");
+        };
+        assert_eq!(roles, ["a", "b"]);
+        assert_eq!(read_arg::<str>(&json!("bob")).unwrap().get(), "bob");
+        assert!(read_arg::<str>(&json!(7)).is_err());
     }
 }

@@ -443,23 +443,27 @@ impl DecodeSettings {
         csrf_value: Option<&str>,
     ) -> Result<Claims, JwtError> {
         let names = &self.names;
-        payload.entry("jti").or_insert(Value::Null);
+        // `contains_key` before `insert`: `Map::entry` would allocate the key every time.
+        if !payload.contains_key("jti") {
+            payload.insert("jti".to_owned(), Value::Null);
+        }
         if !payload.contains_key(&names.identity) {
             return Err(JwtError::invalid(format!(
                 "Missing claim: {}",
                 names.identity
             )));
         }
-        let token_type = match payload
-            .entry("type")
-            .or_insert_with(|| Value::String("access".to_owned()))
-        {
-            Value::String(t) if t == "access" => TokenType::Access,
-            Value::String(t) if t == "refresh" => TokenType::Refresh,
-            _ => return Err(JwtError::invalid("Missing or invalid claim: type")),
+        let token_type = match payload.get("type") {
+            None => {
+                payload.insert("type".to_owned(), Value::String("access".to_owned()));
+                TokenType::Access
+            }
+            Some(Value::String(t)) if t == "access" => TokenType::Access,
+            Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
+            Some(_) => return Err(JwtError::invalid("Missing or invalid claim: type")),
         };
-        if token_type == TokenType::Access {
-            payload.entry("fresh").or_insert(Value::Bool(false));
+        if token_type == TokenType::Access && !payload.contains_key("fresh") {
+            payload.insert("fresh".to_owned(), Value::Bool(false));
         }
         if !payload.contains_key(&names.user_claims) {
             payload.insert(names.user_claims.clone(), Value::Object(Map::new()));

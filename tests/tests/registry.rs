@@ -23,6 +23,70 @@ async fn everything_is_revoked(_token: &Claims) -> Result<bool, std::io::Error> 
     std::future::ready(Ok(true)).await
 }
 
+#[get("/user")]
+#[jwt_required]
+async fn user() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "user": get_current_user::<String>().as_deref() }))
+}
+
+// A `&Map` parameter borrows the user claims from the token; a non-object fails the check.
+#[jwt::claims_verification_loader]
+fn not_disapproved(claims: &serde_json::Map<String, serde_json::Value>) -> bool {
+    claims.get("approved") != Some(&json!(false))
+}
+
+// A `&str` parameter reads a string identity; any other identity (or "") means "no user".
+#[jwt::user_loader_callback_loader]
+fn user_by_name(identity: &str) -> Option<String> {
+    (!identity.is_empty()).then(|| identity.to_uppercase())
+}
+
+#[actix_web::test]
+async fn registered_loaders_read_borrowed_arguments() {
+    let manager = JwtManager::new(JwtConfig::default().secret_key(SECRET)).unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(user)).await;
+    let cases = [
+        (
+            json!("alice"),
+            json!({"approved": true}),
+            200,
+            json!({"user": "ALICE"}),
+        ),
+        (json!("alice"), json!({}), 200, json!({"user": "ALICE"})),
+        (
+            json!("alice"),
+            json!({"approved": false}),
+            400,
+            json!({"msg": "User claims verification failed"}),
+        ),
+        (
+            json!("alice"),
+            json!(["not", "an", "object"]),
+            400,
+            json!({"msg": "User claims verification failed"}),
+        ),
+        (
+            json!(42),
+            json!({}),
+            401,
+            json!({"msg": "Error loading the user 42"}),
+        ),
+    ];
+    for (identity, claims, status, body) in cases {
+        let options = TokenOptions::default().user_claims(claims.clone());
+        let token = manager
+            .create_access_token_with(&identity, options)
+            .unwrap();
+        let request = test::TestRequest::get()
+            .uri("/user")
+            .insert_header(("Authorization", format!("Bearer {token}")));
+        let response = test::call_service(&app, request.to_request()).await;
+        assert_eq!(response.status().as_u16(), status, "{identity} {claims}");
+        let got: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(got, body, "{identity} {claims}");
+    }
+}
+
 #[actix_web::test]
 async fn loaders_from_a_library_crate_and_this_binary_are_registered() {
     let manager = JwtManager::new(
