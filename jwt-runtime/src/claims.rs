@@ -1,18 +1,13 @@
 //! The verified claims of a token, with typed accessors.
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::config::TokenType;
-
-/// The claim names a manager reads and writes (`JWT_IDENTITY_CLAIM`, `JWT_USER_CLAIMS`).
-#[derive(Debug)]
-pub(crate) struct ClaimNames {
-    pub(crate) identity: String,
-    pub(crate) user_claims: String,
-}
+use crate::payload::{self, ClaimNames, Payload};
 
 /// Freshness of an access token: the `fresh` claim.
 ///
@@ -88,22 +83,32 @@ fn truncate_to_i64(f: f64) -> i64 {
 ///
 /// Cloning is cheap (one reference count): [`get_jwt`](crate::get_jwt) hands out the
 /// request's claims without copying them, so borrow from it rather than cloning values out.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Claims {
     inner: Arc<ClaimsInner>,
 }
 
-#[derive(Debug)]
 struct ClaimsInner {
-    payload: Map<String, Value>,
+    payload: Payload,
+    /// The whole payload as a map, assembled on first use.
+    raw: OnceLock<Map<String, Value>>,
     header: Arc<Map<String, Value>>,
     names: Arc<ClaimNames>,
     token_type: TokenType,
 }
 
+impl fmt::Debug for Claims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claims")
+            .field("payload", self.raw())
+            .field("header", self.header())
+            .finish()
+    }
+}
+
 impl Claims {
     pub(crate) fn new(
-        payload: Map<String, Value>,
+        payload: Payload,
         header: Arc<Map<String, Value>>,
         names: Arc<ClaimNames>,
         token_type: TokenType,
@@ -111,6 +116,7 @@ impl Claims {
         Claims {
             inner: Arc::new(ClaimsInner {
                 payload,
+                raw: OnceLock::new(),
                 header,
                 names,
                 token_type,
@@ -147,7 +153,7 @@ impl Claims {
     pub fn identity_value(&self) -> &Value {
         self.inner
             .payload
-            .get(&self.inner.names.identity)
+            .get(self.inner.names.identity_slot)
             .unwrap_or(&Value::Null)
     }
 
@@ -184,7 +190,7 @@ impl Claims {
     pub fn user_claims_value(&self) -> &Value {
         self.inner
             .payload
-            .get(&self.inner.names.user_claims)
+            .get(self.inner.names.user_claims_slot)
             .unwrap_or(&Value::Null)
     }
 
@@ -214,7 +220,7 @@ impl Claims {
     #[must_use]
     pub fn fresh(&self) -> Freshness {
         match self.inner.token_type {
-            TokenType::Access => Freshness::from_claim(self.inner.payload.get("fresh")),
+            TokenType::Access => Freshness::from_claim(self.inner.payload.get(payload::FRESH)),
             TokenType::Refresh => Freshness::Fresh(false),
         }
     }
@@ -230,7 +236,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn jti(&self) -> Option<&str> {
-        self.inner.payload.get("jti").and_then(Value::as_str)
+        self.inner.payload.get(payload::JTI).and_then(Value::as_str)
     }
 
     /// The `exp` claim (Unix seconds); `None` for a token that never expires.
@@ -244,7 +250,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn expires_at(&self) -> Option<i64> {
-        self.inner.payload.get("exp").and_then(numeric_date)
+        self.inner.payload.get(payload::EXP).and_then(numeric_date)
     }
 
     /// The `csrf` claim, present when cookie CSRF protection was on at creation.
@@ -258,7 +264,10 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn csrf(&self) -> Option<&str> {
-        self.inner.payload.get("csrf").and_then(Value::as_str)
+        self.inner
+            .payload
+            .get(payload::CSRF)
+            .and_then(Value::as_str)
     }
 
     /// Any claim by name.
@@ -272,7 +281,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn get(&self, claim: &str) -> Option<&Value> {
-        self.inner.payload.get(claim)
+        self.inner.payload.get_named(claim, &self.inner.names)
     }
 
     /// The whole normalised payload (Python's `get_raw_jwt()`).
@@ -286,7 +295,9 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn raw(&self) -> &Map<String, Value> {
-        &self.inner.payload
+        self.inner
+            .raw
+            .get_or_init(|| self.inner.payload.to_map(&self.inner.names))
     }
 
     /// The JOSE header (Python's `get_raw_jwt_header()`).
@@ -316,15 +327,18 @@ impl Claims {
     #[must_use]
     pub fn into_raw(self) -> Map<String, Value> {
         match Arc::try_unwrap(self.inner) {
-            Ok(inner) => inner.payload,
-            Err(shared) => shared.payload.clone(),
+            Ok(mut inner) => inner
+                .raw
+                .take()
+                .unwrap_or_else(|| inner.payload.to_map(&inner.names)),
+            Err(shared) => Claims { inner: shared }.raw().clone(),
         }
     }
 }
 
 impl serde::Serialize for Claims {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.inner.payload.serialize(serializer)
+        self.raw().serialize(serializer)
     }
 }
 

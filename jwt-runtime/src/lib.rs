@@ -112,6 +112,7 @@ mod error;
 mod keys;
 mod locations;
 mod manager;
+mod payload;
 mod registry;
 mod token;
 mod verify;

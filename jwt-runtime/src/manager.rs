@@ -13,10 +13,11 @@ use jsonwebtoken::{DecodingKey, EncodingKey};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::claims::{ClaimNames, Claims};
+use crate::claims::Claims;
 use crate::config::{Expiry, JwtConfig, Secret, TokenLocation, TokenType};
 use crate::error::{ConfigError, JwtError};
 use crate::keys::{self, KeyFamily, PreparedKeys};
+use crate::payload::{ClaimNames, Payload};
 use crate::registry::{Check, DecodeKeyLoader, EncodeKeyLoader, Loaders, UserLoader};
 use crate::token::{self, DecodeSettings, Fresh, TokenDraft};
 
@@ -648,10 +649,10 @@ impl JwtManagerBuilder {
         if !algorithms.contains(&config.algorithm) {
             algorithms.push(config.algorithm);
         }
-        let names = Arc::new(ClaimNames {
-            identity: config.identity_claim.clone(),
-            user_claims: config.user_claims.clone(),
-        });
+        let names = Arc::new(ClaimNames::new(
+            config.identity_claim.clone(),
+            config.user_claims.clone(),
+        ));
         let decode = DecodeSettings {
             id: token::next_manager_id(),
             known_headers: algorithms
@@ -1303,10 +1304,10 @@ impl JwtManager {
                 secret.expose(),
             )?;
             settings.verify_signature(&split, &key, false)?;
-            unverified
+            Payload::from_map(unverified, &settings.names)
         } else {
             settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
-            token::parse_payload(&split.payload)?
+            Payload::parse(&split.payload, &settings.names)?
         };
         let expired = settings.validate_claims(&payload, self.now())?;
         let claims = settings.normalise(payload, split.header, csrf_value)?;

@@ -14,9 +14,10 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
-use crate::claims::{ClaimNames, Claims};
+use crate::claims::Claims;
 use crate::config::{Expiry, TokenType};
 use crate::error::JwtError;
+use crate::payload::{self, ClaimNames, Payload};
 
 /// The `fresh` argument of [`create_access_token`](crate::create_access_token).
 ///
@@ -67,7 +68,7 @@ pub(crate) struct TokenDraft<'a> {
 }
 
 /// Serialises the payload in the reference's insertion order.
-struct Payload<'a> {
+struct PayloadWriter<'a> {
     draft: &'a TokenDraft<'a>,
     names: &'a ClaimNames,
     jti: &'a str,
@@ -82,7 +83,7 @@ fn whole_seconds(t: f64) -> i64 {
     t.floor() as i64
 }
 
-impl Serialize for Payload<'_> {
+impl Serialize for PayloadWriter<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let d = self.draft;
         let mut map = serializer.serialize_map(None)?;
@@ -167,7 +168,7 @@ pub(crate) fn encode(
     }
     let header_json =
         serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
-    let payload = Payload {
+    let payload = PayloadWriter {
         draft,
         names,
         jti: &jti,
@@ -363,42 +364,44 @@ impl DecodeSettings {
 
     /// PyJWT 2's claim checks (iat → nbf → exp → iss → aud → sub → jti).
     /// Returns whether the token has expired; every other failure is an error.
-    pub(crate) fn validate_claims(
-        &self,
-        payload: &Map<String, Value>,
-        now: f64,
-    ) -> Result<bool, JwtError> {
+    pub(crate) fn validate_claims(&self, payload: &Payload, now: f64) -> Result<bool, JwtError> {
         let leeway = self.leeway;
-        if let Some(iat) = payload.get("iat") {
+        if let Some(iat) = payload.get(payload::IAT) {
             let iat = time_claim(iat, "Issued At claim (iat) must be an integer.")?;
             if iat > now + leeway {
                 return Err(JwtError::invalid("The token is not yet valid (iat)"));
             }
         }
-        if let Some(nbf) = payload.get("nbf") {
+        if let Some(nbf) = payload.get(payload::NBF) {
             let nbf = time_claim(nbf, "Not Before claim (nbf) must be an integer.")?;
             if nbf > now + leeway {
                 return Err(JwtError::invalid("The token is not yet valid (nbf)"));
             }
         }
         let mut expired = false;
-        if let Some(exp) = payload.get("exp") {
+        if let Some(exp) = payload.get(payload::EXP) {
             let exp = time_claim(exp, "Expiration Time claim (exp) must be an integer.")?;
             expired = exp <= now - leeway;
         }
         if let Some(issuer) = &self.issuer {
-            match payload.get("iss") {
+            match payload.get(payload::ISS) {
                 None => return Err(JwtError::invalid(r#"Token is missing the "iss" claim"#)),
                 Some(Value::String(iss)) if iss == issuer => {}
                 Some(Value::String(_)) => return Err(JwtError::invalid("Invalid issuer")),
                 Some(_) => return Err(JwtError::invalid("Payload Issuer (iss) must be a string")),
             }
         }
-        self.validate_audience(payload.get("aud"))?;
-        if payload.get("sub").is_some_and(|sub| !sub.is_string()) {
+        self.validate_audience(payload.get(payload::AUD))?;
+        if payload
+            .get(payload::SUB)
+            .is_some_and(|sub| !sub.is_string())
+        {
             return Err(JwtError::invalid("Subject must be a string"));
         }
-        if payload.get("jti").is_some_and(|jti| !jti.is_string()) {
+        if payload
+            .get(payload::JTI)
+            .is_some_and(|jti| !jti.is_string())
+        {
             return Err(JwtError::invalid("JWT ID must be a string"));
         }
         Ok(expired)
@@ -438,38 +441,37 @@ impl DecodeSettings {
     /// The reference's normalisation (§4.2 step 4) and the CSRF comparison.
     pub(crate) fn normalise(
         &self,
-        mut payload: Map<String, Value>,
+        mut payload: Payload,
         header: Arc<Map<String, Value>>,
         csrf_value: Option<&str>,
     ) -> Result<Claims, JwtError> {
         let names = &self.names;
-        // `contains_key` before `insert`: `Map::entry` would allocate the key every time.
-        if !payload.contains_key("jti") {
-            payload.insert("jti".to_owned(), Value::Null);
+        if !payload.has(payload::JTI) {
+            payload.set(payload::JTI, Value::Null);
         }
-        if !payload.contains_key(&names.identity) {
+        if !payload.has(names.identity_slot) {
             return Err(JwtError::invalid(format!(
                 "Missing claim: {}",
                 names.identity
             )));
         }
-        let token_type = match payload.get("type") {
+        let token_type = match payload.get(payload::TYPE) {
             None => {
-                payload.insert("type".to_owned(), Value::String("access".to_owned()));
+                payload.set(payload::TYPE, Value::String("access".to_owned()));
                 TokenType::Access
             }
             Some(Value::String(t)) if t == "access" => TokenType::Access,
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
             Some(_) => return Err(JwtError::invalid("Missing or invalid claim: type")),
         };
-        if token_type == TokenType::Access && !payload.contains_key("fresh") {
-            payload.insert("fresh".to_owned(), Value::Bool(false));
+        if token_type == TokenType::Access && !payload.has(payload::FRESH) {
+            payload.set(payload::FRESH, Value::Bool(false));
         }
-        if !payload.contains_key(&names.user_claims) {
-            payload.insert(names.user_claims.clone(), Value::Object(Map::new()));
+        if !payload.has(names.user_claims_slot) {
+            payload.set(names.user_claims_slot, Value::Object(Map::new()));
         }
         if let Some(csrf_value) = csrf_value.filter(|v| !v.is_empty()) {
-            let Some(claim) = payload.get("csrf") else {
+            let Some(claim) = payload.get(payload::CSRF) else {
                 return Err(JwtError::invalid("Missing claim: csrf"));
             };
             let claim = claim.as_str().unwrap_or_default();
