@@ -211,7 +211,12 @@ fn single_credential<'v>(value: &'v [u8], scheme: &[u8]) -> Option<&'v str> {
     } else {
         value.strip_prefix(scheme)?.strip_prefix(b" ")?
     };
-    if token.is_empty() || !token.iter().all(|b| b.is_ascii_graphic() && *b != b',') {
+    // Visible ASCII, no comma. Folded without early exit, so the compiler checks many
+    // bytes per instruction: the token is most of the header.
+    let plain = token
+        .iter()
+        .fold(true, |ok, &b| ok & b.is_ascii_graphic() & (b != b','));
+    if token.is_empty() || !plain {
         return None;
     }
     std::str::from_utf8(token).ok()
