@@ -213,6 +213,10 @@ fn single_credential<'v>(value: &'v [u8], scheme: &[u8]) -> Option<&'v str> {
     };
     // Visible ASCII, no comma. Folded without early exit, so the compiler checks many
     // bytes per instruction: the token is most of the header.
+    #[allow(
+        clippy::needless_bitwise_bool,
+        reason = "branch-free on purpose: it vectorises"
+    )]
     let plain = token
         .iter()
         .fold(true, |ok, &b| ok & b.is_ascii_graphic() & (b != b','));
