@@ -1,22 +1,31 @@
-//! A fixed number of protected requests, for instruction counts under callgrind
-//! (stable on a noisy machine, unlike wall time):
+//! A fixed number of requests (or decodes) of one scenario, for instruction counts under
+//! callgrind (stable on a noisy machine, unlike wall time):
 //!
 //! ```text
 //! cargo bench -p jwt-runtime --bench callgrind --no-run
-//! valgrind --tool=callgrind target/release/deps/callgrind-* floor 2000
 //! valgrind --tool=callgrind target/release/deps/callgrind-* header 2000
-//! valgrind --tool=callgrind target/release/deps/callgrind-* decode 2000      # decode_token only
-//! valgrind --tool=callgrind target/release/deps/callgrind-* raw-decode 2000  # jsonwebtoken::decode only
-//! valgrind --tool=callgrind target/release/deps/callgrind-* public 2000      # unprotected, with the middleware
-//! valgrind --tool=callgrind target/release/deps/callgrind-* bare 2000        # unprotected, no middleware
 //! ```
-//! The difference between two runs with different counts gives the cost per request.
+//!
+//! Scenarios, each a whole request through `actix_web::test` unless said otherwise:
+//!
+//! - `bare`: unprotected `GET /public`, App without the middleware;
+//! - `public`: the same, App wrapped with `JwtManager`;
+//! - `floor`: hand-written extractor around `jsonwebtoken::decode`, bearer header, no middleware;
+//! - `header`, `cookie` (with the CSRF header, POST), `query`, `json` (POST body): `#[jwt_required]`
+//!   with that one token location;
+//! - `loaders`: `header` with a claims-verification and a user loader;
+//! - `blocklist`: `header` with `MemoryBlocklist` holding 100 000 other revoked tokens;
+//! - `decode`: `JwtManager::decode_token` alone; `raw-decode`: `jsonwebtoken::decode` alone.
+//!
+//! The difference between two runs with different counts gives the cost of one iteration.
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
 use actix_web::dev::Service;
+use actix_web::http::header::ContentType;
 use actix_web::test::{TestRequest, init_service};
 use actix_web::{App, HttpResponse, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{Blocklist, JwtManagerBuilder, MemoryBlocklist};
 
 #[path = "support/floor.rs"]
 #[allow(dead_code, reason = "each bench uses part of the shared floor")]
@@ -28,15 +37,48 @@ async fn public() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "hello": "world" }))
 }
 
+/// A manager reading tokens from `location` only, with no registered loaders.
+fn manager(location: TokenLocation) -> JwtManagerBuilder {
+    JwtManager::builder(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .token_location([location]),
+    )
+    .ignore_registered_loaders()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     let scenario = args.next().unwrap_or_else(|| "header".to_owned());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let runtime = actix_web::rt::Runtime::new().unwrap();
-    let manager = JwtManager::builder(JwtConfig::default().secret_key(SECRET))
-        .ignore_registered_loaders()
-        .build()
-        .unwrap();
+    let manager = match scenario.as_str() {
+        "cookie" => manager(TokenLocation::Cookies).build(),
+        "query" => manager(TokenLocation::QueryString).build(),
+        "json" => manager(TokenLocation::Json).build(),
+        "loaders" => manager(TokenLocation::Headers)
+            .claims_verification_loader(|claims| claims.get("banned").is_none())
+            .user_loader_callback_loader(|identity| Some(identity.clone()))
+            .build(),
+        "blocklist" => {
+            let store = MemoryBlocklist::new();
+            runtime.block_on(async {
+                for i in 0..100_000 {
+                    store.revoke_jti(&format!("other-{i}"), None).await.unwrap();
+                }
+            });
+            JwtManager::builder(
+                JwtConfig::default()
+                    .secret_key(SECRET)
+                    .blacklist_enabled(true),
+            )
+            .ignore_registered_loaders()
+            .blocklist(store)
+            .build()
+        }
+        _ => manager(TokenLocation::Headers).build(),
+    }
+    .unwrap();
     let token = manager.create_access_token(&"benchmark-user").unwrap();
     let floor_keys = FloorKeys::new();
     if scenario == "decode" || scenario == "raw-decode" {
@@ -52,35 +94,59 @@ fn main() {
         }
         return;
     }
-    let keys = web::Data::new(floor_keys);
+    let csrf = if scenario == "cookie" {
+        manager.get_csrf_token(&token).unwrap()
+    } else {
+        String::new()
+    };
+    let request = || match scenario.as_str() {
+        "bare" | "public" => TestRequest::get().uri("/public"),
+        "cookie" => TestRequest::post()
+            .uri("/protected")
+            .cookie(actix_web::cookie::Cookie::new(
+                "access_token_cookie",
+                token.clone(),
+            ))
+            .insert_header(("X-CSRF-TOKEN", csrf.clone())),
+        "query" => TestRequest::get().uri(&format!("/protected?jwt={token}")),
+        "json" => TestRequest::post()
+            .uri("/protected")
+            .insert_header(ContentType::json())
+            .set_payload(format!(r#"{{"access_token":"{token}"}}"#)),
+        _ => TestRequest::get()
+            .uri("/protected")
+            .insert_header(("Authorization", format!("Bearer {token}"))),
+    };
     runtime.block_on(async {
-        let app = init_service(
+        let wrapped = init_service(
             App::new()
-                .app_data(keys)
                 .wrap(manager.clone())
-                .route("/floor", web::get().to(floor))
                 .route("/public", web::get().to(public))
-                .route("/header", web::get().to(protected)),
+                .route("/protected", web::route().to(protected)),
         )
         .await;
-        let plain = init_service(App::new().route("/public", web::get().to(public))).await;
+        let plain = init_service(
+            App::new()
+                .app_data(web::Data::new(floor_keys))
+                .route("/public", web::get().to(public))
+                .route("/protected", web::get().to(floor)),
+        )
+        .await;
         for _ in 0..count {
-            let request = TestRequest::get()
-                .uri(&format!("/{scenario}"))
-                .insert_header(("Authorization", format!("Bearer {token}")));
-            let response = if scenario == "bare" {
+            let response = if scenario == "bare" || scenario == "floor" {
                 plain
-                    .call(request.uri("/public").to_request())
+                    .call(request().to_request())
                     .await
                     .unwrap()
                     .map_into_boxed_body()
             } else {
-                app.call(request.to_request())
+                wrapped
+                    .call(request().to_request())
                     .await
                     .unwrap()
                     .map_into_boxed_body()
             };
-            assert!(response.status().is_success());
+            assert!(response.status().is_success(), "{scenario}");
         }
     });
 }

@@ -101,12 +101,15 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut inner = self.project().inner;
         let response = ready!(inner.as_mut().poll(cx))?;
-        let jwt_error = response
+        let Some(error) = response
             .response()
             .error()
             .and_then(|e| e.as_error::<JwtError>())
-            .cloned();
-        let (Some(error), Some(ambient)) = (jwt_error, inner.take_value()) else {
+            .cloned()
+        else {
+            return Poll::Ready(Ok(response.map_into_left_body()));
+        };
+        let Some(ambient) = inner.take_value() else {
             return Poll::Ready(Ok(response.map_into_left_body()));
         };
         // `?` on a JwtError in a handler: answer through the loaders, as the reference's
