@@ -102,6 +102,7 @@ impl fmt::Debug for Claims {
         f.debug_struct("Claims")
             .field("payload", self.raw())
             .field("header", self.header())
+            .field("token_type", &self.inner.token_type)
             .finish()
     }
 }

@@ -1304,10 +1304,10 @@ impl JwtManager {
                 secret.expose(),
             )?;
             settings.verify_signature(&split, &key, false)?;
-            Payload::from_map(unverified, &settings.names)
+            Payload::from_map(unverified, split.payload, &settings.names)
         } else {
             settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
-            Payload::parse(&split.payload, &settings.names)?
+            Payload::parse(split.payload, &settings.names)?
         };
         let expired = settings.validate_claims(&payload, self.now())?;
         let claims = settings.normalise(payload, split.header, csrf_value)?;

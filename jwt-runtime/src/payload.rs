@@ -91,17 +91,25 @@ impl ClaimNames {
     }
 }
 
-/// A payload: one slot per claim this library reads, and every other claim by name.
+/// A payload: one slot per claim this library reads, every other claim by name, and the
+/// JSON it was read from.
 #[derive(Debug, Default)]
 pub(crate) struct Payload {
     slots: [Option<Value>; SLOTS],
     others: Map<String, Value>,
+    json: Vec<u8>,
 }
 
 impl Payload {
     /// Parses the payload JSON, with PyJWT's messages. Like a `Map`, a repeated claim
     /// keeps its last value.
-    pub(crate) fn parse(bytes: &[u8], names: &ClaimNames) -> Result<Self, JwtError> {
+    pub(crate) fn parse(json: Vec<u8>, names: &ClaimNames) -> Result<Self, JwtError> {
+        let mut payload = Self::parse_slots(&json, names)?;
+        payload.json = json;
+        Ok(payload)
+    }
+
+    fn parse_slots(bytes: &[u8], names: &ClaimNames) -> Result<Self, JwtError> {
         let invalid =
             |e: serde_json::Error| JwtError::invalid(format!("Invalid payload string: {e}"));
         if bytes
@@ -126,9 +134,13 @@ impl Payload {
         Ok(payload)
     }
 
-    /// The same from an already parsed map (the payload a `decode_key_loader` saw).
-    pub(crate) fn from_map(map: Map<String, Value>, names: &ClaimNames) -> Self {
-        let mut payload = Payload::default();
+    /// The same from an already parsed map (the payload a `decode_key_loader` saw) and
+    /// its JSON.
+    pub(crate) fn from_map(map: Map<String, Value>, json: Vec<u8>, names: &ClaimNames) -> Self {
+        let mut payload = Payload {
+            json,
+            ..Payload::default()
+        };
         for (name, value) in map {
             match names.slot(&name) {
                 Some(slot) => payload.set(slot, value),
@@ -165,8 +177,25 @@ impl Payload {
         }
     }
 
-    /// The whole payload as a map.
+    /// The whole payload as a map: the JSON read again, plus the claims normalisation
+    /// added, in the order it added them. So the map is the one a `Map` parse would give,
+    /// key order included when `serde_json`'s `preserve_order` is on.
     pub(crate) fn to_map(&self, names: &ClaimNames) -> Map<String, Value> {
+        let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(&self.json) else {
+            return self.assemble(names);
+        };
+        for slot in [JTI, TYPE, FRESH, names.user_claims_slot] {
+            if let Some(value) = self.get(slot)
+                && !map.contains_key(names.name(slot))
+            {
+                map.insert(names.name(slot).to_owned(), value.clone());
+            }
+        }
+        map
+    }
+
+    /// The whole payload from the slots (for a payload that was not read from JSON).
+    fn assemble(&self, names: &ClaimNames) -> Map<String, Value> {
         let mut map = self.others.clone();
         for (slot, value) in self.slots.iter().enumerate() {
             if let Some(value) = value {
@@ -251,7 +280,7 @@ impl Visitor<'_> for KeySeed<'_> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use super::{ClaimNames, Payload};
+    use super::{ClaimNames, FRESH, JTI, Payload, TYPE};
     use serde_json::{Value, json};
 
     fn names(identity: &str, user_claims: &str) -> ClaimNames {
@@ -259,7 +288,7 @@ mod tests {
     }
 
     fn parse(json: &str, names: &ClaimNames) -> Result<Payload, String> {
-        Payload::parse(json.as_bytes(), names).map_err(|e| e.message().clone())
+        Payload::parse(json.as_bytes().to_vec(), names).map_err(|e| e.message().clone())
     }
 
     #[test]
@@ -271,10 +300,23 @@ mod tests {
         assert_eq!(payload.to_map(&names), expected);
         assert_eq!(payload.get_named("x", &names), Some(&json!("y")));
         assert_eq!(payload.get(names.identity_slot), Some(&json!({"id": 7})));
-        assert_eq!(
-            Payload::from_map(expected.clone(), &names).to_map(&names),
-            expected
-        );
+        assert_eq!(payload.assemble(&names), expected);
+        let from_map = Payload::from_map(expected.clone(), text.as_bytes().to_vec(), &names);
+        assert_eq!(from_map.to_map(&names), expected);
+        assert_eq!(from_map.assemble(&names), expected);
+    }
+
+    #[test]
+    fn normalised_claims_follow_the_token_s_own() {
+        let names = names("identity", "user_claims");
+        let mut payload = parse(r#"{"identity":1}"#, &names).unwrap();
+        payload.set(JTI, Value::Null);
+        payload.set(TYPE, json!("access"));
+        payload.set(FRESH, json!(false));
+        payload.set(names.user_claims_slot, json!({}));
+        let expected = json!({"identity": 1, "jti": null, "type": "access", "fresh": false, "user_claims": {}});
+        assert_eq!(Value::Object(payload.to_map(&names)), expected);
+        assert_eq!(Value::Object(payload.assemble(&names)), expected);
     }
 
     #[test]
@@ -283,10 +325,9 @@ mod tests {
         let payload = parse(r#"{"sub":"alice"}"#, &names).unwrap();
         assert_eq!(payload.get(names.identity_slot), Some(&json!("alice")));
         assert_eq!(payload.get(names.user_claims_slot), Some(&json!("alice")));
-        assert_eq!(
-            payload.to_map(&names),
-            json!({"sub": "alice"}).as_object().unwrap().clone()
-        );
+        let expected = json!({"sub": "alice"}).as_object().unwrap().clone();
+        assert_eq!(payload.to_map(&names), expected);
+        assert_eq!(payload.assemble(&names), expected);
     }
 
     #[test]
@@ -296,6 +337,7 @@ mod tests {
         let payload = parse(text, &names).unwrap();
         let map: serde_json::Map<String, Value> = serde_json::from_str(text).unwrap();
         assert_eq!(payload.to_map(&names), map);
+        assert_eq!(payload.assemble(&names), map);
     }
 
     #[test]
