@@ -5,13 +5,14 @@
 #
 #   scripts/bench.sh                 # MODE=paired ROUNDS=6 DURATION=3 CONNECTIONS=32
 #   MODE=alternate scripts/bench.sh  # one server at a time, alternating the order each round
+#   REFERENCE=floor_server scripts/bench.sh   # A/A: the floor against itself, the method's noise
 #
 # MODE=paired (the default) loads both servers at the same time in every round: two wrk
 # processes on core 1, one per server, and the two servers sharing core 0, which the
 # scheduler interleaves at millisecond granularity. Whatever the machine does meanwhile
 # (other tenants, frequency changes) hits both servers alike, so the per-round ratio
 # measures the servers, not the machine: on this 2-core VM, A/A rounds agree within
-# about 2 %, where one-at-a-time rounds (MODE=alternate) swing by 20-30 %. The launch
+# about 3 %, where one-at-a-time rounds (MODE=alternate) swing by 20-30 %. The launch
 # order of the two wrk processes alternates each round, so any start-up edge cancels.
 #
 # Prints requests/s, p50/p99 latency and server CPU time per request for every run, then
@@ -21,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE=${MODE:-paired}
+REFERENCE=${REFERENCE:-reference_server}
 ROUNDS=${ROUNDS:-6}
 DURATION=${DURATION:-3}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -39,20 +41,24 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-start() { # name port
-  local name=$1 port=$2
-  JWT_SECRET_KEY=$SECRET PORT=$port WORKERS=1 taskset -c 0 "target/release/examples/$name" >"$out/$name.log" 2>&1 &
+start() { # role binary port
+  local role=$1 binary=$2 port=$3
+  JWT_SECRET_KEY=$SECRET PORT=$port WORKERS=1 taskset -c 0 "target/release/examples/$binary" >"$out/$role.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$out/$name.log" && break; sleep 0.1; done
-  grep -q "listening on" "$out/$name.log" || { echo "$name did not start"; cat "$out/$name.log"; exit 1; }
-  echo $! >"$out/$name.pid"
+  for _ in $(seq 100); do grep -q "listening on" "$out/$role.log" && break; sleep 0.1; done
+  grep -q "listening on" "$out/$role.log" || { echo "$binary did not start"; cat "$out/$role.log"; exit 1; }
+  echo $! >"$out/$role.pid"
 }
-start reference_server "$REF_PORT"
-start floor_server "$FLOOR_PORT"
-port_of() { if [[ $1 == floor_server ]]; then echo "$FLOOR_PORT"; else echo "$REF_PORT"; fi; }
-
+# A token from reference_server's own /login (a fresh access token, as users get).
+start login reference_server "$REF_PORT"
 token=$(curl -sf -X POST "http://127.0.0.1:$REF_PORT/login" -H 'content-type: application/json' \
   -d '{"username":"test","password":"test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+kill "$(cat "$out/login.pid")"; wait "$(cat "$out/login.pid")" 2>/dev/null || true
+
+start reference_server "$REFERENCE" "$REF_PORT"
+start floor_server floor_server "$FLOOR_PORT"
+port_of() { if [[ $1 == floor_server ]]; then echo "$FLOOR_PORT"; else echo "$REF_PORT"; fi; }
+
 # Both servers answer the same body for this token.
 diff <(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$REF_PORT/protected" | python3 -m json.tool --sort-keys) \
      <(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$FLOOR_PORT/protected" | python3 -m json.tool --sort-keys)
@@ -110,7 +116,7 @@ for round in $(seq "$ROUNDS"); do
     fi
   done
 done
-echo "MODE=$MODE ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS"
+echo "MODE=$MODE ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS; the reference_server rows are target/release/examples/$REFERENCE"
 column -t -s $'\t' "$out/results.tsv"
 python3 - "$out/results.tsv" "$MODE" <<'PY'
 import csv, statistics, sys
