@@ -1,127 +1,148 @@
-//! The whole protected request through `actix_web::test`, for each token location, with
-//! and without loaders, against the floor: the same request through a hand-written
-//! extractor around raw `jsonwebtoken::decode`.
+//! Everything issue 8 asks of criterion, in one run: raw `jsonwebtoken::decode` of the
+//! token into a plain struct (the floor), `decode_token`, token creation, and the whole
+//! protected request through `actix_web::test` for each token location, with loaders and
+//! with the in-memory blocklist, next to the same request through a hand-written extractor.
+//! At the end it prints every mean and its ratio to the floor.
 //!
 //! ```text
 //! cargo bench -p jwt-runtime --bench request
 //! ```
+//!
+//! Wall time on a shared machine drifts during a run; `callgrind.rs` counts instructions
+//! for the same scenarios, which do not.
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::header::ContentType;
-use actix_web::test::{TestRequest, init_service};
-use actix_web::{App, web};
-use criterion::{Criterion, criterion_group, criterion_main};
-use jwt_runtime::TokenLocation;
-use jwt_runtime::prelude::*;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
 
 #[path = "support/floor.rs"]
 #[allow(dead_code, reason = "each bench uses part of the shared floor")]
 mod support;
 
-use support::{FloorKeys, SECRET, floor, protected};
+#[path = "support/scenarios.rs"]
+#[allow(dead_code, reason = "each bench uses part of the shared scenarios")]
+mod scenarios;
 
-fn run<S, B>(
+use scenarios::{REQUESTS, Scenario, describe, plain_app, send, wrapped_app};
+use support::FloorKeys;
+
+/// Times `iters` runs of `f` (criterion's `iter_custom`), and keeps the total so the
+/// summary can report means without reading criterion's files.
+fn timed(
     c: &mut Criterion,
-    runtime: &actix_web::rt::Runtime,
+    totals: &mut Vec<(String, Duration, u64)>,
     name: &str,
-    app: &S,
-    request: impl Fn() -> TestRequest,
-) where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-{
-    runtime.block_on(async {
-        let response = app.call(request().to_request()).await.unwrap();
-        assert!(
-            response.status().is_success(),
-            "{name}: {}",
-            response.status()
-        );
-    });
+    mut f: impl FnMut(u64) -> Duration,
+) {
+    let mut total = (Duration::ZERO, 0);
     c.bench_function(name, |b| {
-        b.iter(|| runtime.block_on(async { app.call(request().to_request()).await.unwrap() }));
+        b.iter_custom(|iters| {
+            let elapsed = f(iters);
+            total.0 += elapsed;
+            total.1 += iters;
+            elapsed
+        });
     });
+    totals.push((name.to_owned(), total.0, total.1));
 }
 
-fn bench(c: &mut Criterion) {
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "iteration counts are far below 2^52"
+)]
+fn per_iteration(total: Duration, iters: u64) -> f64 {
+    total.as_secs_f64() / iters.max(1) as f64
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
     let runtime = actix_web::rt::Runtime::new().unwrap();
-    let config = || {
-        JwtConfig::default().secret_key(SECRET).token_location([
-            TokenLocation::Headers,
-            TokenLocation::Cookies,
-            TokenLocation::QueryString,
-            TokenLocation::Json,
-        ])
-    };
-    let plain = JwtManager::builder(config())
-        .ignore_registered_loaders()
-        .build()
-        .unwrap();
-    let loaded = JwtManager::builder(config())
-        .ignore_registered_loaders()
-        .claims_verification_loader(|claims| claims.get("banned").is_none())
-        .user_loader_callback_loader(|identity| Some(identity.clone()))
-        .build()
-        .unwrap();
-    let token = plain.create_access_token(&"benchmark-user").unwrap();
-    let csrf = plain.get_csrf_token(&token).unwrap();
+    let mut totals = Vec::new();
 
-    let floor_keys = web::Data::new(FloorKeys::new());
-    let floor_app = runtime.block_on(init_service(
-        App::new()
-            .app_data(floor_keys)
-            .route("/p", web::get().to(floor)),
-    ));
-    let app = runtime.block_on(init_service(
-        App::new()
-            .wrap(plain.clone())
-            .route("/p", web::route().to(protected)),
-    ));
-    let loaded_app = runtime.block_on(init_service(
-        App::new()
-            .wrap(loaded.clone())
-            .route("/p", web::route().to(protected)),
-    ));
+    let header = Scenario::new("header", &runtime);
+    let floor_keys = FloorKeys::new();
+    timed(
+        &mut c,
+        &mut totals,
+        "floor: jsonwebtoken::decode",
+        |iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(floor_keys.decode(black_box(&header.token)));
+            }
+            start.elapsed()
+        },
+    );
+    timed(
+        &mut c,
+        &mut totals,
+        "decode_token (full verification)",
+        |iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(
+                    header
+                        .manager
+                        .decode_token(black_box(&header.token), None, false)
+                        .unwrap(),
+                );
+            }
+            start.elapsed()
+        },
+    );
+    timed(&mut c, &mut totals, "create_access_token", |iters| {
+        let start = Instant::now();
+        for _ in 0..iters {
+            black_box(
+                header
+                    .manager
+                    .create_access_token(black_box(&"benchmark-user"))
+                    .unwrap(),
+            );
+        }
+        start.elapsed()
+    });
 
-    let header = || {
-        TestRequest::get()
-            .uri("/p")
-            .insert_header(("Authorization", format!("Bearer {token}")))
+    for name in REQUESTS {
+        let scenario = Scenario::new(name, &runtime);
+        let (wrapped, plain) =
+            runtime.block_on(async { (wrapped_app(&scenario.manager).await, plain_app().await) });
+        let label = format!("request/{name}: {}", describe(name));
+        timed(&mut c, &mut totals, &label, |iters| {
+            runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let status = send(&scenario, &wrapped, &plain).await;
+                    assert!(status.is_success(), "{name}: {status}");
+                }
+                start.elapsed()
+            })
+        });
+    }
+    c.final_summary();
+
+    let mean = |name: &str| {
+        totals
+            .iter()
+            .find(|(n, ..)| n.starts_with(name))
+            .map_or(f64::NAN, |(_, total, iters)| per_iteration(*total, *iters))
     };
-    run(
-        c,
-        &runtime,
-        "request/floor: hand-written extractor, header",
-        &floor_app,
-        header,
+    let raw = mean("floor: jsonwebtoken::decode");
+    let request_floor = mean("request/floor");
+    println!(
+        "\nmean per iteration, and ratios to raw jsonwebtoken::decode and to the floor request:"
     );
-    run(c, &runtime, "request/header", &app, header);
-    run(
-        c,
-        &runtime,
-        "request/header + claims and user loaders",
-        &loaded_app,
-        header,
-    );
-    run(c, &runtime, "request/cookie + csrf", &app, || {
-        TestRequest::post()
-            .uri("/p")
-            .cookie(actix_web::cookie::Cookie::new(
-                "access_token_cookie",
-                token.clone(),
-            ))
-            .insert_header(("X-CSRF-TOKEN", csrf.clone()))
-    });
-    run(c, &runtime, "request/query string", &app, || {
-        TestRequest::get().uri(&format!("/p?jwt={token}"))
-    });
-    run(c, &runtime, "request/json body", &app, || {
-        TestRequest::post()
-            .uri("/p")
-            .insert_header(ContentType::json())
-            .set_payload(format!(r#"{{"access_token":"{token}"}}"#))
-    });
+    for (name, total, iters) in &totals {
+        let m = per_iteration(*total, *iters);
+        println!(
+            "{:>9.3} us  {:>5.2}x raw decode  {:>5.2}x floor request  {name}",
+            m * 1e6,
+            m / raw,
+            m / request_floor
+        );
+    }
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);

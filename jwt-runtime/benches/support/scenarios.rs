@@ -1,0 +1,183 @@
+//! The request scenarios the `request` (criterion) and `callgrind` benches share: one
+//! manager and one test request per scenario, and the two Apps they run through.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::test::{TestRequest, init_service};
+use actix_web::{App, HttpResponse, web};
+use jwt_runtime::prelude::*;
+use jwt_runtime::{Blocklist, JwtManagerBuilder, MemoryBlocklist};
+
+use crate::support::{FloorKeys, SECRET, floor, protected};
+
+/// Every request scenario, in report order.
+pub(crate) const REQUESTS: [&str; 9] = [
+    "bare",
+    "public",
+    "floor",
+    "header",
+    "cookie",
+    "query",
+    "json",
+    "loaders",
+    "blocklist",
+];
+
+/// What each scenario is.
+pub(crate) fn describe(name: &str) -> &'static str {
+    match name {
+        "bare" => "GET /public, App without JwtManager",
+        "public" => "GET /public, App wrapped with JwtManager",
+        "floor" => "hand-written extractor around jsonwebtoken::decode, bearer header",
+        "header" => "#[jwt_required], bearer header",
+        "cookie" => "#[jwt_required], cookie + X-CSRF-TOKEN, POST",
+        "query" => "#[jwt_required], ?jwt= query string",
+        "json" => "#[jwt_required], JSON body, POST",
+        "loaders" => "#[jwt_required], header, claims-verification and user loaders",
+        "blocklist" => "#[jwt_required], header, MemoryBlocklist with 100 000 other tokens",
+        _ => "unknown scenario",
+    }
+}
+
+/// One scenario: its manager, a token for it, and how to build its request.
+pub(crate) struct Scenario {
+    pub(crate) name: String,
+    pub(crate) manager: JwtManager,
+    pub(crate) token: String,
+    csrf: String,
+}
+
+/// A manager reading tokens from `location` only, with no registered loaders.
+fn reading(location: TokenLocation) -> JwtManagerBuilder {
+    JwtManager::builder(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .token_location([location]),
+    )
+    .ignore_registered_loaders()
+}
+
+impl Scenario {
+    /// Builds the scenario (filling the blocklist for `blocklist`) on `runtime`.
+    pub(crate) fn new(name: &str, runtime: &actix_web::rt::Runtime) -> Self {
+        let manager = match name {
+            "cookie" => reading(TokenLocation::Cookies).build(),
+            "query" => reading(TokenLocation::QueryString).build(),
+            "json" => reading(TokenLocation::Json).build(),
+            "loaders" => reading(TokenLocation::Headers)
+                .claims_verification_loader(|claims| claims.get("banned").is_none())
+                .user_loader_callback_loader(|identity| Some(identity.clone()))
+                .build(),
+            "blocklist" => {
+                let store = MemoryBlocklist::new();
+                runtime.block_on(async {
+                    for i in 0..100_000 {
+                        store.revoke_jti(&format!("other-{i}"), None).await.unwrap();
+                    }
+                });
+                JwtManager::builder(
+                    JwtConfig::default()
+                        .secret_key(SECRET)
+                        .blacklist_enabled(true),
+                )
+                .ignore_registered_loaders()
+                .blocklist(store)
+                .build()
+            }
+            _ => reading(TokenLocation::Headers).build(),
+        }
+        .unwrap();
+        let token = manager.create_access_token(&"benchmark-user").unwrap();
+        let csrf = if name == "cookie" {
+            manager.get_csrf_token(&token).unwrap()
+        } else {
+            String::new()
+        };
+        Scenario {
+            name: name.to_owned(),
+            manager,
+            token,
+            csrf,
+        }
+    }
+
+    /// Whether the scenario runs through [`plain_app`] (no middleware).
+    pub(crate) fn is_plain(&self) -> bool {
+        self.name == "bare" || self.name == "floor"
+    }
+
+    /// The scenario's request.
+    pub(crate) fn request(&self) -> TestRequest {
+        let token = &self.token;
+        match self.name.as_str() {
+            "bare" | "public" => TestRequest::get().uri("/public"),
+            "cookie" => TestRequest::post()
+                .uri("/protected")
+                .cookie(actix_web::cookie::Cookie::new(
+                    "access_token_cookie",
+                    token.clone(),
+                ))
+                .insert_header(("X-CSRF-TOKEN", self.csrf.clone())),
+            "query" => TestRequest::get().uri(&format!("/protected?jwt={token}")),
+            "json" => TestRequest::post()
+                .uri("/protected")
+                .insert_header(ContentType::json())
+                .set_payload(format!(r#"{{"access_token":"{token}"}}"#)),
+            _ => TestRequest::get()
+                .uri("/protected")
+                .insert_header(("Authorization", format!("Bearer {token}"))),
+        }
+    }
+}
+
+/// Sends the scenario's request through its App; returns the status.
+pub(crate) async fn send<W, P, BW, BP>(scenario: &Scenario, wrapped: &W, plain: &P) -> StatusCode
+where
+    W: Service<actix_http::Request, Response = ServiceResponse<BW>, Error = actix_web::Error>,
+    P: Service<actix_http::Request, Response = ServiceResponse<BP>, Error = actix_web::Error>,
+{
+    let request = scenario.request().to_request();
+    if scenario.is_plain() {
+        plain.call(request).await.unwrap().status()
+    } else {
+        wrapped.call(request).await.unwrap().status()
+    }
+}
+
+async fn public() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "hello": "world" }))
+}
+
+/// The App of jwt-runtime: wrapped with `manager`, `/public` and a `#[jwt_required]` `/protected`.
+pub(crate) async fn wrapped_app(
+    manager: &JwtManager,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    init_service(
+        App::new()
+            .wrap(manager.clone())
+            .route("/public", web::get().to(public))
+            .route("/protected", web::route().to(protected)),
+    )
+    .await
+}
+
+/// The App of the floor: no middleware, `/public` and the hand-written `/protected`.
+pub(crate) async fn plain_app() -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    init_service(
+        App::new()
+            .app_data(web::Data::new(FloorKeys::new()))
+            .route("/public", web::get().to(public))
+            .route("/protected", web::get().to(floor)),
+    )
+    .await
+}
