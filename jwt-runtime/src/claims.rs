@@ -83,6 +83,16 @@ fn truncate_to_i64(f: f64) -> i64 {
 ///
 /// Cloning is cheap (one reference count): [`get_jwt`](crate::get_jwt) hands out the
 /// request's claims without copying them, so borrow from it rather than cloning values out.
+///
+/// ```
+/// # use jwt_runtime::{JwtConfig, JwtManager};
+/// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+/// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+/// let shared = claims.clone();
+/// assert!(std::ptr::eq(shared.identity_value(), claims.identity_value())); // not a copy
+/// assert!(std::ptr::eq(shared.raw(), claims.raw()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Claims {
     inner: Arc<ClaimsInner>,

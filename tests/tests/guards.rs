@@ -89,6 +89,19 @@ async fn header_route() -> impl Responder {
     HttpResponse::Ok().json(get_raw_jwt_header())
 }
 
+/// Borrows from the request's claims: every `get_jwt()` shares one copy.
+#[get("/shared")]
+#[jwt_required]
+async fn shared_route() -> impl Responder {
+    let (first, second) = (get_jwt().unwrap(), get_jwt().unwrap());
+    HttpResponse::Ok().json(json!({
+        "identity": first.identity_value(),
+        "shared": std::ptr::eq(first.identity_value(), second.identity_value())
+            && std::ptr::eq(first.raw(), second.raw()),
+        "raw": first.raw(),
+    }))
+}
+
 /// `?` and early return inside a guarded handler.
 #[get("/early/{n}")]
 #[jwt_required]
@@ -135,6 +148,7 @@ macro_rules! app {
                 .service(refresh)
                 .service(user_route)
                 .service(header_route)
+                .service(shared_route)
                 .service(early)
                 .service(with_body)
                 .service(decode)
@@ -1057,5 +1071,23 @@ async fn async_key_loaders_are_awaited_on_the_request_path_and_by_the_async_api(
             .identity::<String>()
             .unwrap(),
         "new-user"
+    );
+}
+
+#[actix_web::test]
+async fn get_jwt_shares_the_requests_claims() {
+    let manager = manager();
+    let app = app!(manager);
+    let token = manager.create_access_token(&"alice").unwrap();
+    let (status, body) = send(&app, bearer("/shared", &token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["identity"], "alice");
+    assert_eq!(
+        body["shared"], true,
+        "two get_jwt() calls must share one copy"
+    );
+    assert_eq!(
+        body["raw"],
+        serde_json::to_value(manager.decode_token(&token, None, false).unwrap().raw()).unwrap()
     );
 }
