@@ -250,9 +250,16 @@ fn from_cookies<'r>(
             &config.refresh_csrf_field_name,
         ),
     };
+    // Raw values, not percent-decoded: as werkzeug reads cookies (and a JWT has no `%`).
     let token = req
-        .cookie(cookie_name)
-        .map(|cookie| cookie.value().to_owned())
+        .cookies_raw()
+        .ok()
+        .and_then(|cookies| {
+            cookies
+                .iter()
+                .find(|cookie| cookie.name() == cookie_name.as_str())
+                .map(|cookie| cookie.value().to_owned())
+        })
         .filter(|value| !value.is_empty())
         .ok_or_else(|| JwtError::NoAuthorization(format!("Missing cookie \"{cookie_name}\"")))?;
     let method = req.method().as_str();

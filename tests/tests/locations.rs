@@ -1142,6 +1142,41 @@ async fn cookie_missing() {
     .await;
 }
 
+/// Cookie values are read as sent, as werkzeug reads them: not percent-decoded. A
+/// malformed neighbour cookie does not hide the token cookie.
+#[actix_web::test]
+async fn cookie_values_are_read_raw() {
+    let manager = build(located([TokenLocation::Cookies]));
+    let hits = new_hits();
+    let app = app!(manager, hits);
+    let token = manager.create_access_token(&ALICE).unwrap();
+    let escaped = token.replace('.', "%2E");
+    expect_err(
+        &app,
+        &hits,
+        TestRequest::get()
+            .uri("/protected")
+            .insert_header(("Cookie", format!("access_token_cookie={escaped}")))
+            .to_request(),
+        422,
+        "Not enough segments",
+    )
+    .await;
+    let body = expect_ok(
+        &app,
+        &hits,
+        TestRequest::get()
+            .uri("/protected")
+            .insert_header((
+                "Cookie",
+                format!("no-equals-sign; access_token_cookie={token}; =empty-name"),
+            ))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(body["identity"], ALICE);
+}
+
 #[actix_web::test]
 async fn cookie_csrf_disabled() {
     let manager = build(located([TokenLocation::Cookies]).cookie_csrf_protect(false));
