@@ -20,6 +20,7 @@
 # core 0 was (a ratio only means something when the servers, not wrk, are the limit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/servers.sh
 
 MODE=${MODE:-paired}
 REFERENCE=${REFERENCE:-reference_server}
@@ -45,15 +46,11 @@ start() { # role binary port
   local role=$1 binary=$2 port=$3
   JWT_SECRET_KEY=$SECRET PORT=$port WORKERS=1 taskset -c 0 "target/release/examples/$binary" >"$out/$role.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$out/$role.log" && break; sleep 0.1; done
-  grep -q "listening on" "$out/$role.log" || { echo "$binary did not start"; cat "$out/$role.log"; exit 1; }
   echo $! >"$out/$role.pid"
+  wait_listening "$out/$role.log"
 }
 # A token from reference_server's own /login (a fresh access token, as users get).
-start login reference_server "$REF_PORT"
-token=$(curl -sf -X POST "http://127.0.0.1:$REF_PORT/login" -H 'content-type: application/json' \
-  -d '{"username":"test","password":"test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-kill "$(cat "$out/login.pid")"; wait "$(cat "$out/login.pid")" 2>/dev/null || true
+token=$(mint_token "$SECRET" "$REF_PORT" "$out/login.log")
 
 start reference_server "$REFERENCE" "$REF_PORT"
 start floor_server floor_server "$FLOOR_PORT"
@@ -62,6 +59,8 @@ port_of() { if [[ $1 == floor_server ]]; then echo "$FLOOR_PORT"; else echo "$RE
 # Both servers answer the same body for this token.
 diff <(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$REF_PORT/protected" | python3 -m json.tool --sort-keys) \
      <(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$FLOOR_PORT/protected" | python3 -m json.tool --sort-keys)
+
+since() { python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$1" "$(date +%s.%N)"; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$(cat "$out/$1.pid")/stat"; }
 
@@ -102,7 +101,7 @@ for round in $(seq "$ROUNDS"); do
       load "${order[0]}" "$path" & first=$!
       load "${order[1]}" "$path" & second=$!
       wait "$first" "$second"
-      seconds=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$started" "$(date +%s.%N)")
+      seconds=$(since "$started")
       for name in "${order[@]}"; do after[$name]=$(cpu_ticks "$name"); done
       for name in "${order[@]}"; do record "$name" "$path" "$round" "${before[$name]}" "${after[$name]}" "$seconds"; done
     else
@@ -110,7 +109,7 @@ for round in $(seq "$ROUNDS"); do
         before[$name]=$(cpu_ticks "$name")
         started=$(date +%s.%N)
         load "$name" "$path"
-        seconds=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$started" "$(date +%s.%N)")
+        seconds=$(since "$started")
         record "$name" "$path" "$round" "${before[$name]}" "$(cpu_ticks "$name")" "$seconds"
       done
     fi

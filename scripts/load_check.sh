@@ -14,6 +14,7 @@
 #   scripts/load_check.sh          # WARMUP_ROUNDS=3 ROUNDS=4 ROUND_SECONDS=5 CONNECTIONS=64
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/servers.sh
 
 WARMUP_ROUNDS=${WARMUP_ROUNDS:-3}
 ROUNDS=${ROUNDS:-4}
@@ -31,8 +32,7 @@ out=$(mktemp -d)
 JWT_SECRET_KEY=$SECRET PORT=$PORT WORKERS=1 target/release/examples/reference_server >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "listening on" "$out/server.log" && break; sleep 0.1; done
-grep -q "listening on" "$out/server.log"
+wait_listening "$out/server.log"
 
 base=http://127.0.0.1:$PORT
 token() { curl -sf -X POST "$base/token" -H 'content-type: application/json' -d "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }

@@ -12,6 +12,7 @@
 # machine is doing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/servers.sh
 
 SHORT=${SHORT:-300}
 LONG=${LONG:-1300}
@@ -26,13 +27,8 @@ server_pid=
 cleanup() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 
-# A token from reference_server itself, valid for an hour, so both servers accept it.
-JWT_SECRET_KEY=$SECRET PORT=$PORT target/release/examples/reference_server >"$out/token-server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$out/token-server.log" && break; sleep 0.1; done
-token=$(curl -sf -X POST "http://127.0.0.1:$PORT/login" -H 'content-type: application/json' \
-  -d '{"username":"test","password":"test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=
+# A token from reference_server's own /login, so both servers accept it.
+token=$(mint_token "$SECRET" "$PORT" "$out/token-server.log")
 
 # Sends COUNT GET requests over one keep-alive connection; fails on any non-200.
 cat >"$out/client.py" <<'PY'
@@ -53,7 +49,7 @@ measure() { # name path count -> total instructions
   JWT_SECRET_KEY=$SECRET PORT=$PORT WORKERS=1 valgrind --tool=callgrind --callgrind-out-file="$file" \
     "target/release/examples/$name" >"$out/$name.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 600); do grep -q "listening on" "$out/$name.log" && break; sleep 0.1; done
+  wait_listening "$out/$name.log" 600
   python3 "$out/client.py" "$PORT" "$path" "$count" "$token"
   kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=
   # One file per thread may be written; sum them.

@@ -10,6 +10,7 @@ use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::JwtError;
+use crate::token::{invalid_payload, parse_payload};
 
 pub(crate) const IAT: usize = 0;
 pub(crate) const NBF: usize = 1;
@@ -110,27 +111,19 @@ impl Payload {
     }
 
     fn parse_slots(bytes: &[u8], names: &ClaimNames) -> Result<Self, JwtError> {
-        let invalid =
-            |e: serde_json::Error| JwtError::invalid(format!("Invalid payload string: {e}"));
         if bytes
             .iter()
             .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
             != Some(&b'{')
         {
-            // Not an object: say so if it is JSON at all (read as `Value`, so that nesting
-            // meets the same recursion limit as inside an object).
-            return match serde_json::from_slice::<Value>(bytes) {
-                Ok(_) => Err(JwtError::invalid(
-                    "Invalid payload string: must be a json object",
-                )),
-                Err(e) => Err(invalid(e)),
-            };
+            // Not an object: the map parse gives the message (and would take an object).
+            return parse_payload(bytes).map(|map| Payload::from_map(map, Vec::new(), names));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let payload = PayloadSeed(names)
             .deserialize(&mut deserializer)
-            .map_err(invalid)?;
-        deserializer.end().map_err(invalid)?;
+            .map_err(|e| invalid_payload(&e))?;
+        deserializer.end().map_err(|e| invalid_payload(&e))?;
         Ok(payload)
     }
 

@@ -286,8 +286,13 @@ pub(crate) fn parse_payload(bytes: &[u8]) -> Result<Map<String, Value>, JwtError
         Ok(_) => Err(JwtError::invalid(
             "Invalid payload string: must be a json object",
         )),
-        Err(e) => Err(JwtError::invalid(format!("Invalid payload string: {e}"))),
+        Err(e) => Err(invalid_payload(&e)),
     }
+}
+
+/// The error for a payload that is not valid JSON.
+pub(crate) fn invalid_payload(error: &serde_json::Error) -> JwtError {
+    JwtError::invalid(format!("Invalid payload string: {error}"))
 }
 
 /// Settings of the decoder, prepared once by the manager.
