@@ -1214,7 +1214,7 @@ fn is_csrf_method(method: &Method) -> bool {
 /// token on `/refresh` (else an access token on `/protected`). The token is signed with
 /// the key and valid at [`NOW`]; the app reads cookies only, CSRF protection on.
 ///
-/// Oracle: OPTIONS runs the handler anonymously; otherwise, with the cookie, the
+/// Oracle: whatever the method (OPTIONS included), with the cookie, the
 /// handler runs (as `alice`) iff the method is not a CSRF method (case-insensitive) or
 /// the header equals the claim; every refusal has the reference's exact status and
 /// message; never 5xx.
@@ -1276,9 +1276,7 @@ pub fn csrf_decision(data: &[u8]) {
     // The model.
     let usable_header = sent_header
         .filter(|h| !h.is_empty() && h.iter().all(|b| *b == b'\t' || (0x20..0x7f).contains(b)));
-    let expected: Result<Option<&str>, (u16, String)> = if method == Method::OPTIONS {
-        Ok(None)
-    } else if !has(b'c') {
+    let expected: Result<Option<&str>, (u16, String)> = if !has(b'c') {
         Err((401, format!("Missing cookie \"{cookie_name}\"")))
     } else if is_csrf_method(&method) && usable_header.is_none() {
         // The CSRF value is looked for before the token is decoded.
@@ -1339,7 +1337,7 @@ thread_local! {
 /// with the four guarded routes.
 ///
 /// Oracle: no panic, never 5xx, 2xx iff a handler ran (once). A handler that ran either
-/// saw no token (only `OPTIONS`, or `/optional`: then the identity is `None` and the
+/// saw no token (only on `/optional`, whatever the method: then the identity is `None` and the
 /// claims are empty) or saw exactly the claims of one genuine token, of the route's type
 /// (a fresh one on `/fresh`), not expired. `/optional` gets the body as sent.
 ///
@@ -1405,17 +1403,13 @@ pub fn request(data: &[u8]) {
     }
     if run.identity.is_none() {
         assert!(
-            method == Method::OPTIONS || run.route == Route::Optional,
+            run.route == Route::Optional,
             "{case}: {:?} ran without a token",
             run.route
         );
         assert!(run.claims.is_empty(), "{case}: claims without identity");
         return;
     }
-    assert!(
-        method != Method::OPTIONS,
-        "{case}: OPTIONS is never verified"
-    );
     let claims = &run.claims;
     assert!(
         GENUINE_CLAIMS.with(|genuine| genuine.contains(claims)),

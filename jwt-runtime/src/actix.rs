@@ -209,7 +209,7 @@ fn extract(
     async move {
         let manager = manager.map_err(|error| {
             let response = verify::default_response("msg", &error);
-            log::error!("{error}");
+            tracing::error!("{error}");
             InternalError::from_response(error, response)
         })?;
         let body = match tap {
@@ -323,7 +323,7 @@ impl FromRequest for Jwt {
 fn required(jwt: Result<RequestJwt, actix_web::Error>) -> Result<Jwt, actix_web::Error> {
     match jwt? {
         Some(verified) => Ok(Jwt(verified)),
-        // OPTIONS requests skip verification, as in the reference; an extractor still needs a token.
+        // Only the optional mode lets a request through without a token.
         None => Err(anonymous()),
     }
 }

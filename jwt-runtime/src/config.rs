@@ -344,6 +344,13 @@ pub struct JwtConfig {
     pub refresh_csrf_field_name: String,
     /// `JWT_MAX_TOKEN_SIZE` (this port only): longest accepted token in bytes. Default 8192.
     pub max_token_size: usize,
+    /// `JWT_JSON_BODY_LIMIT` (this port only): most body bytes a guard reads before
+    /// authentication, for the JSON location or a CSRF form field. Default 64 KiB; the
+    /// App's `web::JsonConfig` / `web::PayloadConfig` limit applies when it is smaller.
+    pub json_body_limit: usize,
+    /// `JWT_JSON_BODY_TIMEOUT` (this port only): how long a guard waits for such a body
+    /// before answering 408. Default 5 seconds.
+    pub json_body_timeout: Duration,
 }
 
 impl Default for JwtConfig {
@@ -396,6 +403,8 @@ impl Default for JwtConfig {
             access_csrf_field_name: s("csrf_token"),
             refresh_csrf_field_name: s("csrf_token"),
             max_token_size: 8192,
+            json_body_limit: 64 * 1024,
+            json_body_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -702,6 +711,22 @@ setters! {
     /// assert_eq!(JwtConfig::default().max_token_size(4096usize).max_token_size, 4096);
     /// ```
     max_token_size: usize => |v| v;
+    /// Sets `JWT_JSON_BODY_LIMIT`.
+    ///
+    /// ```
+    /// # use jwt_runtime::JwtConfig;
+    /// assert_eq!(JwtConfig::default().json_body_limit(1024usize).json_body_limit, 1024);
+    /// ```
+    json_body_limit: usize => |v| v;
+    /// Sets `JWT_JSON_BODY_TIMEOUT`.
+    ///
+    /// ```
+    /// # use jwt_runtime::JwtConfig;
+    /// use std::time::Duration;
+    /// let config = JwtConfig::default().json_body_timeout(Duration::from_secs(2));
+    /// assert_eq!(config.json_body_timeout, Duration::from_secs(2));
+    /// ```
+    json_body_timeout: Duration => |v| v;
 }
 
 impl JwtConfig {
@@ -797,14 +822,25 @@ impl JwtConfig {
     /// means "unset". `JWT_SECRET_KEY` falls back to `SECRET_KEY`, as Flask's does.
     ///
     /// # Errors
-    /// A [`ConfigError`] naming the variable and its value when a value does not parse.
+    /// A [`ConfigError`] naming the variable and its value when a value does not parse,
+    /// or when a variable is set but is not valid UTF-8 (never read as unset: a setting
+    /// that cannot be read must not fall back to a weaker default).
     ///
     /// ```no_run
     /// let config = jwt_runtime::JwtConfig::from_env()?;
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::read(&|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            // The value may be a secret: it is not shown.
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::new(
+                name,
+                "<not UTF-8>",
+                "is set but is not valid UTF-8; fix or unset it",
+            )),
+        })
     }
 
     /// Like [`from_env`](Self::from_env), reading from any lookup function
@@ -822,13 +858,18 @@ impl JwtConfig {
     /// # Ok::<(), jwt_runtime::ConfigError>(())
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let env = EnvReader { lookup: &lookup };
+        Self::read(&|name| Ok(lookup(name)))
+    }
+
+    /// Reads every option through `lookup`, which may refuse a variable it cannot read.
+    fn read(lookup: &RawLookup<'_>) -> Result<Self, ConfigError> {
+        let env = EnvReader { lookup };
         let mut c = JwtConfig::default();
         env.list("JWT_TOKEN_LOCATION", &mut c.token_location)?;
         env.expiry("JWT_ACCESS_TOKEN_EXPIRES", &mut c.access_token_expires)?;
         env.expiry("JWT_REFRESH_TOKEN_EXPIRES", &mut c.refresh_token_expires)?;
         env.parsed("JWT_ALGORITHM", &mut c.algorithm, parse_algorithm)?;
-        if let Some(value) = env.get("JWT_DECODE_ALGORITHMS") {
+        if let Some(value) = env.get("JWT_DECODE_ALGORITHMS")? {
             c.decode_algorithms = if value.trim().is_empty() {
                 None
             } else {
@@ -842,50 +883,46 @@ impl JwtConfig {
                 )
             };
         }
-        c.secret_key = env
-            .get("JWT_SECRET_KEY")
-            .filter(|v| !v.is_empty())
-            .or_else(|| env.get("SECRET_KEY").filter(|v| !v.is_empty()))
-            .map(Secret::from);
+        c.secret_key = match env.get("JWT_SECRET_KEY")?.filter(|v| !v.is_empty()) {
+            Some(secret) => Some(secret),
+            None => env.get("SECRET_KEY")?.filter(|v| !v.is_empty()),
+        }
+        .map(Secret::from);
         c.private_key = env
-            .get("JWT_PRIVATE_KEY")
+            .get("JWT_PRIVATE_KEY")?
             .filter(|v| !v.is_empty())
             .map(Secret::from);
         c.public_key = env
-            .get("JWT_PUBLIC_KEY")
+            .get("JWT_PUBLIC_KEY")?
             .filter(|v| !v.is_empty())
             .map(Secret::from);
-        env.string("JWT_IDENTITY_CLAIM", &mut c.identity_claim);
-        env.string("JWT_USER_CLAIMS", &mut c.user_claims);
+        env.string("JWT_IDENTITY_CLAIM", &mut c.identity_claim)?;
+        env.string("JWT_USER_CLAIMS", &mut c.user_claims)?;
         env.boolean(
             "JWT_CLAIMS_IN_REFRESH_TOKEN",
             &mut c.claims_in_refresh_token,
         )?;
-        env.string("JWT_ERROR_MESSAGE_KEY", &mut c.error_message_key);
-        env.optional_list("JWT_DECODE_AUDIENCE", &mut c.decode_audience);
-        env.optional_list("JWT_ENCODE_AUDIENCE", &mut c.encode_audience);
-        env.optional("JWT_ENCODE_ISSUER", &mut c.encode_issuer);
-        env.optional("JWT_DECODE_ISSUER", &mut c.decode_issuer);
-        env.parsed("JWT_DECODE_LEEWAY", &mut c.decode_leeway, |v| {
-            v.parse::<u64>()
-                .map(Duration::from_secs)
-                .map_err(|_| "expected a whole number of seconds".to_owned())
-        })?;
+        env.string("JWT_ERROR_MESSAGE_KEY", &mut c.error_message_key)?;
+        env.optional_list("JWT_DECODE_AUDIENCE", &mut c.decode_audience)?;
+        env.optional_list("JWT_ENCODE_AUDIENCE", &mut c.encode_audience)?;
+        env.optional("JWT_ENCODE_ISSUER", &mut c.encode_issuer)?;
+        env.optional("JWT_DECODE_ISSUER", &mut c.decode_issuer)?;
+        env.parsed("JWT_DECODE_LEEWAY", &mut c.decode_leeway, parse_seconds)?;
         env.boolean("JWT_BLACKLIST_ENABLED", &mut c.blacklist_enabled)?;
         env.list("JWT_BLACKLIST_TOKEN_CHECKS", &mut c.blacklist_token_checks)?;
-        env.string("JWT_HEADER_NAME", &mut c.header_name);
-        env.string("JWT_HEADER_TYPE", &mut c.header_type);
-        env.string("JWT_QUERY_STRING_NAME", &mut c.query_string_name);
-        env.string("JWT_JSON_KEY", &mut c.json_key);
-        env.string("JWT_REFRESH_JSON_KEY", &mut c.refresh_json_key);
-        env.string("JWT_ACCESS_COOKIE_NAME", &mut c.access_cookie_name);
-        env.string("JWT_REFRESH_COOKIE_NAME", &mut c.refresh_cookie_name);
-        env.string("JWT_ACCESS_COOKIE_PATH", &mut c.access_cookie_path);
-        env.string("JWT_REFRESH_COOKIE_PATH", &mut c.refresh_cookie_path);
+        env.string("JWT_HEADER_NAME", &mut c.header_name)?;
+        env.string("JWT_HEADER_TYPE", &mut c.header_type)?;
+        env.string("JWT_QUERY_STRING_NAME", &mut c.query_string_name)?;
+        env.string("JWT_JSON_KEY", &mut c.json_key)?;
+        env.string("JWT_REFRESH_JSON_KEY", &mut c.refresh_json_key)?;
+        env.string("JWT_ACCESS_COOKIE_NAME", &mut c.access_cookie_name)?;
+        env.string("JWT_REFRESH_COOKIE_NAME", &mut c.refresh_cookie_name)?;
+        env.string("JWT_ACCESS_COOKIE_PATH", &mut c.access_cookie_path)?;
+        env.string("JWT_REFRESH_COOKIE_PATH", &mut c.refresh_cookie_path)?;
         env.boolean("JWT_COOKIE_SECURE", &mut c.cookie_secure)?;
-        env.optional("JWT_COOKIE_DOMAIN", &mut c.cookie_domain);
+        env.optional("JWT_COOKIE_DOMAIN", &mut c.cookie_domain)?;
         env.boolean("JWT_SESSION_COOKIE", &mut c.session_cookie)?;
-        if let Some(value) = env.get("JWT_COOKIE_SAMESITE") {
+        if let Some(value) = env.get("JWT_COOKIE_SAMESITE")? {
             c.cookie_samesite = if value.is_empty() {
                 None
             } else {
@@ -897,7 +934,7 @@ impl JwtConfig {
             };
         }
         env.boolean("JWT_COOKIE_CSRF_PROTECT", &mut c.cookie_csrf_protect)?;
-        if let Some(value) = env.get("JWT_CSRF_METHODS") {
+        if let Some(value) = env.get("JWT_CSRF_METHODS")? {
             c.csrf_methods = split_list(&value)
                 .filter(|m| !m.is_empty())
                 .map(str::to_owned)
@@ -906,39 +943,44 @@ impl JwtConfig {
         env.string(
             "JWT_ACCESS_CSRF_HEADER_NAME",
             &mut c.access_csrf_header_name,
-        );
+        )?;
         env.string(
             "JWT_REFRESH_CSRF_HEADER_NAME",
             &mut c.refresh_csrf_header_name,
-        );
-        env.optional("JWT_CSRF_HEADER_NAME", &mut c.csrf_header_name);
+        )?;
+        env.optional("JWT_CSRF_HEADER_NAME", &mut c.csrf_header_name)?;
         env.boolean("JWT_CSRF_IN_COOKIES", &mut c.csrf_in_cookies)?;
         env.string(
             "JWT_ACCESS_CSRF_COOKIE_NAME",
             &mut c.access_csrf_cookie_name,
-        );
+        )?;
         env.string(
             "JWT_REFRESH_CSRF_COOKIE_NAME",
             &mut c.refresh_csrf_cookie_name,
-        );
+        )?;
         env.string(
             "JWT_ACCESS_CSRF_COOKIE_PATH",
             &mut c.access_csrf_cookie_path,
-        );
+        )?;
         env.string(
             "JWT_REFRESH_CSRF_COOKIE_PATH",
             &mut c.refresh_csrf_cookie_path,
-        );
+        )?;
         env.boolean("JWT_CSRF_CHECK_FORM", &mut c.csrf_check_form)?;
-        env.string("JWT_ACCESS_CSRF_FIELD_NAME", &mut c.access_csrf_field_name);
+        env.string("JWT_ACCESS_CSRF_FIELD_NAME", &mut c.access_csrf_field_name)?;
         env.string(
             "JWT_REFRESH_CSRF_FIELD_NAME",
             &mut c.refresh_csrf_field_name,
-        );
+        )?;
         env.parsed("JWT_MAX_TOKEN_SIZE", &mut c.max_token_size, |v| {
             v.parse::<usize>()
                 .map_err(|_| "expected a whole number of bytes".to_owned())
         })?;
+        env.parsed("JWT_JSON_BODY_LIMIT", &mut c.json_body_limit, |v| {
+            v.parse::<usize>()
+                .map_err(|_| "expected a whole number of bytes".to_owned())
+        })?;
+        env.parsed("JWT_JSON_BODY_TIMEOUT", &mut c.json_body_timeout, parse_seconds)?;
         Ok(c)
     }
 }
@@ -951,40 +993,54 @@ pub(crate) fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
     })
 }
 
+/// Whole seconds, as a duration.
+fn parse_seconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| "expected a whole number of seconds".to_owned())
+}
+
 fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim)
 }
 
+/// A variable's value, `None` when unset, or why a set variable cannot be read.
+type RawLookup<'a> = dyn Fn(&'static str) -> Result<Option<String>, ConfigError> + 'a;
+
 /// Typed reads of environment values, each error naming the variable.
 struct EnvReader<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
+    lookup: &'a RawLookup<'a>,
 }
 
 impl EnvReader<'_> {
-    fn get(&self, name: &str) -> Option<String> {
+    fn get(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
         (self.lookup)(name)
     }
 
-    fn string(&self, name: &str, slot: &mut String) {
-        if let Some(value) = self.get(name) {
+    fn string(&self, name: &'static str, slot: &mut String) -> Result<(), ConfigError> {
+        if let Some(value) = self.get(name)? {
             *slot = value;
         }
+        Ok(())
     }
 
-    fn optional(&self, name: &str, slot: &mut Option<String>) {
-        if let Some(value) = self.get(name) {
+    fn optional(&self, name: &'static str, slot: &mut Option<String>) -> Result<(), ConfigError> {
+        if let Some(value) = self.get(name)? {
             *slot = Some(value).filter(|v| !v.is_empty());
         }
+        Ok(())
     }
 
-    fn optional_list(&self, name: &str, slot: &mut Option<Vec<String>>) {
-        if let Some(value) = self.get(name) {
+    fn optional_list(&self, name: &'static str, slot: &mut Option<Vec<String>>) -> Result<(), ConfigError> {
+        if let Some(value) = self.get(name)? {
             *slot = if value.trim().is_empty() {
                 None
             } else {
                 Some(split_list(&value).map(str::to_owned).collect())
             };
         }
+        Ok(())
     }
 
     fn parsed<T>(
@@ -993,7 +1049,7 @@ impl EnvReader<'_> {
         slot: &mut T,
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Result<(), ConfigError> {
-        if let Some(value) = self.get(name) {
+        if let Some(value) = self.get(name)? {
             *slot = parse(value.trim()).map_err(|reason| ConfigError::new(name, &value, reason))?;
         }
         Ok(())

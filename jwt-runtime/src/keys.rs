@@ -137,7 +137,7 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
                 )
             })?;
         if secret.len() < MIN_HMAC_SECRET && !secret.is_empty() {
-            log::warn!(
+            tracing::warn!(
                 "JWT_SECRET_KEY is {} bytes long; use at least {MIN_HMAC_SECRET} random bytes for {name} (RFC 7518 §3.2)",
                 secret.len()
             );

@@ -425,7 +425,7 @@ impl JwtManagerBuilder {
     pub fn blocklist(self, blocklist: impl crate::Blocklist) -> Self {
         blocklist.retain_after_expiry(self.config.decode_leeway);
         if !self.config.blacklist_enabled {
-            log::warn!(
+            tracing::warn!(
                 "a blocklist is set but JWT_BLACKLIST_ENABLED is false: revoked tokens are accepted"
             );
         }
@@ -869,7 +869,7 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         }
     }
     if c.cookie_samesite == Some(crate::config::SameSite::None) && !c.cookie_secure {
-        log::warn!(
+        tracing::warn!(
             "JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies"
         );
     }

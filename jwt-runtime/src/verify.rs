@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
@@ -47,8 +46,10 @@ impl Mode {
     }
 }
 
-/// Runs §5 for one request. `Ok(None)`: no token, and the mode allows that (or OPTIONS).
-/// `Err`: the response to send instead of running the handler.
+/// Runs the verification for one request, whatever its method (OPTIONS included: actix
+/// routes any method to a handler registered with `web::to`, `web::route()` or
+/// `default_service`, so no method may skip the check). `Ok(None)`: no token, and the mode
+/// allows that. `Err`: the response to send instead of running the handler.
 pub(crate) async fn verify_request(
     manager: &JwtManager,
     req: &HttpRequest,
@@ -56,9 +57,6 @@ pub(crate) async fn verify_request(
     mode: Mode,
     locations: Option<Locations>,
 ) -> Result<RequestJwt, (JwtError, HttpResponse)> {
-    if req.method() == Method::OPTIONS {
-        return Ok(None);
-    }
     let claims = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(claims) => claims,
         Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
@@ -182,7 +180,7 @@ pub(crate) fn error_response(
             loaders.claims_verification_failed.as_ref().map(|f| f(req))
         }
         JwtError::RevocationCheckFailed(_) | JwtError::Internal(_) => {
-            log::error!("{error}");
+            tracing::error!("{error}");
             None
         }
     };

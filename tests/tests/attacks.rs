@@ -1307,21 +1307,41 @@ async fn decode_key_loader_returning_an_empty_secret_is_not_a_server_error() {
 }
 
 #[actix_web::test]
-async fn options_requests_skip_verification_as_in_the_reference() {
-    // The reference's quirk, kept by §9: OPTIONS runs the handler without a token.
-    // Routes that do work on every method should register only the methods they serve.
+async fn options_requests_are_verified_like_any_other_method() {
+    // Flask answers OPTIONS before the view; actix routes it to the handler of a
+    // `web::route()`, so the reference's exemption would run guarded handlers anonymously.
     let manager = build(hs());
     let app = app!(manager);
-    let body = accepted(&app, "OPTIONS without a token", method("OPTIONS")).await;
-    assert_eq!(body, json!({"identity": null}));
-    let body = accepted(
+    for uri in ["/protected", "/fresh"] {
+        refused(&app, "OPTIONS without a token", method("OPTIONS").uri(uri), 401, MISSING_HEADER).await;
+        refused(
+            &app,
+            "OPTIONS with a forged token",
+            method("OPTIONS")
+                .uri(uri)
+                .insert_header((header::AUTHORIZATION, "Bearer forged")),
+            422,
+            "Not enough segments",
+        )
+        .await;
+    }
+    refused(
         &app,
-        "OPTIONS with a forged token",
-        method("OPTIONS").insert_header((header::AUTHORIZATION, "Bearer forged")),
+        "OPTIONS on a refresh route with an access token",
+        method("OPTIONS")
+            .uri("/refresh")
+            .insert_header((header::AUTHORIZATION, format!("Bearer {}", token(&json!({}))))),
+        422,
+        "Only refresh tokens are allowed",
     )
     .await;
-    assert_eq!(body, json!({"identity": null}));
-    // Only the exact method: a lowercase `options` is verified.
+    let body = accepted(
+        &app,
+        "OPTIONS with a valid token",
+        method("OPTIONS").insert_header((header::AUTHORIZATION, format!("Bearer {}", token(&json!({}))))),
+    )
+    .await;
+    assert_eq!(body, json!({"identity": "alice"}));
     refused(
         &app,
         "lowercase options",

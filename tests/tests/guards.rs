@@ -419,34 +419,39 @@ async fn refresh_route_needs_a_refresh_token_and_issues_a_non_fresh_access_token
 }
 
 #[actix_web::test]
-async fn options_requests_skip_verification() {
+async fn options_requests_are_verified() {
     let manager = manager();
-    let app = app!(manager);
-    for uri in ["/protected", "/fresh"] {
-        let request = test::TestRequest::default()
-            .method(actix_web::http::Method::OPTIONS)
-            .uri(uri);
-        let response = test::call_service(&app, request.to_request()).await;
-        // Routed by `#[get]`, OPTIONS has no route here: what matters is that no 401 comes from us.
-        assert_ne!(response.status(), StatusCode::UNAUTHORIZED);
-    }
     let app = test::init_service(
         App::new()
             .wrap(manager.clone())
             .route("/any", web::route().to(protected_any)),
     )
     .await;
-    let request = test::TestRequest::default()
-        .method(actix_web::http::Method::OPTIONS)
-        .uri("/any");
+    let options = || {
+        test::TestRequest::default()
+            .method(actix_web::http::Method::OPTIONS)
+            .uri("/any")
+    };
+    let before = runs();
+    assert_eq!(
+        send(&app, options()).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            msg("Missing Authorization Header")
+        )
+    );
+    assert_eq!(runs(), before, "the handler ran without a token");
+    let token = manager.create_access_token(&"alice").unwrap();
+    let request = options().insert_header(("Authorization", format!("Bearer {token}")));
     assert_eq!(
         send(&app, request).await,
-        (StatusCode::OK, json!({"identity": null}))
+        (StatusCode::OK, json!({"identity": "alice"}))
     );
 }
 
 #[jwt_required]
 async fn protected_any() -> HttpResponse {
+    ran();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
