@@ -79,6 +79,7 @@ pub fn config() -> JwtConfig {
 )]
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    jwt_examples::init_tracing();
     let manager = JwtManager::new(config()).map_err(std::io::Error::other)?;
     let server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))
         .bind(("127.0.0.1", 5000))?;

@@ -134,6 +134,7 @@ pub async fn blocklist_from_env() -> Result<Arc<dyn Blocklist>, BlocklistError> 
 )]
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    jwt_examples::init_tracing();
     let blocklist = blocklist_from_env().await.map_err(std::io::Error::other)?;
     let manager = manager(Arc::clone(&blocklist)).map_err(std::io::Error::other)?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".to_owned());

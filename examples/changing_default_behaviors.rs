@@ -45,18 +45,19 @@ async fn protected() -> HttpResponse {
 #[post("/create-dev-token")]
 #[jwt_required]
 async fn create_dev_token() -> Result<HttpResponse, JwtError> {
-    let username = get_jwt_identity::<String>();
+    // Any JSON identity (a number, an object) carries over as it is.
+    let identity = get_jwt_identity::<serde_json::Value>();
     let expires = Duration::from_hours(365 * 24);
-    let token = create_access_token_with(&username, TokenOptions::default().expires(expires))?;
+    let token = create_access_token_with(&identity, TokenOptions::default().expires(expires))?;
     Ok(HttpResponse::Created().json(json!({ "token": token })))
 }
 
 #[post("/create-api-token")]
 #[jwt_required]
 async fn create_api_token() -> Result<HttpResponse, JwtError> {
-    let username = get_jwt_identity::<String>();
+    let identity = get_jwt_identity::<serde_json::Value>();
     let token =
-        create_access_token_with(&username, TokenOptions::default().expires(Expiry::Never))?;
+        create_access_token_with(&identity, TokenOptions::default().expires(Expiry::Never))?;
     Ok(HttpResponse::Created().json(json!({ "token": token })))
 }
 
@@ -81,6 +82,7 @@ pub fn config() -> JwtConfig {
 )]
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    jwt_examples::init_tracing();
     let manager = JwtManager::new(config()).map_err(std::io::Error::other)?;
     println!("listening on 127.0.0.1:5000");
     HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes))

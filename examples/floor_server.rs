@@ -99,6 +99,7 @@ async fn protected(Authenticated(claims): Authenticated) -> HttpResponse {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    jwt_examples::init_tracing();
     let secret = std::env::var("JWT_SECRET_KEY").unwrap_or_else(|_| "super-secret".to_owned());
     let key = DecodingKey::from_secret(secret.as_bytes()).map_err(std::io::Error::other)?;
     let mut validation = Validation::new(Algorithm::HS256);

@@ -5,21 +5,26 @@
 //! PORT=5000 JWT_SECRET_KEY=super-secret cargo run --release --example reference_server
 //! ```
 
-use std::collections::HashSet;
 use std::io::Write as _;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::StatusCode;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{ConfigError, RedisBlocklist};
 use serde_json::Value;
 
 /// How many times the `/protected` handler ran: printed at shutdown, so the load check
 /// (`scripts/load_check.sh`) can compare it with the valid requests it sent.
 static PROTECTED_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The `jti`s revoked through `POST /revoke`.
-static REVOKED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+/// The revoked tokens: the library's Redis store when `REDIS_URL` is set (shared by every
+/// server on that Redis), its in-memory store otherwise. Chosen once, in `main`.
+static STORE: OnceLock<Arc<dyn Blocklist>> = OnceLock::new();
+
+fn store() -> &'static Arc<dyn Blocklist> {
+    STORE.get_or_init(|| Arc::new(MemoryBlocklist::new()))
+}
 
 #[jwt::user_claims_loader]
 fn roles(identity: &Value) -> Value {
@@ -40,12 +45,19 @@ fn not_banned(user_claims: &Value) -> bool {
     user_claims.get("banned") != Some(&Value::Bool(true))
 }
 
-#[jwt::token_in_blacklist_loader]
-fn is_revoked(token: &Claims) -> bool {
-    let revoked = REVOKED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    token.jti().is_some_and(|jti| revoked.contains(jti))
+/// The server's manager: the loaders registered here, and the revocation store when
+/// `JWT_BLACKLIST_ENABLED` (a store that cannot answer refuses the request: 503).
+///
+/// # Errors
+/// The configuration's first invalid setting.
+pub fn build_manager(config: JwtConfig) -> Result<JwtManager, ConfigError> {
+    let enabled = config.blacklist_enabled;
+    let builder = JwtManager::builder(config);
+    if enabled {
+        builder.blocklist(Arc::clone(store())).build()
+    } else {
+        builder.build()
+    }
 }
 
 fn error(status: StatusCode, message: &str) -> HttpResponse {
@@ -91,21 +103,19 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
         None | Some(Value::Bool(false)) => {}
         Some(Value::Bool(true)) => options = options.fresh(true),
         Some(Value::Number(seconds)) => {
-            let Some(seconds) = seconds.as_f64() else {
+            // Fresh until `now + seconds` (in the past for a negative number).
+            let until = seconds.as_f64().map(|seconds| (now() + seconds).floor());
+            let Some(until) = until.filter(|until| until.abs() <= LATEST) else {
                 return Ok(error(
                     StatusCode::BAD_REQUEST,
-                    "\"fresh\" must be true, false or seconds",
+                    "\"fresh\" must be true, false or seconds (up to 9999-12-31)",
                 ));
             };
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs_f64();
             #[allow(
                 clippy::cast_possible_truncation,
-                reason = "whole seconds, as the reference writes them"
+                reason = "whole seconds within the year 9999, checked above"
             )]
-            let until = (now + seconds).floor() as i64;
+            let until = until as i64;
             options = options.fresh(Fresh::Until(until));
         }
         Some(_) => {
@@ -118,15 +128,13 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
     match body.get("expires") {
         None => {}
         Some(Value::Bool(false)) => options = options.expires(Expiry::Never),
-        Some(Value::Number(seconds))
-            if seconds.as_f64().is_some_and(|s| s > 0.0 && s.is_finite()) =>
-        {
-            options = options.expires(Duration::from_secs_f64(seconds.as_f64().unwrap_or(1.0)));
+        Some(Value::Number(seconds)) if let Some(lifetime) = lifetime(seconds) => {
+            options = options.expires(lifetime);
         }
         Some(_) => {
             return Ok(error(
                 StatusCode::BAD_REQUEST,
-                "\"expires\" must be a positive number of seconds or false",
+                "\"expires\" must be a positive number of seconds (up to 9999-12-31) or false",
             ));
         }
     }
@@ -151,6 +159,27 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
         }
     };
     Ok(HttpResponse::Ok().json(json!({ "token": token })))
+}
+
+/// The latest time a token may expire or stay fresh, as a float.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "253402300799 is exact in an f64"
+)]
+const LATEST: f64 = Expiry::LATEST_TIMESTAMP as f64;
+
+/// Unix time now, in seconds.
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+}
+
+/// A token lifetime of `seconds`: positive, and ending by 9999-12-31.
+fn lifetime(seconds: &serde_json::Number) -> Option<Duration> {
+    let seconds = seconds.as_f64().filter(|s| *s > 0.0 && now() + s <= LATEST)?;
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 #[jwt_required]
@@ -216,13 +245,32 @@ async fn cookie_logout() -> Result<HttpResponse, JwtError> {
 #[post("/revoke")]
 #[jwt_required]
 async fn revoke() -> HttpResponse {
-    if let Some(jti) = get_jwt().and_then(|claims| claims.jti().map(str::to_owned)) {
-        REVOKED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(jti);
+    let Some(token) = get_jwt() else {
+        return error(StatusCode::UNAUTHORIZED, "No verified token");
+    };
+    match store().revoke(&token).await {
+        Ok(()) => HttpResponse::Ok().json(json!({"msg": "Token revoked"})),
+        Err(e) if e.is_missing_jti() => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The token has no jti claim, so it cannot be revoked",
+        ),
+        Err(e) => {
+            tracing::error!("POST /revoke: {e}");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The revocation store failed; try again later",
+            )
+        }
     }
-    HttpResponse::Ok().json(json!({"msg": "Token revoked"}))
+}
+
+/// Any method (`web::route()` has no method guard): OPTIONS is verified like the others.
+#[jwt_required]
+async fn any_method(req: HttpRequest) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "identity": get_jwt_identity::<Value>(),
+        "method": req.method().as_str(),
+    }))
 }
 
 #[get("/raw")]
@@ -256,7 +304,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(cookie_refresh)
         .service(cookie_logout)
         .service(revoke)
-        .service(raw);
+        .service(raw)
+        .route("/any-method", web::route().to(any_method));
 }
 
 #[allow(
@@ -265,14 +314,30 @@ pub fn routes(config: &mut web::ServiceConfig) {
 )]
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let manager = match JwtConfig::from_env().and_then(JwtManager::new) {
-        Ok(manager) => manager,
-        Err(error) => {
-            eprintln!("reference_server: invalid configuration: {error}");
-            std::process::exit(2);
-        }
+    jwt_examples::init_tracing();
+    let exit = |error: &dyn std::fmt::Display| -> ! {
+        eprintln!("reference_server: invalid configuration: {error}");
+        std::process::exit(2);
     };
-    let port = std::env::var("PORT").unwrap_or_else(|_| "5000".to_owned());
+    let env = |name: &'static str| match std::env::var(name) {
+        Ok(value) => Some(value),
+        Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => exit(&format!("{name}: is set but is not valid UTF-8")),
+    };
+    if let Some(url) = env("REDIS_URL") {
+        let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| "reference-server".to_owned());
+        match RedisBlocklist::connect(&url, &prefix).await {
+            Ok(redis) => {
+                let _ = STORE.set(Arc::new(redis));
+            }
+            Err(error) => exit(&format!("REDIS_URL: {error}")),
+        }
+    }
+    let manager = match JwtConfig::from_env().and_then(build_manager) {
+        Ok(manager) => manager,
+        Err(error) => exit(&error),
+    };
+    let port = env("PORT").unwrap_or_else(|| "5000".to_owned());
     let Ok(port) = port.parse::<u16>() else {
         eprintln!(
             "reference_server: invalid configuration: PORT: invalid value `{port}`: expected a port number"
@@ -280,9 +345,7 @@ async fn main() -> std::io::Result<()> {
         std::process::exit(2);
     };
     // WORKERS (not part of the contract) lets the load benchmark pin one worker per server.
-    let workers = std::env::var("WORKERS")
-        .ok()
-        .and_then(|w| w.parse::<usize>().ok());
+    let workers = env("WORKERS").and_then(|w| w.parse::<usize>().ok());
     let mut server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes));
     if let Some(workers) = workers {
         server = server.workers(workers);

@@ -294,7 +294,15 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     let owned = syn::Ident::new("__jwt_owned", Span::mixed_site());
     let arity = function.sig.inputs.len();
 
-    // What to do when the JSON argument does not fit the parameter's type.
+    // What to do when the JSON argument does not fit the parameter's type. The slots
+    // that answer for the loader (fail closed) also warn, naming the loader, the type and
+    // serde's error; the others return that error.
+    let warns = matches!(
+        kind,
+        LoaderKind::ClaimsVerification
+            | LoaderKind::UserLoaderCallback
+            | LoaderKind::UserLoaderError
+    );
     let on_bad_argument = match kind {
         LoaderKind::ClaimsVerification => quote!(return ::core::result::Result::Ok(false)),
         LoaderKind::UserLoaderCallback => {
@@ -307,7 +315,10 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     };
     // Reading the arguments, and the call.
     let (prelude, call_args) = match (kind.input(), arity) {
-        (Input::Json, 1) => json_argument(function, private, &value, &owned, &on_bad_argument),
+        (Input::Json, 1) => {
+            let warning = warns.then_some(name);
+            json_argument(function, private, (&value, &owned), warning, &on_bad_argument)
+        }
         (Input::Claims | Input::Maps, 1) => (quote!(), quote!(#value)),
         (Input::Message, _) => (quote!(), quote!(::core::convert::Into::into(#value))),
         (Input::Maps, _) => (quote!(), quote!(#value, #header)),
@@ -449,8 +460,8 @@ fn shim_item(
 fn json_argument(
     function: &ItemFn,
     private: &TokenStream,
-    value: &syn::Ident,
-    owned: &syn::Ident,
+    (value, owned): (&syn::Ident, &syn::Ident),
+    warning: Option<&str>,
     on_bad_argument: &TokenStream,
 ) -> (TokenStream, TokenStream) {
     let Some(FnArg::Typed(param)) = function.sig.inputs.first() else {
@@ -458,6 +469,10 @@ fn json_argument(
     };
     let ty = &*param.ty;
     let span = ty.span();
+    let warn = warning.map(|name| {
+        quote!(#private::warn_unreadable_argument(#name, ::core::any::type_name::<#ty>(), &error);)
+    });
+    let on_bad_argument = &quote!(#warn #on_bad_argument);
     if let Type::Reference(reference) = ty {
         let inner = &reference.elem;
         let prelude = quote! {

@@ -743,7 +743,11 @@ mod redis_store {
             Box::pin(async move {
                 let mut command = redis::cmd("SET");
                 command.arg(self.key(jti)).arg(1);
-                if let Some(until) = keep_until(expires_at, &self.margin) {
+                // A token expiring past the year 9999 (a foreign token's `exp` can say
+                // anything) would need a TTL Redis refuses: it is kept for good instead.
+                if let Some(until) = keep_until(expires_at, &self.margin)
+                    .filter(|until| *until <= crate::Expiry::LATEST_TIMESTAMP)
+                {
                     let ttl = until.saturating_sub(unix_seconds(SystemTime::now()));
                     if ttl <= 0 {
                         return Ok(());

@@ -144,6 +144,24 @@ pub enum Expiry {
     Never,
 }
 
+impl Expiry {
+    /// The latest `exp` (and `fresh`) a token is created with: 9999-12-31T23:59:59Z, the
+    /// last second Python's `datetime` can hold. An expiry or freshness reaching past it
+    /// is refused (at start-up for the configured ones, as an error when a token is
+    /// created for the others), so no timestamp or Redis TTL derived from it overflows.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jwt_runtime::{Expiry, JwtConfig, JwtManager, TokenOptions};
+    /// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let forever = TokenOptions::default().expires(Duration::from_secs(u64::MAX));
+    /// assert!(manager.create_access_token_with(&"alice", forever).is_err());
+    /// assert_eq!(Expiry::LATEST_TIMESTAMP, 253_402_300_799);
+    /// # Ok::<(), jwt_runtime::ConfigError>(())
+    /// ```
+    pub const LATEST_TIMESTAMP: i64 = 253_402_300_799;
+}
+
 impl From<Duration> for Expiry {
     fn from(duration: Duration) -> Self {
         Expiry::After(duration)

@@ -36,11 +36,13 @@ impl KeyFamily {
 /// Smallest HMAC secret that does not log a warning (RFC 7518 §3.2 for HS256).
 pub(crate) const MIN_HMAC_SECRET: usize = 32;
 
-/// Whether an HMAC secret is really an asymmetric key (the algorithm-confusion trap).
+/// Whether an HMAC secret is really an asymmetric key (the algorithm-confusion trap): PEM
+/// or SSH text (after any byte-order mark and whitespace), a JWK as JSON, or bare base64
+/// of a DER key.
 fn looks_like_public_key(secret: &[u8]) -> bool {
     let text = String::from_utf8_lossy(secret);
-    let text = text.trim_start();
-    [
+    let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
+    let text_key = [
         "-----BEGIN",
         "ssh-rsa",
         "ssh-ed25519",
@@ -48,7 +50,68 @@ fn looks_like_public_key(secret: &[u8]) -> bool {
         "ssh-dss",
     ]
     .iter()
-    .any(|prefix| text.starts_with(prefix))
+    .any(|prefix| text.starts_with(prefix));
+    text_key || is_jwk(text) || is_base64_der(text)
+}
+
+/// A JSON object with a `kty` member: a JWK (or a JWK Set's `keys`).
+fn is_jwk(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        kty: Option<serde::de::IgnoredAny>,
+        keys: Option<serde::de::IgnoredAny>,
+    }
+    text.starts_with('{')
+        && serde_json::from_str::<Probe>(text).is_ok_and(|p| p.kty.is_some() || p.keys.is_some())
+}
+
+/// Base64 (standard or URL-safe, padded or not, whitespace ignored) of one DER SEQUENCE
+/// whose length is exactly the decoded length and that holds a key: an INTEGER first
+/// (PKCS#1) or a key algorithm OID (SPKI / PKCS#8: RSA, EC, Ed25519). A random secret
+/// essentially never has that shape.
+fn is_base64_der(text: &str) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let der = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(&compact).ok());
+    der.is_some_and(|der| is_der_key(&der))
+}
+
+fn is_der_key(der: &[u8]) -> bool {
+    const OIDS: [&[u8]; 3] = [
+        // rsaEncryption 1.2.840.113549.1.1.1
+        &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+        // id-ecPublicKey 1.2.840.10045.2.1
+        &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        // id-Ed25519 1.3.101.112
+        &[0x06, 0x03, 0x2b, 0x65, 0x70],
+    ];
+    let Some((&0x30, rest)) = der.split_first() else {
+        return false;
+    };
+    let Some((&first, rest)) = rest.split_first() else {
+        return false;
+    };
+    let (length, body) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 3 || rest.len() < count {
+            return false;
+        }
+        let (bytes, body) = rest.split_at(count);
+        (
+            bytes.iter().fold(0usize, |n, b| (n << 8) | usize::from(*b)),
+            body,
+        )
+    };
+    length == body.len()
+        && (body.first() == Some(&0x02)
+            || OIDS
+                .iter()
+                .any(|oid| body.windows(oid.len()).any(|w| w == *oid)))
 }
 
 /// Builds an HMAC key pair, refusing empty secrets and asymmetric keys.
@@ -66,7 +129,7 @@ pub(crate) fn hmac_keys(
     if looks_like_public_key(secret) {
         return Err(ConfigError::new(
             option,
-            "<PEM or SSH key>",
+            "<key>",
             "an asymmetric key cannot be used as an HMAC secret; set JWT_ALGORITHM to its algorithm and use JWT_PUBLIC_KEY/JWT_PRIVATE_KEY",
         ));
     }

@@ -18,7 +18,12 @@ use crate::config::{Expiry, JwtConfig, Secret, TokenLocation, TokenType};
 use crate::error::{ConfigError, JwtError};
 use crate::keys::{self, KeyFamily, PreparedKeys};
 use crate::payload::{ClaimNames, Payload};
-use crate::registry::{Check, DecodeKeyLoader, EncodeKeyLoader, Loaders, UserLoader};
+use crate::registry::{
+    Check, DecodeKeyLoader, EncodeKeyLoader, Loaders, UserLoader, guarded, guarded_async,
+};
+
+const ENCODE_KEY: &str = "encode_key_loader";
+const DECODE_KEY: &str = "decode_key_loader";
 use crate::token::{self, DecodeSettings, Fresh, TokenDraft};
 
 /// The optional arguments of Python's `create_access_token` / `create_refresh_token`.
@@ -868,6 +873,34 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
             ));
         }
     }
+    for (option, name, path_option, path) in [
+        (
+            "JWT_ACCESS_COOKIE_NAME",
+            &c.access_cookie_name,
+            "JWT_ACCESS_COOKIE_PATH",
+            &c.access_cookie_path,
+        ),
+        (
+            "JWT_REFRESH_COOKIE_NAME",
+            &c.refresh_cookie_name,
+            "JWT_REFRESH_COOKIE_PATH",
+            &c.refresh_cookie_path,
+        ),
+        (
+            "JWT_ACCESS_CSRF_COOKIE_NAME",
+            &c.access_csrf_cookie_name,
+            "JWT_ACCESS_CSRF_COOKIE_PATH",
+            &c.access_csrf_cookie_path,
+        ),
+        (
+            "JWT_REFRESH_CSRF_COOKIE_NAME",
+            &c.refresh_csrf_cookie_name,
+            "JWT_REFRESH_CSRF_COOKIE_PATH",
+            &c.refresh_csrf_cookie_path,
+        ),
+    ] {
+        check_cookie_prefix(c, option, name, path_option, path)?;
+    }
     if c.cookie_samesite == Some(crate::config::SameSite::None) && !c.cookie_secure {
         tracing::warn!(
             "JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies"
@@ -900,11 +933,79 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
     if c.csrf_header_name.as_deref() == Some("") {
         c.csrf_header_name = None;
     }
+    if c.decode_leeway > MAX_LEEWAY {
+        return Err(ConfigError::new(
+            "JWT_DECODE_LEEWAY",
+            c.decode_leeway.as_secs(),
+            "at most one day (86400 seconds): a longer leeway accepts tokens long expired",
+        ));
+    }
+    for (option, expiry) in [
+        ("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires),
+        ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires),
+    ] {
+        if let Expiry::After(duration) = expiry
+            && token::timestamp_after(unix_now(), duration).is_none()
+        {
+            return Err(ConfigError::new(
+                option,
+                duration.as_secs(),
+                "too long: tokens would expire after 9999-12-31; use Expiry::Never (`false`) for tokens that never expire",
+            ));
+        }
+    }
     if c.max_token_size < 16 {
         return Err(ConfigError::new(
             "JWT_MAX_TOKEN_SIZE",
             c.max_token_size,
             "too small to hold any token",
+        ));
+    }
+    Ok(())
+}
+
+/// The longest `JWT_DECODE_LEEWAY` accepted.
+const MAX_LEEWAY: Duration = Duration::from_secs(86_400);
+
+/// Unix seconds now, from the system clock (start-up checks).
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+}
+
+/// The browser rules of the cookie name prefixes (RFC 6265bis §4.1.3): a `__Host-`
+/// cookie must be `Secure`, have the path `/` and no `Domain` (so a sibling domain cannot
+/// plant it: cookie tossing); a `__Secure-` cookie must be `Secure`. Browsers silently drop
+/// cookies that break them, so they are checked at start-up.
+fn check_cookie_prefix(
+    c: &JwtConfig,
+    option: &'static str,
+    name: &str,
+    path_option: &'static str,
+    path: &str,
+) -> Result<(), ConfigError> {
+    let host = name.starts_with("__Host-");
+    if (host || name.starts_with("__Secure-")) && !c.cookie_secure {
+        return Err(ConfigError::new(
+            "JWT_COOKIE_SECURE",
+            "false",
+            format!("{option} `{name}` has a cookie prefix that requires JWT_COOKIE_SECURE=true"),
+        ));
+    }
+    if host && path != "/" {
+        return Err(ConfigError::new(
+            path_option,
+            path,
+            format!("must be `/` for the `__Host-` cookie {option} `{name}`"),
+        ));
+    }
+    if host && let Some(domain) = &c.cookie_domain {
+        return Err(ConfigError::new(
+            "JWT_COOKIE_DOMAIN",
+            domain,
+            format!("must be unset for the `__Host-` cookie {option} `{name}`"),
         ));
     }
     Ok(())
@@ -1055,7 +1156,9 @@ impl JwtManager {
         let draft = self.draft(identity, token_type, options)?;
         let secret = match &self.inner.loaders.encode_key {
             None => None,
-            Some(EncodeKeyLoader::Sync(loader)) => Some(loader(&draft.identity)?),
+            Some(EncodeKeyLoader::Sync(loader)) => {
+                Some(guarded(ENCODE_KEY, || loader(&draft.identity))??)
+            }
             Some(EncodeKeyLoader::Async(_)) => {
                 return Err(JwtError::Internal(
                     "encode_key_loader is async: create tokens with create_access_token_async / create_refresh_token_async"
@@ -1119,8 +1222,12 @@ impl JwtManager {
         let draft = self.draft(identity, token_type, options)?;
         let secret = match &self.inner.loaders.encode_key {
             None => None,
-            Some(EncodeKeyLoader::Sync(loader)) => Some(loader(&draft.identity)?),
-            Some(EncodeKeyLoader::Async(loader)) => Some(loader(&draft.identity).await?),
+            Some(EncodeKeyLoader::Sync(loader)) => {
+                Some(guarded(ENCODE_KEY, || loader(&draft.identity))??)
+            }
+            Some(EncodeKeyLoader::Async(loader)) => {
+                Some(guarded_async(ENCODE_KEY, async { loader(&draft.identity).await }).await??)
+            }
         };
         self.sign(&draft, secret.as_ref())
     }
@@ -1141,7 +1248,7 @@ impl JwtManager {
             None if token_type == TokenType::Access || config.claims_in_refresh_token => loaders
                 .user_claims
                 .as_ref()
-                .map(|loader| loader(&identity))
+                .map(|loader| guarded("user_claims_loader", || loader(&identity))?)
                 .transpose()?,
             None => None,
         };
@@ -1150,12 +1257,12 @@ impl JwtManager {
             None => loaders
                 .additional_headers
                 .as_ref()
-                .map(|loader| loader(&identity))
+                .map(|loader| guarded("additional_headers_loader", || loader(&identity))?)
                 .transpose()?
                 .flatten(),
         };
         let identity_claim = match &loaders.user_identity {
-            Some(loader) => Some(loader(&identity)?),
+            Some(loader) => Some(guarded("user_identity_loader", || loader(&identity))??),
             None => None,
         };
         let expires = options.expires.unwrap_or(match token_type {
@@ -1165,6 +1272,25 @@ impl JwtManager {
         if expires == Expiry::After(Duration::ZERO) {
             return Err(JwtError::Internal(
                 "expires_delta must not be zero; use Expiry::Never for no expiry".to_owned(),
+            ));
+        }
+        let now = self.now();
+        if let Expiry::After(delta) = expires
+            && token::timestamp_after(now, delta).is_none()
+        {
+            return Err(JwtError::Internal(
+                "expires_delta reaches past 9999-12-31; use Expiry::Never for no expiry"
+                    .to_owned(),
+            ));
+        }
+        let fresh_too_late = match options.fresh {
+            Fresh::For(delta) => token::timestamp_after(now, delta).is_none(),
+            Fresh::Until(timestamp) => timestamp > Expiry::LATEST_TIMESTAMP,
+            Fresh::No | Fresh::Yes => false,
+        };
+        if fresh_too_late {
+            return Err(JwtError::Internal(
+                "fresh reaches past 9999-12-31".to_owned(),
             ));
         }
         Ok(Draft {
@@ -1233,7 +1359,7 @@ impl JwtManager {
             Some(DecodeKeyLoader::Sync(loader)) => {
                 // The loader sees unverified data only to choose a key.
                 let unverified = token::parse_payload(&split.payload)?;
-                let secret = loader(&unverified, &split.header)?;
+                let secret = guarded(DECODE_KEY, || loader(&unverified, &split.header))??;
                 Some((unverified, secret))
             }
             Some(DecodeKeyLoader::Async(_)) => {
@@ -1271,8 +1397,15 @@ impl JwtManager {
             Some(loader) => {
                 let unverified = token::parse_payload(&split.payload)?;
                 let secret = match loader {
-                    DecodeKeyLoader::Sync(loader) => loader(&unverified, &split.header)?,
-                    DecodeKeyLoader::Async(loader) => loader(&unverified, &split.header).await?,
+                    DecodeKeyLoader::Sync(loader) => {
+                        guarded(DECODE_KEY, || loader(&unverified, &split.header))??
+                    }
+                    DecodeKeyLoader::Async(loader) => {
+                        guarded_async(DECODE_KEY, async {
+                            loader(&unverified, &split.header).await
+                        })
+                        .await??
+                    }
                 };
                 Some((unverified, secret))
             }

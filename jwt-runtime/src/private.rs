@@ -80,6 +80,16 @@ pub fn read_arg<T: ?Sized + OwnedArg>(value: &Value) -> Result<Arg<'_, T>, serde
     <T::Owned as Deserialize>::deserialize(value).map(Arg::Owned)
 }
 
+/// Warns that a loader was not called because the token's JSON does not fit its
+/// parameter's type, so the library answered for it (fail closed).
+pub fn warn_unreadable_argument(loader: &str, rust_type: &str, error: &serde_json::Error) {
+    tracing::warn!(
+        loader,
+        rust_type,
+        "{loader} was not called: the token's JSON does not deserialise into its parameter type `{rust_type}` ({error}); the request was refused as if it had declined"
+    );
+}
+
 /// Turns a response loader's result into a response.
 pub fn respond<R: Responder>(responder: R, req: &HttpRequest) -> HttpResponse {
     responder.respond_to(req).map_into_boxed_body()

@@ -7,10 +7,13 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse};
+use futures_util::FutureExt as _;
 use futures_util::future::LocalBoxFuture;
 use linkme::distributed_slice;
 use serde_json::{Map, Value};
@@ -174,11 +177,38 @@ pub(crate) enum Check<T: ?Sized + 'static> {
     Async(AsyncCheck<T>),
 }
 
+/// Runs a loader. A panic in it becomes an [`JwtError::Internal`] naming the loader (the
+/// request is answered 500 and logged; the connection and the worker go on).
+pub(crate) fn guarded<R>(loader: &'static str, call: impl FnOnce() -> R) -> Result<R, JwtError> {
+    std::panic::catch_unwind(AssertUnwindSafe(call)).map_err(|panic| panicked(loader, &*panic))
+}
+
+/// [`guarded`] for an `async` loader: a panic while it is polled is caught too.
+pub(crate) async fn guarded_async<F: Future>(
+    loader: &'static str,
+    future: F,
+) -> Result<F::Output, JwtError> {
+    AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .map_err(|panic| panicked(loader, &*panic))
+}
+
+fn panicked(loader: &'static str, panic: &(dyn Any + Send)) -> JwtError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-string panic payload");
+    JwtError::Internal(format!("{loader} panicked: {message}"))
+}
+
 impl<T: ?Sized> Check<T> {
-    pub(crate) async fn run(&self, value: &T) -> CheckResult {
+    /// Runs the check; `Err` when it panicked.
+    pub(crate) async fn run(&self, loader: &'static str, value: &T) -> Result<CheckResult, JwtError> {
         match self {
-            Check::Sync(f) => f(value),
-            Check::Async(f) => f(value).await,
+            Check::Sync(f) => guarded(loader, || f(value)),
+            Check::Async(f) => guarded_async(loader, async { f(value).await }).await,
         }
     }
 }
@@ -191,10 +221,12 @@ pub(crate) enum UserLoader {
 }
 
 impl UserLoader {
-    pub(crate) async fn run(&self, identity: &Value) -> UserResult {
+    /// Runs the user loader; `Err` when it panicked.
+    pub(crate) async fn run(&self, identity: &Value) -> Result<UserResult, JwtError> {
+        const NAME: &str = "user_loader_callback_loader";
         match self {
-            UserLoader::Sync(f) => f(identity),
-            UserLoader::Async(f) => f(identity).await,
+            UserLoader::Sync(f) => guarded(NAME, || f(identity)),
+            UserLoader::Async(f) => guarded_async(NAME, async { f(identity).await }).await,
         }
     }
 }

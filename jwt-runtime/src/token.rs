@@ -67,6 +67,13 @@ pub(crate) struct TokenDraft<'a> {
     pub(crate) now: f64,
 }
 
+/// `now + delta` in whole Unix seconds, as `exp` and `fresh` are written; `None` past
+/// [`Expiry::LATEST_TIMESTAMP`].
+pub(crate) fn timestamp_after(now: f64, delta: Duration) -> Option<i64> {
+    let timestamp = whole_seconds(now + delta.as_secs_f64());
+    (timestamp <= Expiry::LATEST_TIMESTAMP).then_some(timestamp)
+}
+
 /// Serialises the payload in the reference's insertion order.
 struct PayloadWriter<'a> {
     draft: &'a TokenDraft<'a>,

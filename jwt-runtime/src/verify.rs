@@ -12,6 +12,7 @@ use crate::context::{self, RequestJwt, Verified};
 use crate::error::JwtError;
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
+use crate::registry::guarded;
 
 /// Which of the four checks a guard performs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +101,7 @@ async fn decode_from_request(
         && inner.config.blacklist_token_checks.contains(&token_type)
         && let Some(check) = &inner.loaders.token_in_blacklist
     {
-        match check.run(&claims).await {
+        match check.run("token_in_blacklist_loader", &claims).await? {
             Ok(false) => {}
             Ok(true) => return Err(JwtError::Revoked),
             Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
@@ -128,7 +129,11 @@ async fn after_decode(
     if mode != Mode::Refresh
         && let Some(check) = &loaders.claims_verification
     {
-        match check.run(claims.user_claims_value()).await {
+        match check
+            .run("claims_verification_loader", claims.user_claims_value())
+            .await
+            .map_err(fail)?
+        {
             Ok(true) => {}
             Ok(false) => return Err(fail(JwtError::UserClaimsVerification)),
             Err(detail) => {
@@ -138,7 +143,7 @@ async fn after_decode(
         }
     }
     if let Some(loader) = &loaders.user_loader {
-        match loader.run(claims.identity_value()).await {
+        match loader.run(claims.identity_value()).await.map_err(fail)? {
             Ok(Some(user)) => {
                 let _ = verified.user.set(user);
             }
@@ -161,30 +166,47 @@ pub(crate) fn error_response(
 ) -> HttpResponse {
     let loaders = &manager.inner.loaders;
     let custom = match error {
-        JwtError::NoAuthorization(message) | JwtError::Csrf(message) => {
-            loaders.unauthorized.as_ref().map(|f| f(req, message))
-        }
+        JwtError::NoAuthorization(message) | JwtError::Csrf(message) => loaders
+            .unauthorized
+            .as_ref()
+            .map(|f| guarded("unauthorized_loader", || f(req, message))),
         JwtError::InvalidHeader(_) | JwtError::InvalidToken(_) | JwtError::WrongTokenType(_) => {
             loaders
                 .invalid_token
                 .as_ref()
-                .map(|f| f(req, &error.message()))
+                .map(|f| guarded("invalid_token_loader", || f(req, &error.message())))
         }
-        JwtError::Expired(claims) => loaders.expired_token.as_ref().map(|f| f(req, claims)),
-        JwtError::Revoked => loaders.revoked_token.as_ref().map(|f| f(req)),
-        JwtError::FreshTokenRequired => loaders.needs_fresh_token.as_ref().map(|f| f(req)),
-        JwtError::UserLoad(identity) => {
-            loaders.user_loader_error.as_ref().map(|f| f(req, identity))
-        }
-        JwtError::UserClaimsVerification => {
-            loaders.claims_verification_failed.as_ref().map(|f| f(req))
-        }
+        JwtError::Expired(claims) => loaders
+            .expired_token
+            .as_ref()
+            .map(|f| guarded("expired_token_loader", || f(req, claims))),
+        JwtError::Revoked => loaders
+            .revoked_token
+            .as_ref()
+            .map(|f| guarded("revoked_token_loader", || f(req))),
+        JwtError::FreshTokenRequired => loaders
+            .needs_fresh_token
+            .as_ref()
+            .map(|f| guarded("needs_fresh_token_loader", || f(req))),
+        JwtError::UserLoad(identity) => loaders
+            .user_loader_error
+            .as_ref()
+            .map(|f| guarded("user_loader_error_loader", || f(req, identity))),
+        JwtError::UserClaimsVerification => loaders
+            .claims_verification_failed
+            .as_ref()
+            .map(|f| guarded("claims_verification_failed_loader", || f(req))),
         JwtError::RevocationCheckFailed(_) | JwtError::Internal(_) => {
             tracing::error!("{error}");
             None
         }
     };
-    custom.unwrap_or_else(|| default_response(&manager.inner.config.error_message_key, error))
+    match custom {
+        Some(Ok(response)) => response,
+        // The loader panicked: the answer to that, not to the original error.
+        Some(Err(panic)) => error_response(manager, req, &panic),
+        None => default_response(&manager.inner.config.error_message_key, error),
+    }
 }
 
 /// `{"<JWT_ERROR_MESSAGE_KEY>":"<message>"}\n` with the default status.

@@ -268,6 +268,28 @@ async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
 }
 
 #[actix_web::test]
+async fn a_token_expiring_past_year_9999_is_revoked_for_good() {
+    // Such an `exp` (a foreign token can carry any) needs a TTL Redis refuses
+    // ("invalid expire time"): the revocation must still be stored, without one.
+    let Some(url) = redis_url("a_token_expiring_past_year_9999_is_revoked_for_good") else {
+        return;
+    };
+    let blocklist = RedisBlocklist::connect(&url, &prefix("far-future"))
+        .await
+        .unwrap();
+    let mut admin = admin(&url);
+    for exp in [Expiry::LATEST_TIMESTAMP + 1, i64::MAX / 1000, i64::MAX] {
+        let jti = format!("far-{exp}");
+        blocklist.revoke_jti(&jti, Some(exp)).await.unwrap();
+        assert_eq!(ttl(&mut admin, &blocklist.key(&jti)), -1, "exp {exp}");
+        redis::cmd("DEL")
+            .arg(blocklist.key(&jti))
+            .query::<()>(&mut admin)
+            .unwrap();
+    }
+}
+
+#[actix_web::test]
 async fn a_token_without_jti_cannot_be_revoked_and_is_refused() {
     let Some(url) = redis_url("a_token_without_jti_cannot_be_revoked_and_is_refused") else {
         return;

@@ -82,3 +82,24 @@ async fn seed_document_scenario() {
         .unwrap();
     assert!(later.decode_token(&api_token, None, false).is_ok());
 }
+
+#[actix_web::test]
+async fn dev_and_api_tokens_keep_a_non_string_identity() {
+    // An identity of any JSON type (here a number and an object) is carried over as it is,
+    // never turned into `null`.
+    let manager = JwtManager::new(example::config()).unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
+    for identity in [json!(42), json!({"id": 7, "org": "acme"})] {
+        let token = manager.create_access_token(&identity).unwrap();
+        for uri in ["/create-dev-token", "/create-api-token"] {
+            let request = test::TestRequest::post()
+                .uri(uri)
+                .insert_header(("Authorization", format!("Bearer {token}")));
+            let body: Value = test::call_and_read_body_json(&app, request.to_request()).await;
+            let minted = manager
+                .decode_token(body["token"].as_str().unwrap(), None, false)
+                .unwrap();
+            assert_eq!(minted.identity_value(), &identity, "{uri}");
+        }
+    }
+}

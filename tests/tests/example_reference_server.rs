@@ -28,7 +28,7 @@ fn manager(env: &[(&str, &str)]) -> JwtManager {
         .collect();
     vars.entry("JWT_SECRET_KEY".to_owned())
         .or_insert_with(|| SECRET.to_owned());
-    JwtManager::new(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
+    example::build_manager(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
 }
 
 async fn send<S, B>(
