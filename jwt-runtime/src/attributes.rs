@@ -5,7 +5,12 @@
 /// The token is looked for in `JWT_TOKEN_LOCATION`, decoded and verified, checked
 /// against the blacklist, the claims verification loader and the user loader, in the
 /// reference's order. On failure the handler does not run: the matching loader (or
-/// the reference's default JSON) answers. OPTIONS requests pass without a token.
+/// the reference's default JSON) answers.
+///
+/// Every method is verified, OPTIONS included: actix runs a handler registered with
+/// `web::route()`, `web::to` or `default_service` for any method, so the Python library's
+/// OPTIONS exemption would run guarded handlers for anyone. Answer CORS preflights with
+/// `actix-cors`, which replies before the guard runs.
 /// Inside the handler, [`get_jwt_identity`](crate::get_jwt_identity) and friends read
 /// the verified token.
 ///
@@ -79,6 +84,9 @@ pub use jwt_macros::jwt_required;
 /// request through anonymously: an expired, tampered or wrong-type token is refused as
 /// in [`macro@jwt_required`]. Arguments as for [`macro@jwt_required`].
 ///
+/// OPTIONS is verified like every other method: without a token the handler runs
+/// anonymously, with one the token must be valid.
+///
 /// # Examples
 ///
 /// ```
@@ -116,6 +124,8 @@ pub use jwt_macros::jwt_optional;
 /// A non-fresh token is answered by the `needs_fresh_token_loader` (default 401
 /// `Fresh token required`). Arguments as for [`macro@jwt_required`].
 ///
+/// OPTIONS is verified like every other method.
+///
 /// # Examples
 ///
 /// ```
@@ -148,6 +158,8 @@ pub use jwt_macros::fresh_jwt_required;
 ///
 /// Claims verification is skipped for refresh tokens; the user loader still runs.
 /// Arguments as for [`macro@jwt_required`].
+///
+/// OPTIONS is verified like every other method.
 ///
 /// # Examples
 ///
@@ -184,6 +196,10 @@ pub use jwt_macros::jwt_refresh_token_required;
 /// Signature: `fn(identity: T) -> impl Serialize`, where the identity given to
 /// `create_access_token` is read into `T` (any `Deserialize` type, or `&T`). An empty
 /// result (`{}`, `null`) writes no claim. An explicit `user_claims` option wins.
+///
+/// If the identity does not deserialise into `T`, the loader is not called and token
+/// creation fails with a [`JwtError::Internal`](crate::JwtError::Internal) naming the
+/// loader, the type and serde's error.
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
@@ -222,6 +238,10 @@ pub use jwt_macros::user_claims_loader;
 ///
 /// Signature: `fn(identity: T) -> impl Serialize`.
 ///
+/// If the identity does not deserialise into `T`, the loader is not called and token
+/// creation fails with a [`JwtError::Internal`](crate::JwtError::Internal) naming the
+/// loader, the type and serde's error.
+///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
 ///
@@ -248,6 +268,10 @@ pub use jwt_macros::user_identity_loader;
 /// or the documented no-argument form. An explicit `headers` option wins; `alg` always
 /// comes from the configuration.
 ///
+/// If the identity does not deserialise into `T`, the loader is not called and token
+/// creation fails with a [`JwtError::Internal`](crate::JwtError::Internal) naming the
+/// loader, the type and serde's error.
+///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
 ///
@@ -270,6 +294,10 @@ pub use jwt_macros::additional_headers_loader;
 /// Signature: `[async] fn(identity: T) -> impl Into<Secret>` (an HMAC secret, or PEM text
 /// for asymmetric algorithms), or a `Result` of one. With an `async` loader, create tokens
 /// with [`JwtManager::create_access_token_async`](crate::JwtManager::create_access_token_async).
+///
+/// If the identity does not deserialise into `T`, the loader is not called and token
+/// creation fails with a [`JwtError::Internal`](crate::JwtError::Internal) naming the
+/// loader, the type and serde's error.
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
@@ -346,6 +374,10 @@ pub use jwt_macros::token_in_blacklist_loader;
 /// Signature: `[async] fn(user_claims: T) -> bool` (or `Result<bool, E>`). `false`
 /// answers with the `claims_verification_failed_loader` (default 400).
 ///
+/// If the user claims do not deserialise into `T`, the loader is not called and the
+/// request is refused as if it returned `false` (400);
+/// a warning through `tracing` names the loader, the Rust type and serde's error.
+///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
 ///
@@ -392,6 +424,10 @@ pub use jwt_macros::claims_verification_failed_loader;
 /// Signature: `[async] fn(identity: T) -> Option<User>` (or `Result<Option<User>, E>`).
 /// Read the user with [`get_current_user`](crate::get_current_user) or [`CurrentUser`](crate::CurrentUser).
 ///
+/// If the identity does not deserialise into `T`, the loader is not called and the
+/// request is refused as if no user was found (401 `Error loading the user ...`);
+/// a warning through `tracing` names the loader, the Rust type and serde's error.
+///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
 ///
@@ -416,6 +452,10 @@ pub use jwt_macros::user_loader_callback_loader;
 /// Python's `@jwt.user_loader_error_loader`: the answer when the user loader finds no user.
 ///
 /// Signature: `fn(identity: T) -> impl Responder`.
+///
+/// If the identity does not deserialise into `T`, the loader is not called and the
+/// request is refused with the default answer instead;
+/// a warning through `tracing` names the loader, the Rust type and serde's error.
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;

@@ -82,7 +82,16 @@
 //!   `locations = [...]`.
 //! - **Errors**: every failure is a [`JwtError`] with the reference's message and status.
 //!   A loader (or the default JSON body) answers it. Returned with `?` from a handler, it
-//!   goes through the same loaders.
+//!   goes through the same loaders. A loader that panics is caught: the request gets 500
+//!   `Internal server error` as JSON, the panic is logged with the loader's name, and the
+//!   connection and the worker go on.
+//! - **Diagnostics**: warnings (a weak secret, a cookie setting browsers drop) and
+//!   programming errors (an App without `.wrap(manager)`) are `tracing` events; install a
+//!   subscriber (`tracing_subscriber::fmt().init()`) to see them. Without one they are
+//!   `log` records, so `env_logger` shows them too.
+//! - **Methods**: every method is verified, OPTIONS included (the Python library exempts
+//!   OPTIONS because Flask answers it before the view; actix would run the handler).
+//!   Answer CORS preflights with `actix-cors`, which replies before the guard.
 //! - **Custom guards**: [`verify_jwt_in_request`] and its siblings, and the extractors
 //!   [`Jwt`], [`Identity`] and [`CurrentUser`].
 //! - **Revocation**: `JWT_BLACKLIST_ENABLED` with a `token_in_blacklist_loader`, or a

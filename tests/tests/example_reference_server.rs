@@ -245,6 +245,13 @@ async fn token_helper_and_its_validation() {
         json!({"identity": "u", "type": "id"}),
         json!({"identity": "u", "fresh": "yes"}),
         json!(["identity"]),
+        // Lifetimes no timestamp can hold: 400, never a panic or a 500.
+        json!({"identity": "u", "expires": 1e20}),
+        json!({"identity": "u", "expires": 1e300}),
+        json!({"identity": "u", "expires": 18_446_744_073_709_551_615_u64}),
+        json!({"identity": "u", "expires": 300_000_000_000_u64}),
+        json!({"identity": "u", "fresh": 1e20}),
+        json!({"identity": "u", "fresh": -1e20}),
     ] {
         let (status, body, _) = send(&app, post_json("/token", &bad)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
@@ -309,6 +316,33 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
             json!({"msg": "Token has been revoked"})
         )
     );
+    // A token without `jti` cannot be revoked: 422, and it is not reported as revoked.
+    let no_jti = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({"identity": "u", "type": "access", "fresh": false, "exp": 4_000_000_000_u64}),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    // With revocation on, the library's store refuses such a token everywhere (it could
+    // never be revoked); with it off, `/revoke` says it cannot revoke it.
+    for uri in ["/revoke", "/protected"] {
+        let (status, body, _) = send(&app, with_bearer(test::TestRequest::post().uri(uri), &no_jti)).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::UNAUTHORIZED, json!({"msg": "Token has been revoked"})),
+            "{uri}"
+        );
+    }
+    let unchecked = self::manager(&[]);
+    let unchecked =
+        test::init_service(App::new().wrap(unchecked.clone()).configure(example::routes)).await;
+    let (status, body, _) = send(
+        &unchecked,
+        with_bearer(test::TestRequest::post().uri("/revoke"), &no_jti),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["msg"].as_str().unwrap().contains("jti"), "{body}");
     // Another token of the same user is unaffected.
     let other = token_for(&app, json!({"identity": "u"})).await;
     assert_eq!(
@@ -464,4 +498,119 @@ fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
         response.ends_with("{\"msg\":\"Missing Authorization Header\"}\n"),
         "{response}"
     );
+}
+
+/// The reference server binary that `cargo test` builds beside the tests.
+fn server_binary() -> std::path::PathBuf {
+    std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/reference_server")
+}
+
+#[::core::prelude::v1::test]
+fn unreadable_environment_values_stop_the_server_naming_them() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let garbage = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    // Each of these once read as "unset": revocation off, audience and issuer unchecked,
+    // cookies without Secure or SameSite.
+    for name in [
+        "JWT_BLACKLIST_ENABLED",
+        "JWT_DECODE_AUDIENCE",
+        "JWT_DECODE_ISSUER",
+        "JWT_COOKIE_SECURE",
+        "JWT_COOKIE_SAMESITE",
+        "JWT_SECRET_KEY",
+        "PORT",
+    ] {
+        let mut command = Command::new(server_binary());
+        command.env("JWT_SECRET_KEY", SECRET).env("PORT", "1");
+        let output = command.env(name, garbage).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(name) && stderr.contains("not valid UTF-8"),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[::core::prelude::v1::test]
+fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(server_binary())
+        .env("JWT_SECRET_KEY", "super-secret")
+        .env("PORT", port.to_string())
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
+    let exchange = |request: String| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let request = |method: &str, path: &str, authorization: &str| {
+        format!("{method} {path} HTTP/1.1\r\nHost: x\r\n{authorization}Connection: close\r\nContent-Length: 0\r\n\r\n")
+    };
+    let login = r#"{"identity":"alice"}"#;
+    let token_response = exchange(format!(
+        "POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{login}",
+        login.len()
+    ));
+    let body = token_response.split("\r\n\r\n").nth(1).unwrap();
+    let token: Value = serde_json::from_str(body).unwrap();
+    let bearer = format!("Authorization: Bearer {}\r\n", token["token"].as_str().unwrap());
+    let no_token = exchange(request("OPTIONS", "/any-method", ""));
+    let garbage = exchange(request(
+        "OPTIONS",
+        "/any-method",
+        "Authorization: Bearer garbage\r\n",
+    ));
+    let valid: Vec<String> = ["OPTIONS", "GET", "DELETE", "PATCH"]
+        .iter()
+        .map(|method| exchange(request(method, "/any-method", &bearer)))
+        .collect();
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    child.wait().unwrap();
+    assert!(
+        stderr.contains("WARN") && stderr.contains("JWT_SECRET_KEY is 12 bytes long"),
+        "{stderr}"
+    );
+    assert!(no_token.starts_with("HTTP/1.1 401"), "{no_token}");
+    assert!(
+        no_token.ends_with("{\"msg\":\"Missing Authorization Header\"}\n"),
+        "{no_token}"
+    );
+    assert!(garbage.starts_with("HTTP/1.1 422"), "{garbage}");
+    for (method, response) in ["OPTIONS", "GET", "DELETE", "PATCH"].iter().zip(&valid) {
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        let body = response.split("\r\n\r\n").nth(1).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(body).unwrap(),
+            json!({"identity": "alice", "method": method})
+        );
+    }
 }
