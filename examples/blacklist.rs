@@ -88,15 +88,20 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(protected);
 }
 
-/// The example's configuration: `JWT_SECRET_KEY` (default `super-secret`), the blacklist
-/// on, checked for both token types.
-#[must_use]
-pub fn config() -> JwtConfig {
-    let secret = std::env::var("JWT_SECRET_KEY").unwrap_or_else(|_| "super-secret".to_owned()); // Change this!
-    JwtConfig::default()
-        .secret_key(secret)
+/// The example's configuration: the `JWT_*` environment (`JWT_SECRET_KEY` defaults to
+/// `super-secret`), the blacklist on, checked for both token types.
+///
+/// # Errors
+/// An invalid or unreadable `JWT_*` variable.
+pub fn config() -> Result<JwtConfig, ConfigError> {
+    let config = JwtConfig::from_env()?;
+    let config = match config.secret_key {
+        Some(_) => config,
+        None => config.secret_key("super-secret"), // Change this!
+    };
+    Ok(config
         .blacklist_enabled(true)
-        .blacklist_token_checks([TokenType::Access, TokenType::Refresh])
+        .blacklist_token_checks([TokenType::Access, TokenType::Refresh]))
 }
 
 /// The manager: [`config`], with `blocklist` as its `token_in_blacklist_loader`.
@@ -104,7 +109,7 @@ pub fn config() -> JwtConfig {
 /// # Errors
 /// An invalid configuration.
 pub fn manager(blocklist: Arc<dyn Blocklist>) -> Result<JwtManager, ConfigError> {
-    JwtManager::builder(config()).blocklist(blocklist).build()
+    JwtManager::builder(config()?).blocklist(blocklist).build()
 }
 
 /// Redis at `REDIS_URL` (keys `<REDIS_KEY_PREFIX>:<jti>`, prefix `blacklist-example` by
@@ -113,10 +118,10 @@ pub fn manager(blocklist: Arc<dyn Blocklist>) -> Result<JwtManager, ConfigError>
 /// # Errors
 /// When Redis does not answer.
 pub async fn blocklist_from_env() -> Result<Arc<dyn Blocklist>, BlocklistError> {
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => {
-            let prefix = std::env::var("REDIS_KEY_PREFIX")
-                .unwrap_or_else(|_| "blacklist-example".to_owned());
+    let env = |name| jwt_examples::env_var(name).map_err(BlocklistError::store);
+    match env("REDIS_URL")? {
+        Some(url) if !url.is_empty() => {
+            let prefix = env("REDIS_KEY_PREFIX")?.unwrap_or_else(|| "blacklist-example".to_owned());
             let blocklist = RedisBlocklist::connect(&url, &prefix).await?;
             eprintln!("blacklist: revoked tokens go to Redis, keys `{prefix}:<jti>`");
             Ok(Arc::new(blocklist))
@@ -137,7 +142,9 @@ async fn main() -> std::io::Result<()> {
     jwt_examples::init_tracing();
     let blocklist = blocklist_from_env().await.map_err(std::io::Error::other)?;
     let manager = manager(Arc::clone(&blocklist)).map_err(std::io::Error::other)?;
-    let port = std::env::var("PORT").unwrap_or_else(|_| "5000".to_owned());
+    let port = jwt_examples::env_var("PORT")
+        .map_err(std::io::Error::other)?
+        .unwrap_or_else(|| "5000".to_owned());
     let port: u16 = port
         .parse()
         .map_err(|_| std::io::Error::other(format!("PORT: not a port number: `{port}`")))?;

@@ -100,20 +100,15 @@ async fn protected(Authenticated(claims): Authenticated) -> HttpResponse {
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     jwt_examples::init_tracing();
-    let secret = std::env::var("JWT_SECRET_KEY").unwrap_or_else(|_| "super-secret".to_owned());
+    let env = |name| jwt_examples::env_var(name).map_err(std::io::Error::other);
+    let secret = env("JWT_SECRET_KEY")?.unwrap_or_else(|| "super-secret".to_owned());
     let key = DecodingKey::from_secret(secret.as_bytes()).map_err(std::io::Error::other)?;
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     validation.validate_nbf = true;
     let _ = VERIFIER.set(Verifier { key, validation });
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(5001);
-    let workers: usize = std::env::var("WORKERS")
-        .ok()
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(1);
+    let port: u16 = env("PORT")?.and_then(|p| p.parse().ok()).unwrap_or(5001);
+    let workers: usize = env("WORKERS")?.and_then(|w| w.parse().ok()).unwrap_or(1);
     let server = HttpServer::new(|| App::new().service(public).service(protected))
         .workers(workers)
         .bind(("127.0.0.1", port))?;

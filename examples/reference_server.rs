@@ -319,11 +319,7 @@ async fn main() -> std::io::Result<()> {
         eprintln!("reference_server: invalid configuration: {error}");
         std::process::exit(2);
     };
-    let env = |name: &'static str| match std::env::var(name) {
-        Ok(value) => Some(value),
-        Err(std::env::VarError::NotPresent) => None,
-        Err(std::env::VarError::NotUnicode(_)) => exit(&format!("{name}: is set but is not valid UTF-8")),
-    };
+    let env = |name: &str| jwt_examples::env_var(name).unwrap_or_else(|error| exit(&error));
     if let Some(url) = env("REDIS_URL") {
         let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| "reference-server".to_owned());
         match RedisBlocklist::connect(&url, &prefix).await {

@@ -19,3 +19,23 @@ pub fn init_tracing() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// An environment variable: `Ok(None)` when unset, an error naming it when it is set but
+/// not UTF-8 (never read as unset: a setting that cannot be read must not quietly fall
+/// back to its default).
+///
+/// # Errors
+/// The variable is set but is not valid UTF-8.
+///
+/// ```
+/// assert_eq!(jwt_examples::env_var("JWT_EXAMPLES_SURELY_UNSET"), Ok(None));
+/// ```
+pub fn env_var(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("{name}: is set but is not valid UTF-8"))
+        }
+    }
+}

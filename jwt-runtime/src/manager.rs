@@ -830,6 +830,67 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
             "must differ from JWT_IDENTITY_CLAIM",
         ));
     }
+    validate_cookies(c)?;
+    for (option, audience) in [
+        ("JWT_DECODE_AUDIENCE", &c.decode_audience),
+        ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
+    ] {
+        if let Some(audience) = audience
+            && (audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()))
+        {
+            return Err(ConfigError::new(
+                option,
+                audience.join(","),
+                "audience values must not be empty",
+            ));
+        }
+    }
+    if c.encode_issuer
+        .as_deref()
+        .is_some_and(|iss| iss.trim().is_empty())
+    {
+        return Err(ConfigError::new(
+            "JWT_ENCODE_ISSUER",
+            "",
+            "must not be empty",
+        ));
+    }
+    if c.csrf_header_name.as_deref() == Some("") {
+        c.csrf_header_name = None;
+    }
+    if c.decode_leeway > MAX_LEEWAY {
+        return Err(ConfigError::new(
+            "JWT_DECODE_LEEWAY",
+            c.decode_leeway.as_secs(),
+            "at most one day (86400 seconds): a longer leeway accepts tokens long expired",
+        ));
+    }
+    for (option, expiry) in [
+        ("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires),
+        ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires),
+    ] {
+        if let Expiry::After(duration) = expiry
+            && token::timestamp_after(unix_now(), duration).is_none()
+        {
+            return Err(ConfigError::new(
+                option,
+                duration.as_secs(),
+                "too long: tokens would expire after 9999-12-31; use Expiry::Never (`false`) for tokens that never expire",
+            ));
+        }
+    }
+    if c.max_token_size < 16 {
+        return Err(ConfigError::new(
+            "JWT_MAX_TOKEN_SIZE",
+            c.max_token_size,
+            "too small to hold any token",
+        ));
+    }
+    Ok(())
+}
+
+/// Cookie paths, names, domain and the prefix rules.
+fn validate_cookies(c: &JwtConfig) -> Result<(), ConfigError> {
     for (option, path) in [
         ("JWT_ACCESS_COOKIE_PATH", &c.access_cookie_path),
         ("JWT_REFRESH_COOKIE_PATH", &c.refresh_cookie_path),
@@ -905,61 +966,6 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
         tracing::warn!(
             "JWT_COOKIE_SAMESITE=None without JWT_COOKIE_SECURE=true: browsers will drop these cookies"
         );
-    }
-    for (option, audience) in [
-        ("JWT_DECODE_AUDIENCE", &c.decode_audience),
-        ("JWT_ENCODE_AUDIENCE", &c.encode_audience),
-    ] {
-        if let Some(audience) = audience
-            && (audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()))
-        {
-            return Err(ConfigError::new(
-                option,
-                audience.join(","),
-                "audience values must not be empty",
-            ));
-        }
-    }
-    if c.encode_issuer
-        .as_deref()
-        .is_some_and(|iss| iss.trim().is_empty())
-    {
-        return Err(ConfigError::new(
-            "JWT_ENCODE_ISSUER",
-            "",
-            "must not be empty",
-        ));
-    }
-    if c.csrf_header_name.as_deref() == Some("") {
-        c.csrf_header_name = None;
-    }
-    if c.decode_leeway > MAX_LEEWAY {
-        return Err(ConfigError::new(
-            "JWT_DECODE_LEEWAY",
-            c.decode_leeway.as_secs(),
-            "at most one day (86400 seconds): a longer leeway accepts tokens long expired",
-        ));
-    }
-    for (option, expiry) in [
-        ("JWT_ACCESS_TOKEN_EXPIRES", c.access_token_expires),
-        ("JWT_REFRESH_TOKEN_EXPIRES", c.refresh_token_expires),
-    ] {
-        if let Expiry::After(duration) = expiry
-            && token::timestamp_after(unix_now(), duration).is_none()
-        {
-            return Err(ConfigError::new(
-                option,
-                duration.as_secs(),
-                "too long: tokens would expire after 9999-12-31; use Expiry::Never (`false`) for tokens that never expire",
-            ));
-        }
-    }
-    if c.max_token_size < 16 {
-        return Err(ConfigError::new(
-            "JWT_MAX_TOKEN_SIZE",
-            c.max_token_size,
-            "too small to hold any token",
-        ));
     }
     Ok(())
 }
