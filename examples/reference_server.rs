@@ -178,7 +178,9 @@ fn now() -> f64 {
 
 /// A token lifetime of `seconds`: positive, and ending by 9999-12-31.
 fn lifetime(seconds: &serde_json::Number) -> Option<Duration> {
-    let seconds = seconds.as_f64().filter(|s| *s > 0.0 && now() + s <= LATEST)?;
+    let seconds = seconds
+        .as_f64()
+        .filter(|s| *s > 0.0 && now() + s <= LATEST)?;
     Duration::try_from_secs_f64(seconds).ok()
 }
 

@@ -317,7 +317,13 @@ fn shim(kind: LoaderKind, function: &ItemFn, private: &TokenStream) -> TokenStre
     let (prelude, call_args) = match (kind.input(), arity) {
         (Input::Json, 1) => {
             let warning = warns.then_some(name);
-            json_argument(function, private, (&value, &owned), warning, &on_bad_argument)
+            json_argument(
+                function,
+                private,
+                (&value, &owned),
+                warning,
+                &on_bad_argument,
+            )
         }
         (Input::Claims | Input::Maps, 1) => (quote!(), quote!(#value)),
         (Input::Message, _) => (quote!(), quote!(::core::convert::Into::into(#value))),

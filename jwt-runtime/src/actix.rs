@@ -9,12 +9,14 @@ use std::task::{Context, Poll, ready};
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::error::{InternalError, PayloadError};
-use actix_web::web::{Bytes, BytesMut};
+use actix_web::error::{InternalError, JsonPayloadError, PayloadError};
+use actix_web::http::header;
+use actix_web::rt::time::timeout;
+use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::{StreamExt, stream};
-use serde::de::DeserializeOwned;
+use futures_util::{FutureExt, StreamExt, stream};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use tokio::sync::oneshot;
 
 use crate::claims::Claims;
@@ -24,9 +26,6 @@ use crate::error::JwtError;
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
 use crate::verify::{self, Mode};
-
-/// Most body bytes read when looking for a token in a JSON body or a CSRF form field.
-const BODY_LIMIT: usize = 1 << 20;
 
 /// The middleware `.wrap(manager.clone())` installs: makes the manager the
 /// ambient one for every request of the App (Python's `JWTManager(app)`).
@@ -128,7 +127,9 @@ fn needs_body(manager: &JwtManager, req: &HttpRequest, locations: Option<Locatio
     let locations =
         locations.unwrap_or_else(|| Locations::from_slice(&inner.config.token_location));
     let headers = req.headers();
-    (locations.contains(TokenLocation::Json) && locations::is_json(headers))
+    (locations.contains(TokenLocation::Json)
+        && locations::is_json(headers)
+        && !locations::settled_before_json(inner, req, locations.as_slice()))
         || (inner.config.csrf_check_form
             && inner.config.cookie_csrf_protect
             && locations.contains(TokenLocation::Cookies)
@@ -139,11 +140,25 @@ fn needs_body(manager: &JwtManager, req: &HttpRequest, locations: Option<Locatio
 struct BodyTap {
     original: Payload,
     forward: oneshot::Sender<(Bytes, Payload)>,
+    /// Most bytes read; a longer body is refused.
+    limit: usize,
+    /// The declared `Content-Length`, within `limit`.
+    declared: Option<usize>,
 }
 
 impl BodyTap {
-    /// Takes the payload and leaves in its place one that replays what this tap reads.
-    fn install(payload: &mut Payload) -> Self {
+    /// Checks the declared length against the limits, then takes the payload and leaves
+    /// in its place one that replays what this tap reads. A refused body is not read.
+    fn install(
+        manager: &JwtManager,
+        req: &HttpRequest,
+        payload: &mut Payload,
+    ) -> Result<Self, JwtError> {
+        let limit = manager.inner.config.json_body_limit;
+        let declared = declared_length(req);
+        if let Some(length) = declared {
+            refuse_declared(req, limit, length)?;
+        }
         let original = payload.take();
         let (forward, receive) = oneshot::channel::<(Bytes, Payload)>();
         let replay = stream::once(receive)
@@ -158,39 +173,133 @@ impl BodyTap {
         *payload = Payload::Stream {
             payload: Box::pin(replay),
         };
-        BodyTap { original, forward }
+        Ok(BodyTap {
+            original,
+            forward,
+            limit,
+            declared,
+        })
     }
 
-    /// Reads up to [`BODY_LIMIT`] bytes and forwards everything. Returns the whole body,
-    /// or `None` when it is larger than the limit or broken.
-    async fn read(mut self) -> Option<Bytes> {
+    /// Reads the whole body and forwards it. `Ok(None)`: the body is broken (the
+    /// handler's extractors get the same error). A body over the limit is refused as
+    /// soon as it passes it, and nothing is forwarded.
+    async fn read(mut self) -> Result<Option<Bytes>, JwtError> {
+        // A body in one chunk is kept as it came; a second chunk starts a buffer.
+        let mut first: Option<Bytes> = None;
         let mut buffer = BytesMut::new();
-        let mut complete = true;
-        let mut rest = Payload::None;
-        loop {
+        let mut length = 0_usize;
+        let error = loop {
             match self.original.next().await {
-                None => break,
+                None => break None,
                 Some(Ok(chunk)) => {
-                    buffer.extend_from_slice(&chunk);
-                    if buffer.len() > BODY_LIMIT {
-                        complete = false;
-                        rest = self.original;
-                        break;
+                    length = length.saturating_add(chunk.len());
+                    if length > self.limit {
+                        return Err(JwtError::BodyTooLarge(Some(self.limit)));
                     }
+                    if first.is_none() && buffer.is_empty() {
+                        first = Some(chunk);
+                        continue;
+                    }
+                    if let Some(head) = first.take() {
+                        let expected = self.declared.unwrap_or(0).max(length);
+                        buffer.reserve(expected);
+                        buffer.extend_from_slice(&head);
+                    }
+                    buffer.extend_from_slice(&chunk);
                 }
-                Some(Err(error)) => {
-                    complete = false;
-                    rest = Payload::Stream {
-                        payload: Box::pin(stream::once(ready(Err(error)))),
-                    };
-                    break;
-                }
+                Some(Err(error)) => break Some(error),
             }
-        }
-        let body = buffer.freeze();
+        };
+        let body = first.unwrap_or_else(|| buffer.freeze());
+        let (rest, complete) = match error {
+            None => (Payload::None, true),
+            Some(error) => {
+                let rest: Payload = Payload::Stream {
+                    payload: Box::pin(stream::once(ready(Err(error)))),
+                };
+                (rest, false)
+            }
+        };
         let _ = self.forward.send((body.clone(), rest));
-        complete.then_some(body)
+        Ok(complete.then_some(body))
     }
+}
+
+/// The `Content-Length` the request declares, if it has a valid one.
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Refuses a declared length over one of the limits, in this order: `JWT_JSON_BODY_LIMIT`,
+/// the App's `web::JsonConfig` limit (JSON bodies), its `web::PayloadConfig` limit. The
+/// error names the limit that refused the body when it is known.
+fn refuse_declared(req: &HttpRequest, limit: usize, length: usize) -> Result<(), JwtError> {
+    if length > limit {
+        return Err(JwtError::BodyTooLarge(Some(limit)));
+    }
+    if locations::is_json(req.headers())
+        && let Some(limit) = json_config_refuses(req)
+    {
+        return Err(JwtError::BodyTooLarge(Some(limit)));
+    }
+    if payload_config_refuses(req) {
+        return Err(JwtError::BodyTooLarge(None));
+    }
+    Ok(())
+}
+
+// actix-web 4 keeps the `JsonConfig` and `PayloadConfig` limits private, so the two
+// probes below ask the extractors themselves. Each compares the declared length with
+// its limit as soon as it is built. The probe's payload never yields: the real body is
+// neither read nor waited for, and a length within the limit leaves the probe pending.
+
+/// A payload that never yields a chunk.
+fn pending_payload() -> Payload {
+    Payload::Stream {
+        payload: Box::pin(stream::pending()),
+    }
+}
+
+/// The App's `web::JsonConfig` limit, when the declared length is over it. With the
+/// config's own error handler, whose error hides the limit, the handler's `web::Json`
+/// refuses the body instead, after authentication.
+fn json_config_refuses(req: &HttpRequest) -> Option<usize> {
+    if req.app_data::<web::JsonConfig>().is_none()
+        && req.app_data::<web::Data<web::JsonConfig>>().is_none()
+    {
+        return None;
+    }
+    let probe = web::Json::<IgnoredAny>::from_request(req, &mut pending_payload());
+    match probe
+        .now_or_never()?
+        .err()?
+        .as_error::<JsonPayloadError>()?
+    {
+        JsonPayloadError::OverflowKnownLength { limit, .. } => Some(*limit),
+        _ => None,
+    }
+}
+
+/// Whether the declared length is over the App's `web::PayloadConfig` limit (whose value
+/// actix does not report).
+fn payload_config_refuses(req: &HttpRequest) -> bool {
+    if req.app_data::<web::PayloadConfig>().is_none()
+        && req.app_data::<web::Data<web::PayloadConfig>>().is_none()
+    {
+        return false;
+    }
+    let probe = Bytes::from_request(req, &mut pending_payload());
+    matches!(
+        probe.now_or_never(),
+        Some(Err(error)) if matches!(error.as_error::<PayloadError>(), Some(PayloadError::Overflow))
+    )
 }
 
 /// Extraction shared by the guard and the explicit extractors.
@@ -202,8 +311,13 @@ fn extract(
 ) -> impl Future<Output = Result<RequestJwt, actix_web::Error>> + 'static {
     let req = req.clone();
     let manager = context::current_manager();
+    // No payload (`verify_jwt_in_request`, or a request without a body): nothing to read.
     let tap = match &manager {
-        Ok(manager) if needs_body(manager, &req, locations) => Some(BodyTap::install(payload)),
+        Ok(manager)
+            if !matches!(payload, Payload::None) && needs_body(manager, &req, locations) =>
+        {
+            Some(BodyTap::install(manager, &req, payload))
+        }
         _ => None,
     };
     async move {
@@ -212,9 +326,21 @@ fn extract(
             tracing::error!("{error}");
             InternalError::from_response(error, response)
         })?;
+        let refuse = |error: JwtError| -> actix_web::Error {
+            let response = verify::error_response(&manager, &req, &error);
+            InternalError::from_response(error, response).into()
+        };
         let body = match tap {
-            Some(tap) => tap.read().await,
             None => None,
+            Some(Err(error)) => return Err(refuse(error)),
+            Some(Ok(tap)) => {
+                let deadline = manager.inner.config.json_body_timeout;
+                match timeout(deadline, tap.read()).await {
+                    Ok(Ok(body)) => body,
+                    Ok(Err(error)) => return Err(refuse(error)),
+                    Err(_) => return Err(refuse(JwtError::BodyTimeout)),
+                }
+            }
         };
         verify::verify_request(&manager, &req, body.as_deref(), mode, locations)
             .await

@@ -998,7 +998,11 @@ impl JwtConfig {
             v.parse::<usize>()
                 .map_err(|_| "expected a whole number of bytes".to_owned())
         })?;
-        env.parsed("JWT_JSON_BODY_TIMEOUT", &mut c.json_body_timeout, parse_seconds)?;
+        env.parsed(
+            "JWT_JSON_BODY_TIMEOUT",
+            &mut c.json_body_timeout,
+            parse_seconds,
+        )?;
         Ok(c)
     }
 }
@@ -1050,7 +1054,11 @@ impl EnvReader<'_> {
         Ok(())
     }
 
-    fn optional_list(&self, name: &'static str, slot: &mut Option<Vec<String>>) -> Result<(), ConfigError> {
+    fn optional_list(
+        &self,
+        name: &'static str,
+        slot: &mut Option<Vec<String>>,
+    ) -> Result<(), ConfigError> {
         if let Some(value) = self.get(name)? {
             *slot = if value.trim().is_empty() {
                 None

@@ -49,6 +49,12 @@ pub enum JwtError {
     RevocationCheckFailed(String),
     /// A loader failed, or the library is used outside a set-up App: 500.
     Internal(String),
+    /// A body the guard reads to look for the token (JSON location, CSRF form field) is
+    /// over the body limit (`JWT_JSON_BODY_LIMIT`, or the App's smaller `web::JsonConfig`
+    /// or `web::PayloadConfig` limit): 413, no loader. Holds the limit when it is known.
+    BodyTooLarge(Option<usize>),
+    /// Such a body did not arrive within `JWT_JSON_BODY_TIMEOUT`: 408, no loader.
+    BodyTimeout,
 }
 
 /// Which loader answers a [`JwtError`].
@@ -77,6 +83,10 @@ pub enum ErrorKind {
     RevocationUnavailable,
     /// No loader: a server-side failure.
     Internal,
+    /// No loader: the body read before authentication is over the limit.
+    BodyTooLarge,
+    /// No loader: the body read before authentication did not arrive in time.
+    BodyTimeout,
 }
 
 impl JwtError {
@@ -108,6 +118,11 @@ impl JwtError {
                 "Token revocation check failed; try again later".to_owned()
             }
             JwtError::Internal(_) => "Internal server error".to_owned(),
+            JwtError::BodyTooLarge(Some(limit)) => {
+                format!("Request body is too large (limit {limit} bytes)")
+            }
+            JwtError::BodyTooLarge(None) => "Request body is too large".to_owned(),
+            JwtError::BodyTimeout => "Request body was not received in time".to_owned(),
         }
     }
 
@@ -128,6 +143,8 @@ impl JwtError {
             ErrorKind::ClaimsFailed => StatusCode::BAD_REQUEST,
             ErrorKind::RevocationUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -151,6 +168,8 @@ impl JwtError {
             JwtError::UserClaimsVerification => ErrorKind::ClaimsFailed,
             JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationUnavailable,
             JwtError::Internal(_) => ErrorKind::Internal,
+            JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,
+            JwtError::BodyTimeout => ErrorKind::BodyTimeout,
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Where tokens come from (§2.2–2.4, §5): headers, cookies (+ CSRF), query string, JSON body.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::config::{TokenLocation, TokenType};
 use crate::error::JwtError;
@@ -133,6 +134,32 @@ fn missing_everywhere(locations: &[TokenLocation], mut errors: Vec<String>) -> S
         }
         ([], _) => String::new(),
     }
+}
+
+/// Whether the header or query-string location, tried before the JSON body, settles this
+/// request: it holds a token (or a malformed header, which is refused), so the body is
+/// never looked at and need not be read (a large upload with a header token is not
+/// limited by the guard). Cookies are not checked: their name depends on the token type.
+pub(crate) fn settled_before_json(
+    m: &Inner,
+    req: &HttpRequest,
+    locations: &[TokenLocation],
+) -> bool {
+    for location in locations {
+        let settled = match location {
+            TokenLocation::Json => return false,
+            TokenLocation::Headers => !matches!(
+                from_headers(m, req.headers()),
+                Err(JwtError::NoAuthorization(_))
+            ),
+            TokenLocation::QueryString => from_query(m, req.query_string()).is_ok(),
+            TokenLocation::Cookies => false,
+        };
+        if settled {
+            return true;
+        }
+    }
+    false
 }
 
 /// The header location: `Authorization: Bearer <JWT>`, multi-field values, or a bare token.
@@ -349,12 +376,133 @@ fn from_json(
         TokenType::Refresh => &m.config.refresh_json_key,
     };
     let missing = || JwtError::NoAuthorization(format!("Missing \"{key}\" key in json data."));
-    let body = body.ok_or_else(missing)?;
-    let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
-        return Err(missing());
-    };
-    match object.remove(key.as_str()) {
-        Some(Value::String(token)) if !token.is_empty() => Ok(token),
-        _ => Err(missing()),
+    body.and_then(|body| top_level_string(body, key))
+        .filter(|token| !token.is_empty())
+        .ok_or_else(missing)
+}
+
+/// The string value of `key` in the JSON object `body`, found in one pass that builds
+/// nothing else: every other value, nested objects included, is skipped without being
+/// stored, and a value without escapes is borrowed from the body until the end.
+///
+/// `None` when the body is not exactly one valid JSON object (UTF-8, nothing after it),
+/// or when the key's value is not a string. A key only counts at the top level. A key
+/// given more than once counts by its last value, as Python's `json` module reads it.
+fn top_level_string(body: &[u8], key: &str) -> Option<String> {
+    // Skipped strings are not checked for UTF-8 by the parser: check the whole body.
+    let text = std::str::from_utf8(body).ok()?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = TopLevelKey(key).deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    value.map(Cow::into_owned)
+}
+
+/// Reads a JSON object and keeps the last value of one key, if it is a string.
+struct TopLevelKey<'k>(&'k str);
+
+impl<'de> DeserializeSeed<'de> for TopLevelKey<'_> {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevelKey<'_> {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(wanted) = map.next_key_seed(KeyIs(self.0))? {
+            if wanted {
+                found = map.next_value_seed(StringOrSkip)?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// An object key, compared with the wanted one where it lies.
+struct KeyIs<'k>(&'k str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+/// Any JSON value: a string is kept (borrowed when it has no escapes), anything else is
+/// skipped and read as `None`.
+struct StringOrSkip;
+
+impl<'de> DeserializeSeed<'de> for StringOrSkip {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringOrSkip {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| None)
     }
 }

@@ -879,6 +879,20 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
             ));
         }
     }
+    if c.json_body_limit == 0 {
+        return Err(ConfigError::new(
+            "JWT_JSON_BODY_LIMIT",
+            0,
+            "must be at least 1 byte: 0 refuses every JSON body and CSRF form field",
+        ));
+    }
+    if c.json_body_timeout.is_zero() {
+        return Err(ConfigError::new(
+            "JWT_JSON_BODY_TIMEOUT",
+            0,
+            "must be more than zero seconds",
+        ));
+    }
     if c.max_token_size < 16 {
         return Err(ConfigError::new(
             "JWT_MAX_TOKEN_SIZE",
@@ -1285,8 +1299,7 @@ impl JwtManager {
             && token::timestamp_after(now, delta).is_none()
         {
             return Err(JwtError::Internal(
-                "expires_delta reaches past 9999-12-31; use Expiry::Never for no expiry"
-                    .to_owned(),
+                "expires_delta reaches past 9999-12-31; use Expiry::Never for no expiry".to_owned(),
             ));
         }
         let fresh_too_late = match options.fresh {

@@ -205,7 +205,11 @@ fn panicked(loader: &'static str, panic: &(dyn Any + Send)) -> JwtError {
 
 impl<T: ?Sized> Check<T> {
     /// Runs the check; `Err` when it panicked.
-    pub(crate) async fn run(&self, loader: &'static str, value: &T) -> Result<CheckResult, JwtError> {
+    pub(crate) async fn run(
+        &self,
+        loader: &'static str,
+        value: &T,
+    ) -> Result<CheckResult, JwtError> {
         match self {
             Check::Sync(f) => guarded(loader, || f(value)),
             Check::Async(f) => guarded_async(loader, async { f(value).await }).await,

@@ -200,6 +200,7 @@ pub(crate) fn error_response(
             tracing::error!("{error}");
             None
         }
+        JwtError::BodyTooLarge(_) | JwtError::BodyTimeout => None,
     };
     match custom {
         Some(Ok(response)) => response,

@@ -1313,7 +1313,14 @@ async fn options_requests_are_verified_like_any_other_method() {
     let manager = build(hs());
     let app = app!(manager);
     for uri in ["/protected", "/fresh"] {
-        refused(&app, "OPTIONS without a token", method("OPTIONS").uri(uri), 401, MISSING_HEADER).await;
+        refused(
+            &app,
+            "OPTIONS without a token",
+            method("OPTIONS").uri(uri),
+            401,
+            MISSING_HEADER,
+        )
+        .await;
         refused(
             &app,
             "OPTIONS with a forged token",
@@ -1328,9 +1335,10 @@ async fn options_requests_are_verified_like_any_other_method() {
     refused(
         &app,
         "OPTIONS on a refresh route with an access token",
-        method("OPTIONS")
-            .uri("/refresh")
-            .insert_header((header::AUTHORIZATION, format!("Bearer {}", token(&json!({}))))),
+        method("OPTIONS").uri("/refresh").insert_header((
+            header::AUTHORIZATION,
+            format!("Bearer {}", token(&json!({}))),
+        )),
         422,
         "Only refresh tokens are allowed",
     )
@@ -1338,7 +1346,10 @@ async fn options_requests_are_verified_like_any_other_method() {
     let body = accepted(
         &app,
         "OPTIONS with a valid token",
-        method("OPTIONS").insert_header((header::AUTHORIZATION, format!("Bearer {}", token(&json!({}))))),
+        method("OPTIONS").insert_header((
+            header::AUTHORIZATION,
+            format!("Bearer {}", token(&json!({}))),
+        )),
     )
     .await;
     assert_eq!(body, json!({"identity": "alice"}));
@@ -2169,7 +2180,11 @@ async fn duplicate_cookies_and_query_parameters() {
 
 #[actix_web::test]
 async fn json_bodies_that_are_not_objects() {
-    let manager = build(hs().token_location([TokenLocation::Json]));
+    // A 4 MiB body limit, so the deep and long bodies below reach the parser.
+    let manager = build(
+        hs().token_location([TokenLocation::Json])
+            .json_body_limit(4_usize << 20),
+    );
     let app = app!(manager);
     let valid = token(&json!({}));
     let post = |content_type: &str, body: Vec<u8>| {
@@ -2277,7 +2292,7 @@ async fn json_bodies_that_are_not_objects() {
         "Not enough segments",
     )
     .await;
-    // A megabyte of dots as the token; then a body over the 1 MiB read limit.
+    // A megabyte of dots as the token; then a body over the body limit.
     let dots = format!(r#"{{"access_token":"{}"}}"#, ".".repeat(1_000_000));
     refused(
         &app,
@@ -2289,14 +2304,14 @@ async fn json_bodies_that_are_not_objects() {
     .await;
     let over = format!(
         r#"{{"access_token":"{valid}","pad":"{}"}}"#,
-        "x".repeat(1 << 20)
+        "x".repeat(4 << 20)
     );
     refused(
         &app,
-        "body over 1 MiB",
+        "body over the 4 MiB limit",
         post("application/json", over.into_bytes()),
-        401,
-        MISSING_KEY,
+        413,
+        "Request body is too large (limit 4194304 bytes)",
     )
     .await;
 }

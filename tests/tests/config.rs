@@ -1380,8 +1380,7 @@ fn keys_in_other_forms_are_refused_as_hmac_secrets() {
         r#"{"not":"a key","but":"a long enough secret"}"#,
         "{ a passphrase with braces that is long enough }",
     ] {
-        build(JwtConfig::default().secret_key(secret))
-            .unwrap_or_else(|e| panic!("{secret}: {e}"));
+        build(JwtConfig::default().secret_key(secret)).unwrap_or_else(|e| panic!("{secret}: {e}"));
     }
 }
 
@@ -1425,4 +1424,28 @@ fn host_and_secure_cookie_prefixes_are_checked_at_start_up() {
             .cookie_domain("example.com"),
     )
     .unwrap();
+}
+
+#[test]
+fn the_body_limit_and_deadline_are_read_and_checked() {
+    let config = lookup_ok(&[
+        ("JWT_JSON_BODY_LIMIT", "1024"),
+        ("JWT_JSON_BODY_TIMEOUT", "2"),
+    ]);
+    assert_eq!(config.json_body_limit, 1024);
+    assert_eq!(config.json_body_timeout, Duration::from_secs(2));
+    let defaults = JwtConfig::default();
+    assert_eq!(
+        (defaults.json_body_limit, defaults.json_body_timeout),
+        (64 * 1024, Duration::from_secs(5))
+    );
+    for bad in ["-1", "1k", ""] {
+        lookup_err("JWT_JSON_BODY_LIMIT", bad);
+        lookup_err("JWT_JSON_BODY_TIMEOUT", bad);
+    }
+    rejected(base().json_body_limit(0_usize), "JWT_JSON_BODY_LIMIT");
+    rejected(
+        base().json_body_timeout(Duration::ZERO),
+        "JWT_JSON_BODY_TIMEOUT",
+    );
 }

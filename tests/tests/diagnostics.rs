@@ -97,7 +97,11 @@ enum Trigger {
 
 #[actix_web::test]
 async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
-    type Case = (&'static str, fn(JwtManagerBuilder) -> JwtManagerBuilder, Trigger);
+    type Case = (
+        &'static str,
+        fn(JwtManagerBuilder) -> JwtManagerBuilder,
+        Trigger,
+    );
     let cases: [Case; 16] = [
         (
             "token_in_blacklist_loader",
@@ -266,12 +270,11 @@ fn after_a_panicking_loader_the_connection_answers_the_next_request() {
     let server_manager = manager.clone();
     let server = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(move || {
-                App::new().wrap(server_manager.clone()).configure(routes)
-            })
-            .workers(1)
-            .bind(("127.0.0.1", 0))
-            .unwrap();
+            let server =
+                HttpServer::new(move || App::new().wrap(server_manager.clone()).configure(routes))
+                    .workers(1)
+                    .bind(("127.0.0.1", 0))
+                    .unwrap();
             let address = server.addrs()[0];
             let server = server.run();
             sender.send((address, server.handle())).unwrap();
@@ -286,10 +289,19 @@ fn after_a_panicking_loader_the_connection_answers_the_next_request() {
     // Two pipelined requests on one connection: the panic answers the first, the second
     // is still served.
     let request = |token: &str, close: &str| {
-        format!("GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n{close}\r\n")
+        format!(
+            "GET /protected HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n{close}\r\n"
+        )
     };
     stream
-        .write_all(format!("{}{}", request(&bomb, ""), request(&fine, "Connection: close\r\n")).as_bytes())
+        .write_all(
+            format!(
+                "{}{}",
+                request(&bomb, ""),
+                request(&fine, "Connection: close\r\n")
+            )
+            .as_bytes(),
+        )
         .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
@@ -298,7 +310,10 @@ fn after_a_panicking_loader_the_connection_answers_the_next_request() {
     let first = answer.find("HTTP/1.1 500").expect(&answer);
     let second = answer.find("HTTP/1.1 200").expect(&answer);
     assert!(first < second, "{answer}");
-    assert!(answer.contains(r#"{"error":"Internal server error"}"#), "{answer}");
+    assert!(
+        answer.contains(r#"{"error":"Internal server error"}"#),
+        "{answer}"
+    );
     assert!(answer.ends_with(r#"{"identity":"bob"}"#), "{answer}");
 }
 
@@ -318,7 +333,9 @@ async fn a_typed_loader_parameter_that_does_not_fit_fails_closed_with_a_warning(
         .uri("/protected")
         .insert_header(("Authorization", format!("Bearer {fits}")));
     assert_eq!(
-        test::call_service(&app, request.to_request()).await.status(),
+        test::call_service(&app, request.to_request())
+            .await
+            .status(),
         StatusCode::OK
     );
     assert!(captured.text().is_empty(), "{}", captured.text());
@@ -341,8 +358,11 @@ async fn a_typed_loader_parameter_that_does_not_fit_fails_closed_with_a_warning(
 async fn an_app_without_the_manager_answers_500_json_and_logs_why() {
     let app = test::init_service(App::new().configure(routes)).await;
     let (captured, _guard) = capture();
-    let response =
-        test::call_service(&app, test::TestRequest::get().uri("/protected").to_request()).await;
+    let response = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/protected").to_request(),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
     assert_eq!(body, json!({"msg": "Internal server error"}));

@@ -326,16 +326,27 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     // With revocation on, the library's store refuses such a token everywhere (it could
     // never be revoked); with it off, `/revoke` says it cannot revoke it.
     for uri in ["/revoke", "/protected"] {
-        let (status, body, _) = send(&app, with_bearer(test::TestRequest::post().uri(uri), &no_jti)).await;
+        let (status, body, _) = send(
+            &app,
+            with_bearer(test::TestRequest::post().uri(uri), &no_jti),
+        )
+        .await;
         assert_eq!(
             (status, body),
-            (StatusCode::UNAUTHORIZED, json!({"msg": "Token has been revoked"})),
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({"msg": "Token has been revoked"})
+            ),
             "{uri}"
         );
     }
     let unchecked = self::manager(&[]);
-    let unchecked =
-        test::init_service(App::new().wrap(unchecked.clone()).configure(example::routes)).await;
+    let unchecked = test::init_service(
+        App::new()
+            .wrap(unchecked.clone())
+            .configure(example::routes),
+    )
+    .await;
     let (status, body, _) = send(
         &unchecked,
         with_bearer(test::TestRequest::post().uri("/revoke"), &no_jti),
@@ -566,7 +577,9 @@ fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
         response
     };
     let request = |method: &str, path: &str, authorization: &str| {
-        format!("{method} {path} HTTP/1.1\r\nHost: x\r\n{authorization}Connection: close\r\nContent-Length: 0\r\n\r\n")
+        format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\n{authorization}Connection: close\r\nContent-Length: 0\r\n\r\n"
+        )
     };
     let login = r#"{"identity":"alice"}"#;
     let token_response = exchange(format!(
@@ -575,7 +588,10 @@ fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
     ));
     let body = token_response.split("\r\n\r\n").nth(1).unwrap();
     let token: Value = serde_json::from_str(body).unwrap();
-    let bearer = format!("Authorization: Bearer {}\r\n", token["token"].as_str().unwrap());
+    let bearer = format!(
+        "Authorization: Bearer {}\r\n",
+        token["token"].as_str().unwrap()
+    );
     let no_token = exchange(request("OPTIONS", "/any-method", ""));
     let garbage = exchange(request(
         "OPTIONS",

@@ -1,6 +1,8 @@
 //! The request scenarios the `request` (criterion) and `callgrind` benches share: one
 //! manager and one test request per scenario, and the two Apps they run through.
 
+use std::fmt::Write as _;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -13,7 +15,7 @@ use jwt_runtime::{Blocklist, JwtManagerBuilder, MemoryBlocklist};
 use crate::support::{FloorKeys, SECRET, floor, protected};
 
 /// Every request scenario, in report order.
-pub(crate) const REQUESTS: [&str; 9] = [
+pub(crate) const REQUESTS: [&str; 10] = [
     "bare",
     "public",
     "floor",
@@ -21,6 +23,7 @@ pub(crate) const REQUESTS: [&str; 9] = [
     "cookie",
     "query",
     "json",
+    "json-flood",
     "loaders",
     "blocklist",
 ];
@@ -35,6 +38,7 @@ pub(crate) fn describe(name: &str) -> &'static str {
         "cookie" => "#[jwt_required], cookie + X-CSRF-TOKEN, POST",
         "query" => "#[jwt_required], ?jwt= query string",
         "json" => "#[jwt_required], JSON body, POST",
+        "json-flood" => "#[jwt_required], 60 KiB JSON body of 4,500 keys, the token's last, POST",
         "loaders" => "#[jwt_required], header, claims-verification and user loaders",
         "blocklist" => "#[jwt_required], header, MemoryBlocklist with 100 000 other tokens",
         _ => "unknown scenario",
@@ -65,7 +69,7 @@ impl Scenario {
         let manager = match name {
             "cookie" => reading(TokenLocation::Cookies).build(),
             "query" => reading(TokenLocation::QueryString).build(),
-            "json" => reading(TokenLocation::Json).build(),
+            "json" | "json-flood" => reading(TokenLocation::Json).build(),
             "loaders" => reading(TokenLocation::Headers)
                 .claims_verification_loader(|claims| claims.get("banned").is_none())
                 .user_loader_callback_loader(|identity| Some(identity.clone()))
@@ -121,6 +125,10 @@ impl Scenario {
                 ))
                 .insert_header(("X-CSRF-TOKEN", self.csrf.clone())),
             "query" => TestRequest::get().uri(&format!("/protected?jwt={token}")),
+            "json-flood" => TestRequest::post()
+                .uri("/protected")
+                .insert_header(ContentType::json())
+                .set_payload(flood_body(token)),
             "json" => TestRequest::post()
                 .uri("/protected")
                 .insert_header(ContentType::json())
@@ -130,6 +138,23 @@ impl Scenario {
                 .insert_header(("Authorization", format!("Bearer {token}"))),
         }
     }
+}
+
+/// A JSON object of 4,500 small members (numbers, strings, arrays, objects) and then the
+/// token: what an unauthenticated client can make the guard read, within the body limit.
+fn flood_body(token: &str) -> String {
+    let mut body = String::from("{");
+    for i in 0..4500 {
+        let value = match i % 4 {
+            0 => format!("{i}"),
+            1 => "\"v\"".to_owned(),
+            2 => "[1,2]".to_owned(),
+            _ => "{\"a\":1}".to_owned(),
+        };
+        write!(body, "\"k{i}\":{value},").unwrap();
+    }
+    write!(body, "\"access_token\":\"{token}\"}}").unwrap();
+    body
 }
 
 /// Sends the scenario's request through its App; returns the status.
