@@ -8,9 +8,9 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, ChildStdout, Command, Stdio};
+#[path = "support/server.rs"]
+mod server;
+
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -19,11 +19,7 @@ use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::{Blocklist, MemoryBlocklist};
 use serde_json::{Value, json};
-
-/// Says why a test is skipped, past libtest's output capture (visible in a passing run).
-fn skipped(reason: &str) {
-    let _ = writeln!(std::io::stderr(), "{reason}");
-}
+use server::ExampleServer;
 
 async fn send<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
 where
@@ -114,97 +110,22 @@ async fn the_same_with_the_store_the_environment_selects() {
     scenario(example::blocklist_from_env().await.unwrap()).await;
 }
 
-/// One `examples/blacklist` process, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl Server {
-    fn spawn(redis_url: &str, prefix: &str) -> Self {
-        let binary = std::env::current_exe()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples/blacklist");
-        assert!(
-            binary.exists(),
-            "build the examples first: {}",
-            binary.display()
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = Command::new(&binary)
-            .env("PORT", port.to_string())
-            .env("REDIS_URL", redis_url)
-            .env("REDIS_KEY_PREFIX", prefix)
-            .env("JWT_SECRET_KEY", "two-servers-one-secret-of-32-bytes")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let server = Server {
-            child,
-            port,
-            _stdout: stdout,
-        };
-        assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
-        server
-    }
-
-    /// One HTTP/1.1 request: `(status, JSON body)`.
-    fn request(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        let body = body.map(Value::to_string).unwrap_or_default();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("not an HTTP response: {response}"));
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[::core::prelude::v1::test]
 fn two_server_processes_sharing_redis_refuse_a_token_revoked_through_either() {
-    let Some(url) = std::env::var("REDIS_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-    else {
-        skipped(
-            "two_server_processes_sharing_redis_refuse_a_token_revoked_through_either: skipped: REDIS_URL is not set (.ci/run starts a redis-server and sets it)",
-        );
+    let Some(url) = server::redis_url(
+        "two_server_processes_sharing_redis_refuse_a_token_revoked_through_either",
+    ) else {
         return;
     };
     let prefix = format!("jwt-runtime-test:{}:example", std::process::id());
-    let one = Server::spawn(&url, &prefix);
-    let two = Server::spawn(&url, &prefix);
-    let login = |server: &Server| {
+    let env = [
+        ("REDIS_URL", url.as_str()),
+        ("REDIS_KEY_PREFIX", prefix.as_str()),
+        ("JWT_SECRET_KEY", "two-servers-one-secret-of-32-bytes"),
+    ];
+    let one = ExampleServer::spawn("blacklist", &env);
+    let two = ExampleServer::spawn("blacklist", &env);
+    let login = |server: &ExampleServer| {
         let (status, body) = server.request(
             "POST",
             "/login",

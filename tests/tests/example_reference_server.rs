@@ -6,6 +6,9 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -629,4 +632,44 @@ fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
             json!({"identity": "alice", "method": method})
         );
     }
+}
+
+#[::core::prelude::v1::test]
+fn servers_sharing_redis_refuse_a_token_revoked_through_either() {
+    // With REDIS_URL, the revoked set is the library's Redis store: every server on it
+    // refuses a token revoked through one of them.
+    let Some(url) =
+        server::redis_url("servers_sharing_redis_refuse_a_token_revoked_through_either")
+    else {
+        return;
+    };
+    let prefix = format!("jwt-runtime-test:{}:reference", std::process::id());
+    let env = [
+        ("REDIS_URL", url.as_str()),
+        ("REDIS_KEY_PREFIX", prefix.as_str()),
+        ("JWT_SECRET_KEY", SECRET),
+        ("JWT_BLACKLIST_ENABLED", "true"),
+    ];
+    let one = server::ExampleServer::spawn("reference_server", &env);
+    let two = server::ExampleServer::spawn("reference_server", &env);
+    let (status, body) = one.request("POST", "/token", "", Some(&json!({"identity": "u"})));
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap();
+    assert_eq!(two.request("GET", "/raw", token, None).0, 200);
+    assert_eq!(
+        two.request("POST", "/revoke", token, None),
+        (200, json!({"msg": "Token revoked"}))
+    );
+    for server in [&one, &two] {
+        assert_eq!(
+            server.request("GET", "/raw", token, None),
+            (401, json!({"msg": "Token has been revoked"}))
+        );
+    }
+    let (_, body) = two.request("POST", "/token", "", Some(&json!({"identity": "u"})));
+    assert_eq!(
+        one.request("GET", "/raw", body["token"].as_str().unwrap(), None)
+            .0,
+        200
+    );
 }

@@ -1,0 +1,112 @@
+//! An example's server as a real process on a loopback port, for the tests that need the
+//! wire or several servers (included with `#[path = "support/server.rs"] mod server;`).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::Value;
+
+/// One `examples/<name>` process, killed when dropped.
+pub(crate) struct ExampleServer {
+    child: Child,
+    port: u16,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl ExampleServer {
+    /// Starts the example `name` (built by `cargo test` beside the tests) with `env` and a
+    /// free `PORT`, and waits for its `listening on` line.
+    pub(crate) fn spawn(name: &str, env: &[(&str, &str)]) -> Self {
+        let binary = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("examples")
+            .join(name);
+        assert!(
+            binary.exists(),
+            "build the examples first: {}",
+            binary.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(&binary)
+            .envs(env.iter().copied())
+            .env("PORT", port.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let server = ExampleServer {
+            child,
+            port,
+            _stdout: stdout,
+        };
+        assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
+        server
+    }
+
+    /// One HTTP/1.1 request with a bearer token (none when empty) and a JSON body:
+    /// `(status, JSON body)`.
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let authorization = if token.is_empty() {
+            String::new()
+        } else {
+            format!("Authorization: Bearer {token}\r\n")
+        };
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{authorization}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response: {response}"));
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for ExampleServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `REDIS_URL`, or `None` after saying (past libtest's capture) why `test` is skipped.
+pub(crate) fn redis_url(test: &str) -> Option<String> {
+    let url = std::env::var("REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    if url.is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{test}: skipped: REDIS_URL is not set (.ci/run starts a redis-server and sets it)"
+        );
+    }
+    url
+}
