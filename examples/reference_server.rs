@@ -45,19 +45,30 @@ fn not_banned(user_claims: &Value) -> bool {
     user_claims.get("banned") != Some(&Value::Bool(true))
 }
 
-/// The server's manager: the loaders registered here, and the revocation store when
-/// `JWT_BLACKLIST_ENABLED` (a store that cannot answer refuses the request: 503).
+/// The server's manager: the loaders registered here, and, when `JWT_BLACKLIST_ENABLED`,
+/// the contract's `token_in_blacklist_loader`: the token's `jti` is in the store. (A
+/// token without `jti` is not in it: `/revoke` says it cannot be revoked. The library's
+/// own `JwtManagerBuilder::blocklist` refuses such tokens instead.) A store that cannot
+/// answer refuses the request: 503.
 ///
 /// # Errors
 /// The configuration's first invalid setting.
 pub fn build_manager(config: JwtConfig) -> Result<JwtManager, ConfigError> {
-    let enabled = config.blacklist_enabled;
-    let builder = JwtManager::builder(config);
-    if enabled {
-        builder.blocklist(Arc::clone(store())).build()
-    } else {
-        builder.build()
+    if !config.blacklist_enabled {
+        return JwtManager::new(config);
     }
+    // Entries live as long as their token may be accepted.
+    store().retain_after_expiry(config.decode_leeway);
+    JwtManager::builder(config)
+        .token_in_blacklist_loader_async(|token| {
+            Box::pin(async move {
+                if token.jti().is_none() {
+                    return Ok(false);
+                }
+                store().is_revoked(token).await.map_err(|e| e.to_string())
+            })
+        })
+        .build()
 }
 
 fn error(status: StatusCode, message: &str) -> HttpResponse {
@@ -181,7 +192,10 @@ fn lifetime(seconds: &serde_json::Number) -> Option<Duration> {
     let seconds = seconds
         .as_f64()
         .filter(|s| *s > 0.0 && now() + s <= LATEST)?;
-    Duration::try_from_secs_f64(seconds).ok()
+    // Under a nanosecond rounds to zero, which no token can have.
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|lifetime| !lifetime.is_zero())
 }
 
 #[jwt_required]
@@ -343,7 +357,12 @@ async fn main() -> std::io::Result<()> {
         std::process::exit(2);
     };
     // WORKERS (not part of the contract) lets the load benchmark pin one worker per server.
-    let workers = env("WORKERS").and_then(|w| w.parse::<usize>().ok());
+    let workers = env("WORKERS").map(|w| match w.parse::<usize>() {
+        Ok(workers) if workers > 0 => workers,
+        _ => exit(&format!(
+            "WORKERS: invalid value `{w}`: expected a positive number"
+        )),
+    });
     let mut server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes));
     if let Some(workers) = workers {
         server = server.workers(workers);

@@ -454,10 +454,16 @@ fn required(jwt: Result<RequestJwt, actix_web::Error>) -> Result<Jwt, actix_web:
     }
 }
 
+/// A `JwtError` as an actix error: the App's middleware answers it through the loaders
+/// (and logs it when it is internal), with the configured message key.
+fn answered(error: JwtError) -> actix_web::Error {
+    error.into()
+}
+
 fn anonymous() -> actix_web::Error {
-    let error = JwtError::NoAuthorization("No verified token for this request".to_owned());
-    let response = verify::default_response("msg", &error);
-    InternalError::from_response(error, response).into()
+    answered(JwtError::NoAuthorization(
+        "No verified token for this request".to_owned(),
+    ))
 }
 
 /// The identity of a verified access token, deserialised, as an extractor.
@@ -480,11 +486,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Identity<T> {
         let verified = extract(req, payload, Mode::Required, None);
         Box::pin(async move {
             let jwt = required(verified.await)?;
-            jwt.identity::<T>().map(Identity).map_err(|e| {
-                let error = JwtError::InvalidToken(format!("Invalid identity: {e}"));
-                let response = verify::default_response("msg", &error);
-                InternalError::from_response(error, response).into()
-            })
+            jwt.identity::<T>()
+                .map(Identity)
+                .map_err(|e| answered(JwtError::InvalidToken(format!("Invalid identity: {e}"))))
         })
     }
 }
@@ -521,12 +525,10 @@ impl<U: 'static> FromRequest for CurrentUser<U> {
         Box::pin(async move {
             let jwt = required(verified.await)?;
             jwt.user::<U>().map(CurrentUser).ok_or_else(|| {
-                let error = JwtError::Internal(format!(
+                answered(JwtError::Internal(format!(
                     "CurrentUser<{}> needs a user_loader_callback_loader returning that type",
                     std::any::type_name::<U>()
-                ));
-                let response = verify::default_response("msg", &error);
-                InternalError::from_response(error, response).into()
+                )))
             })
         })
     }

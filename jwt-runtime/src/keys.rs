@@ -36,49 +36,99 @@ impl KeyFamily {
 /// Smallest HMAC secret that does not log a warning (RFC 7518 §3.2 for HS256).
 pub(crate) const MIN_HMAC_SECRET: usize = 32;
 
-/// Whether an HMAC secret is really an asymmetric key (the algorithm-confusion trap): PEM
-/// or SSH text (after any byte-order mark and whitespace), a JWK as JSON, or bare base64
-/// of a DER key.
+/// Whether an HMAC secret is really a key (the algorithm-confusion trap): PEM or SSH text,
+/// a JWK or JWK Set as JSON, or a DER key; as it is, inside quotes or a JSON string, with
+/// escaped line breaks, after a byte-order mark, or encoded once more in base64 or hex (as
+/// secrets stores and `--env-file`s hand keys over).
 fn looks_like_public_key(secret: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(secret);
-    let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
-    let text_key = [
+    is_key(secret, 2)
+}
+
+/// [`looks_like_public_key`], unwrapping at most `depth` encodings.
+fn is_key(bytes: &[u8], depth: u8) -> bool {
+    if is_der_key(bytes) {
+        return true;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    // A JSON string holding a JWK is JSON as it is, before its quotes are taken off.
+    if is_jwk(text.trim_matches(|c: char| c == '\u{feff}' || c.is_whitespace())) {
+        return true;
+    }
+    let text = unwrap_text(text);
+    let text = text.as_str();
+    const TEXT_KEYS: [&str; 8] = [
         "-----BEGIN",
         "ssh-rsa",
         "ssh-ed25519",
-        "ecdsa-sha2-",
         "ssh-dss",
-    ]
-    .iter()
-    .any(|prefix| text.starts_with(prefix));
-    text_key || is_jwk(text) || is_base64_der(text)
-}
-
-/// A JSON object with a `kty` member: a JWK (or a JWK Set's `keys`).
-fn is_jwk(text: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        kty: Option<serde::de::IgnoredAny>,
-        keys: Option<serde::de::IgnoredAny>,
+        "ecdsa-sha2-",
+        "sk-ssh-",
+        "sk-ecdsa-",
+        "from=",
+    ];
+    if TEXT_KEYS.iter().any(|prefix| text.starts_with(prefix)) || is_jwk(text) {
+        return true;
     }
-    text.starts_with('{')
-        && serde_json::from_str::<Probe>(text).is_ok_and(|p| p.kty.is_some() || p.keys.is_some())
+    depth > 0 && decoded(text).is_some_and(|inner| is_key(&inner, depth - 1))
 }
 
-/// Base64 (standard or URL-safe, padded or not, whitespace ignored) of one DER SEQUENCE
-/// whose length is exactly the decoded length and that holds a key: an INTEGER first
-/// (PKCS#1) or a key algorithm OID (SPKI / PKCS#8: RSA, EC, Ed25519). A random secret
-/// essentially never has that shape.
-fn is_base64_der(text: &str) -> bool {
+/// The text without a byte-order mark, surrounding whitespace and quotes, and with the
+/// `\n` escapes of one-line key files turned into line breaks.
+fn unwrap_text(text: &str) -> String {
+    let text = text.trim_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
+    let text = ['"', '\'']
+        .iter()
+        .find_map(|quote| {
+            text.strip_prefix(*quote)
+                .and_then(|inner| inner.strip_suffix(*quote))
+        })
+        .unwrap_or(text);
+    text.replace("\\r\\n", "\n")
+        .replace("\\n", "\n")
+        .trim()
+        .to_owned()
+}
+
+/// JSON that is a JWK (an object with `kty`), a JWK Set (`keys`), an array of JWKs, or a
+/// JSON string holding one of those.
+fn is_jwk(text: &str) -> bool {
+    fn holds_key(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(object) => {
+                object.contains_key("kty") || object.contains_key("keys")
+            }
+            serde_json::Value::Array(items) => items.iter().any(holds_key),
+            serde_json::Value::String(inner) => is_jwk(inner.trim()),
+            _ => false,
+        }
+    }
+    text.starts_with(['{', '[', '"'])
+        && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| holds_key(&value))
+}
+
+/// The bytes of base64 (standard or URL-safe, padded or not, whitespace ignored) or hex text.
+fn decoded(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let der = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+    if compact.len() % 2 == 0 && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return compact
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect();
+    }
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
-        .find_map(|engine| engine.decode(&compact).ok());
-    der.is_some_and(|der| is_der_key(&der))
+        .find_map(|engine| engine.decode(&compact).ok())
 }
 
+/// One DER SEQUENCE of at least 44 bytes (the smallest key, an Ed25519 SPKI) whose length
+/// is exactly the input's and that holds a key: an INTEGER first (PKCS#1, PKCS#8) or a key
+/// algorithm OID (SPKI, certificates: RSA, EC, Ed25519). A random secret of that length
+/// essentially never has this shape.
 fn is_der_key(der: &[u8]) -> bool {
     const OIDS: [&[u8]; 3] = [
         // rsaEncryption 1.2.840.113549.1.1.1
@@ -90,6 +140,9 @@ fn is_der_key(der: &[u8]) -> bool {
         // id-Ed25519 1.3.101.112
         &[0x06, 0x03, 0x2b, 0x65, 0x70],
     ];
+    if der.len() < 44 {
+        return false;
+    }
     let Some((&0x30, rest)) = der.split_first() else {
         return false;
     };

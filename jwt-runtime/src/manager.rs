@@ -1006,8 +1006,13 @@ fn check_cookie_prefix(
     path_option: &'static str,
     path: &str,
 ) -> Result<(), ConfigError> {
-    let host = name.starts_with("__Host-");
-    if (host || name.starts_with("__Secure-")) && !c.cookie_secure {
+    // Browsers match the prefixes without regard to case.
+    let has_prefix = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    let host = has_prefix("__Host-");
+    if (host || has_prefix("__Secure-")) && !c.cookie_secure {
         return Err(ConfigError::new(
             "JWT_COOKIE_SECURE",
             "false",

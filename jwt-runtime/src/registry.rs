@@ -180,7 +180,7 @@ pub(crate) enum Check<T: ?Sized + 'static> {
 /// Runs a loader. A panic in it becomes an [`JwtError::Internal`] naming the loader (the
 /// request is answered 500 and logged; the connection and the worker go on).
 pub(crate) fn guarded<R>(loader: &'static str, call: impl FnOnce() -> R) -> Result<R, JwtError> {
-    std::panic::catch_unwind(AssertUnwindSafe(call)).map_err(|panic| panicked(loader, &*panic))
+    std::panic::catch_unwind(AssertUnwindSafe(call)).map_err(|panic| panicked(loader, panic))
 }
 
 /// [`guarded`] for an `async` loader: a panic while it is polled is caught too.
@@ -191,16 +191,19 @@ pub(crate) async fn guarded_async<F: Future>(
     AssertUnwindSafe(future)
         .catch_unwind()
         .await
-        .map_err(|panic| panicked(loader, &*panic))
+        .map_err(|panic| panicked(loader, panic))
 }
 
-fn panicked(loader: &'static str, panic: &(dyn Any + Send)) -> JwtError {
+fn panicked(loader: &'static str, panic: Box<dyn Any + Send>) -> JwtError {
     let message = panic
         .downcast_ref::<&str>()
         .copied()
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("a non-string panic payload");
-    JwtError::Internal(format!("{loader} panicked: {message}"))
+    let error = JwtError::Internal(format!("{loader} panicked: {message}"));
+    // A payload whose own drop panics must not escape either.
+    let _ = std::panic::catch_unwind(AssertUnwindSafe(move || drop(panic)));
+    error
 }
 
 impl<T: ?Sized> Check<T> {

@@ -11,6 +11,8 @@
 )]
 
 use std::collections::HashMap;
+
+use base64::Engine as _;
 use std::time::Duration;
 
 use jwt_runtime::{
@@ -1357,6 +1359,23 @@ fn keys_in_other_forms_are_refused_as_hmac_secrets() {
             .to_owned(),
         r#"{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b"}]}"#.to_owned(),
     ];
+    // As secrets stores and env files hand keys over: quoted, with `\n` escapes, base64 of
+    // the PEM text, hex of the DER, a JWK inside a JSON string or an array, SSH options.
+    forms.push(format!("\"{}\"", k.rsa_public));
+    forms.push(format!("'{}'", k.ec_public));
+    forms.push(format!("\"{}\"", k.rsa_public.replace('\n', "\\n")));
+    forms.push(k.rsa_public.replace('\n', "\\r\\n"));
+    forms.push(base64::engine::general_purpose::STANDARD.encode(&k.rsa_public));
+    forms.push(hex(&der(&k.rsa_public)));
+    forms.push(
+        serde_json::Value::String(r#"{"kty":"RSA","n":"x","e":"AQAB"}"#.to_owned()).to_string(),
+    );
+    forms.push(r#"[{"kty":"OKP","crv":"Ed25519","x":"iCfU"}]"#.to_owned());
+    forms.push(r#"{"kty":"EC","kty":"EC","crv":"P-256","x":"a","y":"b"}"#.to_owned());
+    forms.push(r#"from="10.0.0.1" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host"#.to_owned());
+    forms.push(
+        "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t user".to_owned(),
+    );
     // The URL-safe alphabet, unpadded.
     forms.push(
         base64_body(&k.rsa_public)
@@ -1366,16 +1385,48 @@ fn keys_in_other_forms_are_refused_as_hmac_secrets() {
             .to_owned(),
     );
     for secret in forms {
+        assert!(
+            build(JwtConfig::default().secret_key(secret.as_str())).is_err(),
+            "accepted as an HMAC secret: {secret:?}"
+        );
         let err = rejected(
             JwtConfig::default().secret_key(secret.as_str()),
             "JWT_SECRET_KEY",
         );
         assert!(!err.to_string().contains("MII"), "the key is echoed: {err}");
     }
+    // Raw DER bytes, of a public key and of a private key.
+    for pem in [&k.rsa_public, &k.rsa_private, &k.ec_public] {
+        rejected(JwtConfig::default().secret_key(der(pem)), "JWT_SECRET_KEY");
+    }
+    // A decode_key_loader cannot hand an HMAC verifier a public key as DER either: the
+    // token signed with it as the secret (algorithm confusion) is refused.
+    let public_der = der(&k.rsa_public);
+    let loader_der = public_der.clone();
+    let manager = JwtManager::builder(base())
+        .ignore_registered_loaders()
+        .decode_key_loader(move |_, _| Secret::from(loader_der.clone()))
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &serde_json::json!({"identity": "admin", "type": "access", "fresh": false, "jti": "x", "iat": now, "nbf": now, "exp": now + 60}),
+        &jsonwebtoken::EncodingKey::from_secret(&public_der).unwrap(),
+    )
+    .unwrap();
+    let err = manager.decode_token(&forged, None, false).unwrap_err();
+    assert_eq!(err.status().as_u16(), 422, "{err}");
     // Secrets that only look a little like those still work: random base64, JSON that is
     // no key, a passphrase starting with a brace.
     for secret in [
         "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==",
+        // Random 32 bytes whose base64 happens to open a DER SEQUENCE: too short for a key.
+        "MB4CuknLwEtjL0lpDTeHGoQtt7D5QHqSOzu1imU5mYY=",
+        "30820122300d06092a864886f70d0101010500",
         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         r#"{"not":"a key","but":"a long enough secret"}"#,
         "{ a passphrase with braces that is long enough }",
@@ -1410,6 +1461,11 @@ fn host_and_secure_cookie_prefixes_are_checked_at_start_up() {
             .cookie_secure(true)
             .refresh_csrf_cookie_path("/refresh"),
         "JWT_REFRESH_CSRF_COOKIE_PATH",
+    );
+    // Browsers match the prefixes in any case.
+    rejected(
+        base().access_cookie_name("__HOST-access"),
+        "JWT_COOKIE_SECURE",
     );
     // `__Secure-` needs Secure only.
     rejected(
@@ -1448,4 +1504,20 @@ fn the_body_limit_and_deadline_are_read_and_checked() {
         base().json_body_timeout(Duration::ZERO),
         "JWT_JSON_BODY_TIMEOUT",
     );
+}
+
+/// The DER bytes of a PEM block.
+fn der(pem: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

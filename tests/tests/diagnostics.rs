@@ -403,3 +403,90 @@ fn every_example_installs_a_subscriber() {
     }
     assert!(mains >= 14, "{mains} examples");
 }
+
+/// A panic payload whose own drop panics.
+struct PanicOnDrop;
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("and again while dropped");
+    }
+}
+
+#[actix_web::test]
+async fn a_panic_payload_that_panics_when_dropped_is_caught_too() {
+    let manager = builder(JwtConfig::default())
+        .user_loader_callback_loader::<String>(|_| std::panic::panic_any(PanicOnDrop))
+        .build()
+        .unwrap();
+    let token = manager.create_access_token(&"alice").unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
+    let (captured, _guard) = capture();
+    let request = test::TestRequest::get()
+        .uri("/protected")
+        .insert_header(("Authorization", format!("Bearer {token}")));
+    let response = test::call_service(&app, request.to_request()).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let log = captured.text();
+    assert!(
+        log.contains("user_loader_callback_loader panicked: a non-string panic payload"),
+        "{log}"
+    );
+}
+
+#[get("/identity")]
+async fn identity_number(identity: Identity<u64>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": identity.0 }))
+}
+
+#[get("/user")]
+async fn user_string(user: CurrentUser<String>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "user": *user }))
+}
+
+#[actix_web::test]
+async fn extractor_errors_answer_through_the_loaders_with_the_configured_key() {
+    let manager = builder(JwtConfig::default())
+        .invalid_token_loader(|message| {
+            HttpResponse::UnprocessableEntity().json(json!({ "custom": message }))
+        })
+        .user_loader_callback_loader(|_| Some(7_u32))
+        .build()
+        .unwrap();
+    let token = manager.create_access_token(&"alice").unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(identity_number)
+            .service(user_string),
+    )
+    .await;
+    let (captured, _guard) = capture();
+    let get = |uri: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .to_request()
+    };
+    // An identity that is not a `u64`: the invalid-token loader answers.
+    let response = test::call_service(&app, get("/identity")).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+    assert!(
+        body["custom"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid identity"),
+        "{body}"
+    );
+    // A user of another type: a programming error, 500 with the configured key, logged.
+    let response = test::call_service(&app, get("/user")).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+    assert_eq!(body, json!({"error": "Internal server error"}));
+    let log = captured.text();
+    assert!(
+        log.contains("ERROR") && log.contains("CurrentUser<alloc::string::String>"),
+        "{log}"
+    );
+}
