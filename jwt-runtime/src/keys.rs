@@ -44,6 +44,18 @@ fn looks_like_public_key(secret: &[u8]) -> bool {
     is_key(secret, 2)
 }
 
+/// How key files in text form begin (PEM, OpenSSH public keys and their options).
+const TEXT_KEYS: [&str; 8] = [
+    "-----BEGIN",
+    "ssh-rsa",
+    "ssh-ed25519",
+    "ssh-dss",
+    "ecdsa-sha2-",
+    "sk-ssh-",
+    "sk-ecdsa-",
+    "from=",
+];
+
 /// [`looks_like_public_key`], unwrapping at most `depth` encodings.
 fn is_key(bytes: &[u8], depth: u8) -> bool {
     if is_der_key(bytes) {
@@ -58,16 +70,6 @@ fn is_key(bytes: &[u8], depth: u8) -> bool {
     }
     let text = unwrap_text(text);
     let text = text.as_str();
-    const TEXT_KEYS: [&str; 8] = [
-        "-----BEGIN",
-        "ssh-rsa",
-        "ssh-ed25519",
-        "ssh-dss",
-        "ecdsa-sha2-",
-        "sk-ssh-",
-        "sk-ecdsa-",
-        "from=",
-    ];
     if TEXT_KEYS.iter().any(|prefix| text.starts_with(prefix)) || is_jwk(text) {
         return true;
     }
@@ -113,7 +115,7 @@ fn decoded(text: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() % 2 == 0 && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if compact.len().is_multiple_of(2) && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
         return compact
             .as_bytes()
             .chunks(2)

@@ -1519,5 +1519,9 @@ fn der(pem: &str) -> Vec<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut text, b| {
+        write!(text, "{b:02x}").unwrap();
+        text
+    })
 }
