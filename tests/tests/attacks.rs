@@ -13,11 +13,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "case tables")]
 
+#[path = "support/live.rs"]
+mod live;
+
 use std::cell::Cell;
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::body::MessageBody;
@@ -31,6 +34,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtManagerBuilder, Secret};
+use live::LiveServer;
 use serde_json::{Map, Value};
 
 /// The server's HMAC secret.
@@ -2645,58 +2649,21 @@ async fn counted(runs: web::Data<AtomicUsize>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
-/// A real actix server on `127.0.0.1:0`, on its own thread; stopped when dropped.
-struct Server {
-    addr: SocketAddr,
-    runs: Arc<AtomicUsize>,
-    manager: JwtManager,
-    handle: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+struct Server(LiveServer);
 
 impl Server {
     fn start() -> Self {
-        let manager = build(hs());
-        let runs = Arc::new(AtomicUsize::new(0));
-        let (sender, receiver) = mpsc::channel();
-        let (app_manager, app_runs) = (manager.clone(), Arc::clone(&runs));
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .wrap(app_manager.clone())
-                        .app_data(web::Data::from(Arc::clone(&app_runs)))
-                        .route("/protected", web::route().to(counted))
-                })
-                .workers(1)
-                .bind(("127.0.0.1", 0))
-                .unwrap();
-                let addr = *server.addrs().first().unwrap();
-                let server = server.run();
-                sender.send((addr, server.handle())).unwrap();
-                server.await.unwrap();
-            });
-        });
-        let (addr, handle) = receiver.recv().unwrap();
-        Server {
-            addr,
-            runs,
-            manager,
-            handle,
-            thread: Some(thread),
-        }
+        Server(LiveServer::start(build(hs()), |config| {
+            config.route("/protected", web::route().to(counted));
+        }))
     }
 
     fn runs(&self) -> usize {
-        self.runs.load(Ordering::SeqCst)
+        self.0.runs()
     }
 
     fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        stream
+        self.0.connect(Duration::from_secs(20))
     }
 
     /// Sends `head_lines` (header lines, each without CRLF) as a `GET /protected` and
@@ -2736,7 +2703,7 @@ impl Server {
     /// Asserts a 200 from the handler.
     fn accepted(&self, case: &str) {
         let before = self.runs();
-        let token = self.manager.create_access_token(&"alice").unwrap();
+        let token = self.0.manager.create_access_token(&"alice").unwrap();
         let line = format!("Authorization: Bearer {token}");
         let (status, body) = self.get(&[line.as_bytes()]);
         assert_eq!(
@@ -2750,15 +2717,6 @@ impl Server {
             json!({"identity": "alice"})
         );
         assert_eq!(self.runs(), before + 1, "case: {case}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.handle.stop(false));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -2833,7 +2791,7 @@ fn a_10_mb_header_gets_431_and_the_next_connection_works() {
 #[::core::prelude::v1::test]
 fn raw_header_attacks_over_tcp() {
     let server = Server::start();
-    let valid = server.manager.create_access_token(&"alice").unwrap();
+    let valid = server.0.manager.create_access_token(&"alice").unwrap();
     let line = format!("Authorization: Bearer {valid}");
     server.refused(
         "two Authorization lines",

@@ -5,8 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "case tables")]
 
+#[path = "support/live.rs"]
+#[allow(dead_code, reason = "this file uses part of the shared server")]
+mod live;
+
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManagerBuilder;
 use jwt_runtime::prelude::*;
+use live::LiveServer;
 use serde_json::Value;
 
 const SECRET: &str = "diagnostics-test-secret-32-bytes";
@@ -266,26 +270,8 @@ fn after_a_panicking_loader_the_connection_answers_the_next_request() {
         )
         .unwrap();
     let fine = manager.create_access_token(&"bob").unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let server_manager = manager.clone();
-    let server = std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let server =
-                HttpServer::new(move || App::new().wrap(server_manager.clone()).configure(routes))
-                    .workers(1)
-                    .bind(("127.0.0.1", 0))
-                    .unwrap();
-            let address = server.addrs()[0];
-            let server = server.run();
-            sender.send((address, server.handle())).unwrap();
-            server.await.unwrap();
-        });
-    });
-    let (address, handle) = receiver.recv().unwrap();
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    let server = LiveServer::start(manager.clone(), routes);
+    let mut stream = server.connect(Duration::from_secs(10));
     // Two pipelined requests on one connection: the panic answers the first, the second
     // is still served.
     let request = |token: &str, close: &str| {
@@ -305,8 +291,7 @@ fn after_a_panicking_loader_the_connection_answers_the_next_request() {
         .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    actix_web::rt::System::new().block_on(handle.stop(true));
-    server.join().unwrap();
+    drop(server);
     let first = answer.find("HTTP/1.1 500").expect(&answer);
     let second = answer.find("HTTP/1.1 200").expect(&answer);
     assert!(first < second, "{answer}");

@@ -447,18 +447,7 @@ async fn cookie_login_refresh_logout_with_csrf() {
 
 #[::core::prelude::v1::test]
 fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
-    let binary = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/reference_server");
-    assert!(
-        binary.exists(),
-        "build the examples first: {}",
-        binary.display()
-    );
+    let binary = server_binary();
 
     let bad = Command::new(&binary)
         .env("JWT_SECRET_KEY", SECRET)
@@ -505,13 +494,7 @@ fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
 
 /// The reference server binary that `cargo test` builds beside the tests.
 fn server_binary() -> std::path::PathBuf {
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/reference_server")
+    server::example_binary("reference_server")
 }
 
 #[::core::prelude::v1::test]

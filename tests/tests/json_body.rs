@@ -9,11 +9,14 @@
 //! port. Allocations are counted with `stats_alloc`.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+#[path = "support/live.rs"]
+mod live;
+
 use std::alloc::System;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
@@ -21,6 +24,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, ContentType};
 use actix_web::test::{self, TestRequest};
 use jwt_runtime::prelude::*;
+use live::LiveServer;
 use serde_json::{Map, Value};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -458,71 +462,20 @@ async fn echoed(runs: web::Data<AtomicUsize>, body: web::Bytes) -> HttpResponse 
     HttpResponse::Ok().body(body)
 }
 
-/// A real actix server on `127.0.0.1:0`, on its own thread; stopped when dropped.
-struct Server {
-    addr: SocketAddr,
-    runs: Arc<AtomicUsize>,
-    manager: JwtManager,
-    handle: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// The wire tests' routes: a counted `/protected` and an echoing `/echo`.
+fn live_routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/protected", web::route().to(counted))
+        .route("/echo", web::post().to(echoed));
 }
 
-impl Server {
-    fn start(config: JwtConfig) -> Self {
-        let manager = build(config);
-        let runs = Arc::new(AtomicUsize::new(0));
-        let (sender, receiver) = mpsc::channel();
-        let (app_manager, app_runs) = (manager.clone(), Arc::clone(&runs));
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .wrap(app_manager.clone())
-                        .app_data(web::Data::from(Arc::clone(&app_runs)))
-                        .route("/protected", web::route().to(counted))
-                        .route("/echo", web::post().to(echoed))
-                })
-                .workers(1)
-                .bind(("127.0.0.1", 0))
-                .unwrap();
-                let addr = *server.addrs().first().unwrap();
-                let server = server.run();
-                sender.send((addr, server.handle())).unwrap();
-                server.await.unwrap();
-            });
-        });
-        let (addr, handle) = receiver.recv().unwrap();
-        Server {
-            addr,
-            runs,
-            manager,
-            handle,
-            thread: Some(thread),
-        }
-    }
-
-    fn runs(&self) -> usize {
-        self.runs.load(Ordering::SeqCst)
-    }
-
-    /// A connection whose reads give up after 10 s: the bound on a server that never answers.
-    fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        stream
-    }
+/// A real server with `config` (see `support/live.rs`).
+fn live(config: JwtConfig) -> LiveServer {
+    LiveServer::start(build(config), live_routes)
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.handle.stop(false));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
+/// Reads give up after 10 s: the bound on a server that never answers.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The head of a JSON `POST /protected` with `extra` header lines (each ending in CRLF).
 fn head(extra: &str) -> Vec<u8> {
@@ -587,8 +540,8 @@ fn read_response(stream: &mut TcpStream) -> (u16, Value) {
 
 #[::core::prelude::v1::test]
 fn over_the_wire_a_declared_length_over_the_limit_is_413_before_the_body_is_sent() {
-    let server = Server::start(config());
-    let mut stream = server.connect();
+    let server = live(config());
+    let mut stream = server.connect(READ_TIMEOUT);
     // Ten megabytes announced, not one byte sent.
     stream
         .write_all(&head("Content-Length: 10000000\r\n"))
@@ -602,7 +555,7 @@ fn over_the_wire_a_declared_length_over_the_limit_is_413_before_the_body_is_sent
     // The server still answers the next request normally.
     let token = server.manager.create_access_token(&ALICE).unwrap();
     let body = json!({ "access_token": token }).to_string();
-    let mut stream = server.connect();
+    let mut stream = server.connect(READ_TIMEOUT);
     let mut request = head(&format!("Content-Length: {}\r\n", body.len()));
     request.extend_from_slice(body.as_bytes());
     stream.write_all(&request).unwrap();
@@ -615,12 +568,12 @@ fn over_the_wire_a_declared_length_over_the_limit_is_413_before_the_body_is_sent
 
 #[::core::prelude::v1::test]
 fn over_the_wire_a_chunked_body_is_413_once_past_the_limit_without_its_end() {
-    let server = Server::start(config().json_body_limit(1000usize));
+    let server = live(config().json_body_limit(1000usize));
     let token = server.manager.create_access_token(&ALICE).unwrap();
     // No last chunk: the body never ends.
     let mut request = head("Transfer-Encoding: chunked\r\n");
     request.extend_from_slice(&chunked(&padded(&token, 2000), 300, false));
-    let mut stream = server.connect();
+    let mut stream = server.connect(READ_TIMEOUT);
     stream.write_all(&request).unwrap();
     let (status, body) = read_response(&mut stream);
     assert_eq!((status, body), (413, json!({ "msg": too_large(1000) })));
@@ -629,7 +582,7 @@ fn over_the_wire_a_chunked_body_is_413_once_past_the_limit_without_its_end() {
     let body = padded(&token, 1000);
     let mut request = head_to("/echo", "Transfer-Encoding: chunked\r\n");
     request.extend_from_slice(&chunked(&body, 70, true));
-    let mut stream = server.connect();
+    let mut stream = server.connect(READ_TIMEOUT);
     stream.write_all(&request).unwrap();
     let sent: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(read_response(&mut stream), (200, sent));
@@ -639,8 +592,8 @@ fn over_the_wire_a_chunked_body_is_413_once_past_the_limit_without_its_end() {
 #[::core::prelude::v1::test]
 fn over_the_wire_a_body_that_never_completes_is_408_at_the_deadline() {
     let deadline = Duration::from_millis(200);
-    let server = Server::start(config().json_body_timeout(deadline));
-    let mut stream = server.connect();
+    let server = live(config().json_body_timeout(deadline));
+    let mut stream = server.connect(READ_TIMEOUT);
     let mut request = head("Content-Length: 1000\r\n");
     request.extend_from_slice(br#"{"access_token":"#);
     let started = Instant::now();

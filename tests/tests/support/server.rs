@@ -7,6 +7,24 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 
+/// The example `name`'s binary, which `cargo test` builds beside the tests.
+pub(crate) fn example_binary(name: &str) -> std::path::PathBuf {
+    let binary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        binary.exists(),
+        "build the examples first: {}",
+        binary.display()
+    );
+    binary
+}
+
 /// One `examples/<name>` process, killed when dropped.
 pub(crate) struct ExampleServer {
     child: Child,
@@ -18,19 +36,7 @@ impl ExampleServer {
     /// Starts the example `name` (built by `cargo test` beside the tests) with `env` and a
     /// free `PORT`, and waits for its `listening on` line.
     pub(crate) fn spawn(name: &str, env: &[(&str, &str)]) -> Self {
-        let binary = std::env::current_exe()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples")
-            .join(name);
-        assert!(
-            binary.exists(),
-            "build the examples first: {}",
-            binary.display()
-        );
+        let binary = example_binary(name);
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
