@@ -1009,7 +1009,7 @@ impl JwtConfig {
 
 /// Parses a JOSE algorithm name (`HS256`, `RS512`, `EdDSA`, ...).
 pub(crate) fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
-    crate::token::ALGORITHMS.iter().find(|(_, n)| *n == name).map(|(a, _)| *a).ok_or_else(|| {
+    name.parse::<Algorithm>().map_err(|_| {
         "unknown algorithm; expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
             .to_owned()
     })

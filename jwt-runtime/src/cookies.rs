@@ -1,4 +1,4 @@
-//! Cookie helpers (§2.4): set and unset the JWT and CSRF cookies on a response.
+//! Cookie helpers: set and unset the JWT and CSRF cookies on a response.
 
 use std::time::Duration;
 

@@ -1,4 +1,5 @@
-//! Errors: every failure of the reference's §3, and configuration errors.
+//! Errors: every failure the reference answers (with its message and status), and
+//! configuration errors.
 
 use std::fmt;
 

@@ -1,37 +1,9 @@
 //! Key preparation: once at start-up from the configuration, or per call from a key loader.
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use jsonwebtoken::{AlgorithmFamily, DecodingKey, EncodingKey};
 
 use crate::config::{JwtConfig, Secret};
 use crate::error::{ConfigError, JwtError};
-
-/// The key family of an algorithm: one per manager.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeyFamily {
-    Hmac,
-    Rsa,
-    Ec,
-    Ed,
-    /// An algorithm jsonwebtoken added after this port was written.
-    Unsupported,
-}
-
-impl KeyFamily {
-    pub(crate) fn of(algorithm: Algorithm) -> Self {
-        match algorithm {
-            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => KeyFamily::Hmac,
-            Algorithm::RS256
-            | Algorithm::RS384
-            | Algorithm::RS512
-            | Algorithm::PS256
-            | Algorithm::PS384
-            | Algorithm::PS512 => KeyFamily::Rsa,
-            Algorithm::ES256 | Algorithm::ES384 => KeyFamily::Ec,
-            Algorithm::EdDSA => KeyFamily::Ed,
-            _ => KeyFamily::Unsupported,
-        }
-    }
-}
 
 /// Smallest HMAC secret that does not log a warning (RFC 7518 §3.2 for HS256).
 pub(crate) const MIN_HMAC_SECRET: usize = 32;
@@ -197,21 +169,26 @@ pub(crate) fn hmac_keys(
     Ok((encoding, decoding))
 }
 
-pub(crate) fn encoding_key_from_pem(family: KeyFamily, pem: &[u8]) -> Result<EncodingKey, String> {
+pub(crate) fn encoding_key_from_pem(
+    family: AlgorithmFamily,
+    pem: &[u8],
+) -> Result<EncodingKey, String> {
     let key = match family {
-        KeyFamily::Rsa => EncodingKey::from_rsa_pem(pem),
-        KeyFamily::Ec => EncodingKey::from_ec_pem(pem),
-        KeyFamily::Ed => EncodingKey::from_ed_pem(pem),
-        KeyFamily::Hmac => EncodingKey::from_secret(pem),
-        KeyFamily::Unsupported => return Err("unsupported algorithm".to_owned()),
+        AlgorithmFamily::Rsa => EncodingKey::from_rsa_pem(pem),
+        AlgorithmFamily::Ec => EncodingKey::from_ec_pem(pem),
+        AlgorithmFamily::Ed => EncodingKey::from_ed_pem(pem),
+        AlgorithmFamily::Hmac => EncodingKey::from_secret(pem),
     };
     key.map_err(|e| e.to_string())
 }
 
 /// A verifying key a `decode_key_loader` returned for one token. Refuses what the token
 /// must not be able to pick: an empty HMAC secret, or a public key as an HMAC secret.
-pub(crate) fn loaded_decoding_key(family: KeyFamily, key: &[u8]) -> Result<DecodingKey, JwtError> {
-    if family == KeyFamily::Hmac && looks_like_public_key(key) {
+pub(crate) fn loaded_decoding_key(
+    family: AlgorithmFamily,
+    key: &[u8],
+) -> Result<DecodingKey, JwtError> {
+    if family == AlgorithmFamily::Hmac && looks_like_public_key(key) {
         return Err(JwtError::InvalidToken(
             "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret."
                 .to_owned(),
@@ -221,13 +198,15 @@ pub(crate) fn loaded_decoding_key(family: KeyFamily, key: &[u8]) -> Result<Decod
         .map_err(|_| JwtError::InvalidToken("Signature verification failed".to_owned()))
 }
 
-pub(crate) fn decoding_key_from_pem(family: KeyFamily, pem: &[u8]) -> Result<DecodingKey, String> {
+pub(crate) fn decoding_key_from_pem(
+    family: AlgorithmFamily,
+    pem: &[u8],
+) -> Result<DecodingKey, String> {
     let key = match family {
-        KeyFamily::Rsa => DecodingKey::from_rsa_pem(pem),
-        KeyFamily::Ec => DecodingKey::from_ec_pem(pem),
-        KeyFamily::Ed => DecodingKey::from_ed_pem(pem),
-        KeyFamily::Hmac => DecodingKey::from_secret(pem),
-        KeyFamily::Unsupported => return Err("unsupported algorithm".to_owned()),
+        AlgorithmFamily::Rsa => DecodingKey::from_rsa_pem(pem),
+        AlgorithmFamily::Ec => DecodingKey::from_ec_pem(pem),
+        AlgorithmFamily::Ed => DecodingKey::from_ed_pem(pem),
+        AlgorithmFamily::Hmac => DecodingKey::from_secret(pem),
     };
     key.map_err(|e| e.to_string())
 }
@@ -243,8 +222,8 @@ pub(crate) struct PreparedKeys {
 pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
     let algorithm = config.algorithm;
     let name = crate::token::algorithm_name(algorithm);
-    let family = KeyFamily::of(algorithm);
-    let (encoding, decoding) = if family == KeyFamily::Hmac {
+    let family = algorithm.family();
+    let (encoding, decoding) = if family == AlgorithmFamily::Hmac {
         let secret = config
             .secret_key
             .as_ref()
@@ -318,9 +297,9 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
     Ok(PreparedKeys { encoding, decoding })
 }
 
-fn key_option(family: KeyFamily, signing: bool) -> &'static str {
+fn key_option(family: AlgorithmFamily, signing: bool) -> &'static str {
     match (family, signing) {
-        (KeyFamily::Hmac, _) => "JWT_SECRET_KEY",
+        (AlgorithmFamily::Hmac, _) => "JWT_SECRET_KEY",
         (_, true) => "JWT_PRIVATE_KEY",
         (_, false) => "JWT_PUBLIC_KEY",
     }

@@ -1,4 +1,4 @@
-//! Where tokens come from (§2.2–2.4, §5): headers, cookies (+ CSRF), query string, JSON body.
+//! Where tokens come from: headers, cookies (+ CSRF), query string, JSON body.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -83,7 +83,8 @@ pub(crate) struct Found<'r> {
     pub(crate) csrf: Option<String>,
 }
 
-/// Tries each location in order; only "no token here" falls through (§5 step 2–3).
+/// Tries each location in order; only "no token here" falls through to the next one,
+/// and when none has a token the message lists what each location missed.
 pub(crate) fn find_token<'r>(
     m: &Inner,
     req: &'r HttpRequest,
@@ -212,7 +213,7 @@ pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r 
     for field in auth.split(',') {
         let mut words = field.split_ascii_whitespace();
         let Some(first) = words.next() else {
-            // An empty field: the reference's IndexError (500); §9 answers 422.
+            // An empty field: the reference's IndexError (500); this port answers 422.
             return Err(bad());
         };
         if first == config.header_type {

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::claims::Claims;
 use crate::config::{Expiry, JwtConfig, Secret, TokenLocation, TokenType};
 use crate::error::{ConfigError, JwtError};
-use crate::keys::{self, KeyFamily, PreparedKeys};
+use crate::keys::{self, PreparedKeys};
 use crate::payload::{ClaimNames, Payload};
 use crate::registry::{
     Check, DecodeKeyLoader, EncodeKeyLoader, Loaders, UserLoader, guarded, guarded_async,
@@ -616,7 +616,7 @@ impl JwtManagerBuilder {
     /// Validates the configuration, prepares the keys and resolves the loaders.
     ///
     /// # Errors
-    /// A [`ConfigError`] naming the first invalid option (§9 of the reference spec),
+    /// A [`ConfigError`] naming the first invalid option,
     /// a loader slot with two registered functions, or a missing crypto backend.
     ///
     /// ```
@@ -722,7 +722,8 @@ impl JwtManagerBuilder {
 /// Claims the token engine writes itself; the identity and user-claims names must differ from them.
 const RESERVED_CLAIMS: [&str; 7] = ["iat", "nbf", "jti", "exp", "fresh", "type", "csrf"];
 
-/// §9: every invalid or inconsistent setting, named.
+/// Every invalid or inconsistent setting, refused at start-up with the option named
+/// (never a 500 on the first request).
 fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
     let locations = c
         .token_location
@@ -762,9 +763,9 @@ fn validate(c: &mut JwtConfig) -> Result<(), ConfigError> {
             ));
         }
     }
-    let family = KeyFamily::of(c.algorithm);
+    let family = c.algorithm.family();
     for algorithm in c.decode_algorithms.iter().flatten() {
-        if KeyFamily::of(*algorithm) != family {
+        if algorithm.family() != family {
             return Err(ConfigError::new(
                 "JWT_DECODE_ALGORITHMS",
                 token::algorithm_name(*algorithm),
@@ -1336,7 +1337,7 @@ impl JwtManager {
         let key: &EncodingKey = match secret {
             Some(secret) => {
                 loaded_key =
-                    keys::encoding_key_from_pem(KeyFamily::of(config.algorithm), secret.expose())
+                    keys::encoding_key_from_pem(config.algorithm.family(), secret.expose())
                         .map_err(|e| JwtError::Internal(loader_failed("encode_key_loader", e)))?;
                 &loaded_key
             }
@@ -1456,10 +1457,8 @@ impl JwtManager {
             // The token chose the key (e.g. by `kid`): a key unusable for the configured
             // algorithm is the token's fault (422), never a 500 and never an HMAC keyed
             // with a public key (algorithm confusion).
-            let key: DecodingKey = keys::loaded_decoding_key(
-                KeyFamily::of(self.inner.config.algorithm),
-                secret.expose(),
-            )?;
+            let key: DecodingKey =
+                keys::loaded_decoding_key(self.inner.config.algorithm.family(), secret.expose())?;
             settings.verify_signature(&split, &key, false)?;
             Payload::from_map(unverified, split.payload, &settings.names)
         } else {

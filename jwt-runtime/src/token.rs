@@ -1,6 +1,7 @@
-//! The token engine: the reference's claim layout on the way out (§4.1), and
-//! PyJWT 2's checks and messages plus the reference's normalisation on the way
-//! in (§4.2). Cryptography is jsonwebtoken's; this module only frames it.
+//! The token engine: the reference's claim layout on the way out (`iat`, `nbf`, `jti`,
+//! `exp`, identity, `fresh`, `type`, user claims, `csrf`, `iss`, `aud`, in that order),
+//! and PyJWT 2's checks and messages plus the reference's normalisation on the way in.
+//! Cryptography is jsonwebtoken's; this module only frames it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -450,7 +451,8 @@ impl DecodeSettings {
         }
     }
 
-    /// The reference's normalisation (§4.2 step 4) and the CSRF comparison.
+    /// The reference's normalisation of decoded claims (identity, user claims, type,
+    /// freshness) and the CSRF comparison.
     pub(crate) fn normalise(
         &self,
         mut payload: Payload,

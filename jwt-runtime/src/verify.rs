@@ -1,5 +1,6 @@
-//! Request verification (§5): the algorithm behind the four guards, and the
-//! error → loader → response mapping (§3).
+//! Request verification: the algorithm behind the four guards (locations, decode,
+//! token type, revocation, freshness, claims verification, user loader, in the
+//! reference's order), and the error → loader → response mapping.
 
 use std::rc::Rc;
 
