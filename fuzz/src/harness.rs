@@ -1,6 +1,6 @@
 //! The harness shared by the fuzz targets (`fuzz/fuzz_targets/*.rs`) and by the main
 //! workspace's `tests/tests/fuzz_regressions.rs`: input decoding, the test apps (built
-//! once per thread), a small reference model of the reference's §4.2 and PyJWT 2's
+//! once per thread), a small reference model of the reference's `decode_token` and PyJWT 2's
 //! claim checks, and one oracle per target. Each target function panics when its
 //! oracle fails, which libFuzzer reports as a crash; the regression tests replay the
 //! checked-in seeds (`fuzz/seeds/<target>/`) and every crash found through the same
@@ -345,7 +345,7 @@ fn alg_name(algorithm: Algorithm) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------------------
-// The reference model: §4.2 of the reference spec, PyJWT 2's checks, §9's decisions
+// The reference model: the reference's `decode_token`, PyJWT 2's checks, this port's decisions
 // ---------------------------------------------------------------------------------------
 
 /// What `decode_token` answers, as the model predicts it or as the library did.
@@ -451,7 +451,7 @@ enum Numeric {
 }
 
 impl Numeric {
-    /// `int(value)`; `None` for what this port refuses (§9: anything but a JSON number,
+    /// `int(value)`; `None` for what this port refuses (its decision: anything but a JSON number,
     /// where Python's `int()` would also take `True` and `"123"`).
     fn of(value: &Value) -> Option<Self> {
         let Value::Number(n) = value else {
@@ -517,7 +517,7 @@ fn model_header(header: &Map<String, Value>, allowed: &[Algorithm]) -> Result<Al
 }
 
 /// PyJWT 2's `_validate_claims` (iat → nbf → exp → iss → aud → sub → jti) at [`NOW`], then
-/// the reference's normalisation (§4.2 step 4), then expiry (non-expiry errors win, as
+/// the reference's claim normalisation, then expiry (non-expiry errors win, as
 /// the reference's second `allow_expired` pass makes them).
 #[must_use]
 pub fn model_claims(
@@ -542,7 +542,7 @@ pub fn model_claims(
     }
     let mut expired = false;
     if let Some(exp) = payload.get("exp") {
-        // §9: checked (and refused when not a number) even with `allow_expired`, where
+        // Port decision: checked (and refused when not a number) even with `allow_expired`, where
         // PyJWT's `verify_exp: False` would skip it.
         let Some(exp) = Numeric::of(exp) else {
             return invalid("Expiration Time claim (exp) must be an integer.");
@@ -585,7 +585,7 @@ pub fn model_claims(
     if payload.get("jti").is_some_and(|jti| !jti.is_string()) {
         return invalid("JWT ID must be a string");
     }
-    // §4.2 step 4.
+    // The reference's claim normalisation.
     payload.entry("jti").or_insert(Value::Null);
     if !payload.contains_key(settings.identity) {
         return Outcome::Invalid(format!("Missing claim: {}", settings.identity));
@@ -607,7 +607,7 @@ pub fn model_claims(
     if let Some(csrf_value) = csrf_value.filter(|v| !v.is_empty()) {
         match payload.get("csrf") {
             None => return invalid("Missing claim: csrf"),
-            // §9: a non-string claim is a mismatch (the reference's compare_digest: 500).
+            // Port decision: a non-string claim is a mismatch (reference's compare_digest: 500).
             Some(Value::String(claim)) if claim == csrf_value => {}
             Some(_) => return Outcome::Csrf("CSRF double submit tokens do not match".into()),
         }
@@ -631,7 +631,7 @@ fn too_large_message(token: &str) -> String {
     )
 }
 
-/// What the `Authorization` header getter finds (§5 "headers", with §9's decisions).
+/// What the `Authorization` header getter finds (the reference's, with this port's decisions).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HeaderModel {
     /// 401 `Missing Authorization Header`.
@@ -644,7 +644,7 @@ pub enum HeaderModel {
 
 /// The reference's header getter on the header lines of a request, with `scheme` as
 /// `JWT_HEADER_TYPE`. Where the reference answers 500 (an empty comma field, a blank
-/// value) §9 answers 422; two lines, or two fields of the scheme, are refused as
+/// value) this port answers 422; two lines, or two fields of the scheme, are refused as
 /// ambiguous; a value that is not visible ASCII is refused (422).
 #[must_use]
 pub fn model_authorization(lines: &[&[u8]], scheme: &str) -> HeaderModel {

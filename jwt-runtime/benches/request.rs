@@ -1,4 +1,4 @@
-//! Everything issue 8 asks of criterion, in one run: raw `jsonwebtoken::decode` of the
+//! Every criterion figure the speed targets call for, in one run: raw `jsonwebtoken::decode` of the
 //! token into a plain struct (the floor), `decode_token`, token creation, and the whole
 //! protected request through `actix_web::test` for each token location, with loaders and
 //! with the in-memory blocklist, next to the same request through a hand-written extractor.

@@ -30,6 +30,7 @@ use crate::verify::{self, Mode};
 /// The middleware `.wrap(manager.clone())` installs: makes the manager the
 /// ambient one for every request of the App (Python's `JWTManager(app)`).
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct JwtMiddleware<S> {
     service: S,
     manager: JwtManager,
@@ -350,6 +351,7 @@ fn extract(
 
 /// The hidden first argument the guard attributes add to a handler.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct Guard<const MODE: u8, const LOCATIONS: u16>(pub RequestJwt);
 
 impl<const MODE: u8, const LOCATIONS: u16> FromRequest for Guard<MODE, LOCATIONS> {
@@ -379,7 +381,7 @@ impl<const MODE: u8, const LOCATIONS: u16> FromRequest for Guard<MODE, LOCATIONS
 ///     HttpResponse::Ok().json(json!({ "identity": jwt.claims().identity_value() }))
 /// }
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Jwt(Rc<Verified>);
 
 impl Jwt {
@@ -476,6 +478,7 @@ fn anonymous() -> actix_web::Error {
 ///     format!("hello {name}")
 /// }
 /// ```
+#[derive(Debug)]
 pub struct Identity<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for Identity<T> {
@@ -505,6 +508,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Identity<T> {
 ///     user.name.clone()
 /// }
 /// ```
+#[derive(Debug)]
 pub struct CurrentUser<U>(pub Rc<U>);
 
 impl<U> std::ops::Deref for CurrentUser<U> {

@@ -26,6 +26,15 @@ pub struct Ambient {
     pub(crate) verified: RefCell<RequestJwt>,
 }
 
+impl std::fmt::Debug for Ambient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ambient")
+            .field("manager", &self.manager)
+            .field("verified", &self.verified)
+            .finish()
+    }
+}
+
 impl Ambient {
     pub(crate) fn new(manager: JwtManager) -> Self {
         Ambient {
@@ -40,6 +49,15 @@ impl Ambient {
 pub struct Verified {
     pub(crate) claims: Claims,
     pub(crate) user: OnceCell<UserObject>,
+}
+
+impl std::fmt::Debug for Verified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verified")
+            .field("claims", &self.claims)
+            .field("user_loaded", &self.user.get().is_some())
+            .finish()
+    }
 }
 
 impl Verified {
@@ -110,6 +128,7 @@ pub fn scope_request<F: Future>(
 
 /// Restores the previous synchronous context on drop.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct SyncScope {
     previous: RequestJwt,
 }

@@ -101,6 +101,7 @@
 //!   `aws_lc_rs`. Exactly one must be on; otherwise building the manager fails with an
 //!   error that says so.
 
+#![warn(missing_debug_implementations)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -166,6 +166,16 @@ pub struct JwtManagerBuilder {
     clock: Option<Clock>,
 }
 
+impl std::fmt::Debug for JwtManagerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtManagerBuilder")
+            .field("config", &self.config)
+            .field("use_registry", &self.use_registry)
+            .field("clock", &self.clock.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 fn respond(responder: impl Responder, req: &HttpRequest) -> HttpResponse {
     responder.respond_to(req).map_into_boxed_body()
 }

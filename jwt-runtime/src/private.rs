@@ -47,6 +47,10 @@ impl OwnedArg for str {
 
 /// A `&T` loader argument: borrowed from the token's JSON when `T` is `Value` or
 /// `Map` (no copy), otherwise deserialised into `T`'s owned form.
+#[allow(
+    missing_debug_implementations,
+    reason = "generated code's local; `T` need not be Debug"
+)]
 pub enum Arg<'a, T: ?Sized + OwnedArg> {
     /// The JSON itself.
     Borrowed(&'a T::Owned),

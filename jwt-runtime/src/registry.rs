@@ -24,6 +24,10 @@ use crate::error::{ConfigError, JwtError};
 
 /// One registered loader: the function (a shim around the user's) and where it was defined.
 #[doc(hidden)]
+#[allow(
+    missing_debug_implementations,
+    reason = "shown by its Display: name, file and line"
+)]
 pub struct LoaderEntry<F: 'static> {
     /// The shim.
     pub loader: F,
@@ -43,6 +47,7 @@ impl<F> fmt::Display for LoaderEntry<F> {
 
 /// A loader that may be a plain or an `async fn`.
 #[doc(hidden)]
+#[derive(Debug)]
 pub enum MaybeAsync<S: 'static, A: 'static> {
     /// A plain fn.
     Sync(S),

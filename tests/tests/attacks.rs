@@ -1,4 +1,4 @@
-//! The black-box attack suite (issue 7): hostile tokens, headers, cookies, query strings
+//! The black-box attack suite: hostile tokens, headers, cookies, query strings
 //! and bodies sent to a protected app. Every refused case checks the status, the JSON
 //! error body (`{"msg": ...}`, `application/json`) and that the handler did not run.
 //!

@@ -1,5 +1,5 @@
-//! Configuration tests: the reference defaults (spec §2), the environment syntax of
-//! `JwtConfig::from_lookup`, and every setting `JwtManager::new` must refuse, named (spec §9).
+//! Configuration tests: the reference defaults, the environment syntax of
+//! `JwtConfig::from_lookup`, and every setting `JwtManager::new` must refuse, naming the option.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -127,14 +127,14 @@ fn lookup_err(option: &str, value: &str) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Defaults (§2)
+// Defaults (the reference's)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
 fn defaults_equal_the_reference() {
     let c = JwtConfig::default();
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    // §2.1
+    // General options
     assert_eq!(c.token_location, [TokenLocation::Headers]);
     assert_eq!(
         c.access_token_expires,
@@ -163,14 +163,14 @@ fn defaults_equal_the_reference() {
         c.blacklist_token_checks,
         [TokenType::Access, TokenType::Refresh]
     );
-    // §2.2
+    // Headers
     assert_eq!(c.header_name, "Authorization");
     assert_eq!(c.header_type, "Bearer");
-    // §2.3
+    // Query string and JSON
     assert_eq!(c.query_string_name, "jwt");
     assert_eq!(c.json_key, "access_token");
     assert_eq!(c.refresh_json_key, "refresh_token");
-    // §2.4
+    // Cookies
     assert_eq!(c.access_cookie_name, "access_token_cookie");
     assert_eq!(c.refresh_cookie_name, "refresh_token_cookie");
     assert_eq!(c.access_cookie_path, "/");
@@ -853,7 +853,7 @@ fn valid_asymmetric_configurations_build() {
             .public_key(ED_PUBLIC),
     )
     .unwrap();
-    // The secret is ignored for asymmetric algorithms, even a bad one (§2.1).
+    // The secret is ignored for asymmetric algorithms, even a bad one (as in the reference).
     build(rs256().secret_key("")).unwrap();
     // And the PEM keys are ignored for HMAC.
     build(base().private_key("garbage").public_key("garbage")).unwrap();

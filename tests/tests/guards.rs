@@ -308,7 +308,7 @@ async fn jwt_optional_runs_anonymously_only_without_a_token() {
         send(&app, test::TestRequest::get().uri("/optional")).await,
         (StatusCode::OK, anonymous.clone())
     );
-    // A wrong scheme counts as "no token" (§5, probed).
+    // A wrong scheme counts as "no token" (as probed on the reference).
     let basic = test::TestRequest::get()
         .uri("/optional")
         .insert_header(("Authorization", "Basic abc"));

@@ -1,4 +1,4 @@
-//! Token locations through real requests (reference spec §2.2–2.4, §3.1, §5, §9):
+//! Token locations through real requests (the reference's options, messages and getters):
 //! the `Authorization` header, the query string, the JSON body, cookies with the CSRF
 //! double submit, the `Set-Cookie` lines of the cookie helpers, several locations in
 //! order, the per-route `locations = [...]` override, and one browser-plus-API scenario.
@@ -324,7 +324,7 @@ async fn logout() -> Result<HttpResponse, JwtError> {
     Ok(response.json(json!({ "logout": true })))
 }
 
-/// The cookie helpers' errors, reported by the caller (§9: an error value, not a panic).
+/// The cookie helpers' errors, reported by the caller (port decision: an error value, not a panic).
 #[post("/cookie_helpers_errors")]
 async fn cookie_helpers_errors() -> Result<HttpResponse, JwtError> {
     let access = create_access_token(&ALICE)?;
@@ -354,7 +354,7 @@ async fn token_refresh(hits: web::Data<Hits>) -> Result<HttpResponse, JwtError> 
 }
 
 // ---------------------------------------------------------------------------------------
-// Headers (§2.2, §5 "headers", §9)
+// Headers (the reference's header getter, with this port's decisions)
 // ---------------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -563,10 +563,10 @@ async fn header_malformed_values_are_422_never_500() {
         "Bearer".to_owned(),
         // Three parts.
         format!("Bearer {token} extra"),
-        // Trailing empty comma field: the reference's IndexError (500); §9 says 422.
+        // Trailing empty comma field: the reference's IndexError (500); this port says 422.
         format!("Bearer {token}, "),
         format!("Bearer {token},"),
-        // Whitespace only: the same IndexError in the reference; §9 says 422.
+        // Whitespace only: the same IndexError in the reference; this port says 422.
         "   ".to_owned(),
         // The scheme is case-sensitive.
         format!("bearer {token}"),
@@ -700,7 +700,7 @@ async fn header_optional_treats_a_bad_scheme_as_no_token() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Query string (§2.3, §5 "query_string")
+// Query string (the reference's query-string getter)
 // ---------------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -786,7 +786,7 @@ async fn query_string_only_ignores_the_header() {
 }
 
 // ---------------------------------------------------------------------------------------
-// JSON body (§2.3, §5 "json", §9)
+// JSON body (the reference's JSON getter, with this port's media types)
 // ---------------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -997,7 +997,7 @@ async fn json_custom_keys() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cookies and CSRF (§2.4, §5 "cookies")
+// Cookies and CSRF (the reference's cookie getter)
 // ---------------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -1532,7 +1532,7 @@ async fn cookie_jwt_optional_still_checks_csrf() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Set-Cookie lines (§2.4)
+// Set-Cookie lines (the reference's cookie options)
 // ---------------------------------------------------------------------------------------
 
 async fn login_reply(config: JwtConfig) -> (JwtManager, Reply) {
@@ -1873,7 +1873,7 @@ async fn set_cookie_max_age_argument_overrides_persistent_config() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Several locations (§5 steps 2–3)
+// Several locations (in order; the first non-"missing" error wins)
 // ---------------------------------------------------------------------------------------
 
 #[actix_web::test]
@@ -2179,7 +2179,7 @@ async fn per_route_cookie_location_keeps_csrf_protection() {
 #[actix_web::test]
 async fn per_route_cookie_location_on_a_headers_only_app_is_not_csrf_free() {
     // Config: headers only, JWT_COOKIE_CSRF_PROTECT left on; a route overrides to cookies.
-    // A cookie-authenticated POST with no double-submit value must not pass (§2.4: cookie
+    // A cookie-authenticated POST with no double-submit value must not pass (the reference: cookie
     // reads on JWT_CSRF_METHODS need the CSRF value; flask-jwt-extended 4, where per-route
     // locations come from, answers 401 `Missing CSRF token` here).
     let manager = build(config());

@@ -1,5 +1,5 @@
-//! Token engine tests through the public API: the claim layout and order of spec §4.1,
-//! the header, decode normalisation (§4.2), every PyJWT 2 decode message of §3.1, expiry
+//! Token engine tests through the public API: the reference's claim layout and order,
+//! the header, decode normalisation, every PyJWT 2 decode message the reference emits, expiry
 //! and leeway boundaries on a fixed clock, and interop with the Python reference vectors
 //! (tests/fixtures/python-reference-tokens.json) in both directions.
 #![allow(
@@ -181,7 +181,7 @@ fn headers(value: &Value) -> Map<String, Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Layout (§4.1)
+// Layout (the reference's claims, in its insertion order)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -266,7 +266,7 @@ fn refresh_token_default_layout_and_order() {
 
 #[test]
 fn refresh_token_full_layout_has_issuer_but_no_fresh() {
-    // §9: JWT_ENCODE_ISSUER is written to refresh tokens too.
+    // This port's decision: JWT_ENCODE_ISSUER is written to refresh tokens too.
     let config = base()
         .token_location([TokenLocation::Cookies])
         .encode_issuer("auth.example")
@@ -686,7 +686,7 @@ fn encode_audience_one_is_a_string_many_an_array() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decode normalisation (§4.2)
+// Decode normalisation (the reference's `decode_token` defaults and claim checks)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -746,7 +746,7 @@ fn decode_keeps_what_is_there() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decode errors (§3.1, PyJWT 2 messages)
+// Decode errors (the reference's message catalogue, PyJWT 2 messages)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -1354,7 +1354,7 @@ fn fractional_clock() {
 
 #[test]
 fn expired_token_with_a_wrong_csrf_value_is_a_csrf_error() {
-    // §4.2 step 5 quirk: the second (allow_expired) pass runs the CSRF check.
+    // Reference quirk: on expiry, the second (allow_expired) decode pass runs the CSRF check.
     let config = || base().token_location([TokenLocation::Cookies]);
     let token = manager(config())
         .create_access_token_with(
@@ -1768,7 +1768,7 @@ fn tokens_match_the_python_reference_layout() {
     }
 }
 
-/// Tokens made by this library decode with plain `jsonwebtoken` into the §4.1 layout.
+/// Tokens made by this library decode with plain `jsonwebtoken` into the reference's claim layout.
 #[test]
 fn tokens_decode_with_plain_jsonwebtoken() {
     let fixture = fixture();
