@@ -108,6 +108,8 @@ struct Draft {
     expires: Expiry,
     user_claims: Option<Value>,
     headers: Option<Map<String, Value>>,
+    /// When the token is issued (Unix seconds): the time its bounds were checked at.
+    now: f64,
 }
 
 /// Everything the request path reads, prepared once.
@@ -1336,6 +1338,7 @@ impl JwtManager {
             expires,
             user_claims,
             headers,
+            now,
         })
     }
 
@@ -1363,7 +1366,7 @@ impl JwtManager {
             issuer: config.encode_issuer.as_deref(),
             audience: config.encode_audience.as_deref(),
             headers: draft.headers.as_ref(),
-            now: self.now(),
+            now: draft.now,
         };
         token::encode(&token_draft, &inner.decode.names, config.algorithm, key)
     }

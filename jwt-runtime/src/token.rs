@@ -71,8 +71,13 @@ pub(crate) struct TokenDraft<'a> {
 /// `now + delta` in whole Unix seconds, as `exp` and `fresh` are written; `None` past
 /// [`Expiry::LATEST_TIMESTAMP`].
 pub(crate) fn timestamp_after(now: f64, delta: Duration) -> Option<i64> {
-    let timestamp = whole_seconds(now + delta.as_secs_f64());
+    let timestamp = seconds_after(now, delta);
     (timestamp <= Expiry::LATEST_TIMESTAMP).then_some(timestamp)
+}
+
+/// `now + delta` in whole Unix seconds.
+fn seconds_after(now: f64, delta: Duration) -> i64 {
+    whole_seconds(now + delta.as_secs_f64())
 }
 
 /// Serialises the payload in the reference's insertion order.
@@ -100,7 +105,7 @@ impl Serialize for PayloadWriter<'_> {
         map.serialize_entry("nbf", &iat)?;
         map.serialize_entry("jti", self.jti)?;
         if let Expiry::After(delta) = d.expires {
-            map.serialize_entry("exp", &whole_seconds(d.now + delta.as_secs_f64()))?;
+            map.serialize_entry("exp", &seconds_after(d.now, delta))?;
         }
         map.serialize_entry(self.names.identity.as_str(), d.identity)?;
         if d.token_type == TokenType::Access {
@@ -108,7 +113,7 @@ impl Serialize for PayloadWriter<'_> {
                 Fresh::No => map.serialize_entry("fresh", &false)?,
                 Fresh::Yes => map.serialize_entry("fresh", &true)?,
                 Fresh::For(delta) => {
-                    map.serialize_entry("fresh", &whole_seconds(d.now + delta.as_secs_f64()))?;
+                    map.serialize_entry("fresh", &seconds_after(d.now, delta))?;
                 }
                 Fresh::Until(timestamp) => map.serialize_entry("fresh", &timestamp)?,
             }

@@ -9,6 +9,7 @@
 mod example;
 
 #[path = "support/server.rs"]
+#[allow(dead_code, reason = "this file uses part of the shared helper")]
 mod server;
 
 use std::sync::Arc;

@@ -541,84 +541,30 @@ fn an_invalid_worker_count_stops_the_server_naming_it() {
 
 #[::core::prelude::v1::test]
 fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(server_binary())
-        .env("JWT_SECRET_KEY", "super-secret")
-        .env("PORT", port.to_string())
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
-    let exchange = |request: String| {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    };
-    let request = |method: &str, path: &str, authorization: &str| {
-        format!(
-            "{method} {path} HTTP/1.1\r\nHost: x\r\n{authorization}Connection: close\r\nContent-Length: 0\r\n\r\n"
-        )
-    };
-    let login = r#"{"identity":"alice"}"#;
-    let token_response = exchange(format!(
-        "POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{login}",
-        login.len()
-    ));
-    let body = token_response.split("\r\n\r\n").nth(1).unwrap();
-    let token: Value = serde_json::from_str(body).unwrap();
-    let bearer = format!(
-        "Authorization: Bearer {}\r\n",
-        token["token"].as_str().unwrap()
+    let server =
+        server::ExampleServer::spawn("reference_server", &[("JWT_SECRET_KEY", "super-secret")]);
+    let (status, body) = server.request("POST", "/token", "", Some(&json!({"identity": "alice"})));
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        server.request("OPTIONS", "/any-method", "", None),
+        (401, json!({"msg": "Missing Authorization Header"}))
     );
-    let no_token = exchange(request("OPTIONS", "/any-method", ""));
-    let garbage = exchange(request(
-        "OPTIONS",
-        "/any-method",
-        "Authorization: Bearer garbage\r\n",
-    ));
-    let valid: Vec<String> = ["OPTIONS", "GET", "DELETE", "PATCH"]
-        .iter()
-        .map(|method| exchange(request(method, "/any-method", &bearer)))
-        .collect();
-    child.kill().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    child.wait().unwrap();
+    assert_eq!(
+        server.request("OPTIONS", "/any-method", "garbage", None).0,
+        422
+    );
+    for method in ["OPTIONS", "GET", "DELETE", "PATCH"] {
+        assert_eq!(
+            server.request(method, "/any-method", &token, None),
+            (200, json!({"identity": "alice", "method": method})),
+        );
+    }
+    let stderr = server.stop();
     assert!(
         stderr.contains("WARN") && stderr.contains("JWT_SECRET_KEY is 12 bytes long"),
         "{stderr}"
     );
-    assert!(no_token.starts_with("HTTP/1.1 401"), "{no_token}");
-    assert!(
-        no_token.ends_with("{\"msg\":\"Missing Authorization Header\"}\n"),
-        "{no_token}"
-    );
-    assert!(garbage.starts_with("HTTP/1.1 422"), "{garbage}");
-    for (method, response) in ["OPTIONS", "GET", "DELETE", "PATCH"].iter().zip(&valid) {
-        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-        let body = response.split("\r\n\r\n").nth(1).unwrap();
-        assert_eq!(
-            serde_json::from_str::<Value>(body).unwrap(),
-            json!({"identity": "alice", "method": method})
-        );
-    }
 }
 
 #[::core::prelude::v1::test]

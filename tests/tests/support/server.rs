@@ -47,7 +47,7 @@ impl ExampleServer {
             .env("PORT", port.to_string())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -60,6 +60,16 @@ impl ExampleServer {
         };
         assert_eq!(line.trim(), format!("listening on 127.0.0.1:{port}"));
         server
+    }
+
+    /// Stops the server; what it wrote to stderr (its warnings, at `RUST_LOG=warn`).
+    pub(crate) fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            let _ = pipe.read_to_string(&mut stderr);
+        }
+        stderr
     }
 
     /// One HTTP/1.1 request with a bearer token (none when empty) and a JSON body:
