@@ -27,9 +27,12 @@
 //! token signed with anything else (an `HS256` secret, say) is refused with 422
 //! `The specified alg value is not allowed`.
 
-use jwt_runtime::Algorithm;
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
+use jwt_runtime::config::Algorithm;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// `JWT_PRIVATE_KEY`: signs new tokens. An example key: never use it for real.
 const PRIVATE_KEY: &str = include_str!("keys/rs256-private.pem");

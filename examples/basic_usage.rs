@@ -19,8 +19,11 @@
 //! Remember to change the secret key of your application, and keep it private:
 //! whoever has it can sign tokens for any user.
 
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// Python's truthiness of a JSON value: `None`, `""`, `0`, `false`, `[]` and `{}` are false.
 fn truthy(value: &Value) -> bool {

@@ -13,9 +13,15 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
+use actix_web::{App, HttpResponse, HttpServer, delete, get, post, web};
+use jwt_runtime::ConfigError;
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_runtime::blocklist::{BlocklistError, RedisBlocklist};
+use jwt_runtime::config::TokenType;
 use jwt_runtime::prelude::*;
-use jwt_runtime::{BlocklistError, ConfigError, RedisBlocklist};
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// Where revoked tokens go: Redis or memory, shared by the manager and the handlers.
 pub type Revoked = web::Data<dyn Blocklist>;

@@ -7,8 +7,12 @@
 
 use std::time::Duration;
 
+use actix_web::{App, HttpResponse, HttpServer, Responder, get, post, web};
+use jwt_runtime::config::Expiry;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 // Using the expired_token_loader attribute, we will now call this function
 // whenever an expired but otherwise valid access token attempts to access an endpoint.

@@ -18,8 +18,11 @@
 //! 404 `{"msg":"User <name> not found"}`. The user loader runs on every request
 //! to a protected route, needed or not: mind its cost if it queries a database.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// A demo user object.
 pub struct UserObject {

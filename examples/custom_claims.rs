@@ -16,8 +16,11 @@
 //! Storing data in the token saves looking it up again on the next request, but
 //! anyone holding the token can read it: **never** put sensitive data in it.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 // The user_claims_loader is called whenever an access token is created and adds
 // what it returns to the token. It receives the identity the token is created

@@ -25,8 +25,11 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::error::InternalError;
+use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// Python's `admin_required` decorator: verifies that a valid access token is in
 /// the request, and that its custom claims give the user the `admin` role.

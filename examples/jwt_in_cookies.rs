@@ -33,8 +33,12 @@
 //! (The page's first, CSRF-free example is this one with
 //! `.cookie_csrf_protect(false)`, which is almost never a good idea.)
 
+use actix_web::{App, HttpResponse, HttpServer, post, web};
+use jwt_runtime::config::TokenLocation;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 // With CSRF protection on (the default), set_access_cookies() and
 // set_refresh_cookies() also set the readable CSRF cookies.

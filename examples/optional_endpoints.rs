@@ -14,8 +14,11 @@
 //! Without a token the route runs anonymously. A token that *is* sent but is
 //! expired or badly made is an error (401 or 422), not an anonymous visit.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// Python's truthiness of a JSON value: `None`, `""`, `0`, `false`, `[]` and `{}` are false.
 fn truthy(value: &Value) -> bool {

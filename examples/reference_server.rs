@@ -10,9 +10,15 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
+use jwt_runtime::ConfigError;
+use jwt_runtime::blocklist::RedisBlocklist;
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_runtime::config::Expiry;
 use jwt_runtime::prelude::*;
-use jwt_runtime::{ConfigError, RedisBlocklist};
+use jwt_runtime::{Fresh, JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// How many times the `/protected` handler ran: printed at shutdown, so the load check
 /// (`scripts/load_check.sh`) can compare it with the valid requests it sent.

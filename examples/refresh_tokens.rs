@@ -19,8 +19,11 @@
 //! A refresh token cannot open a `#[jwt_required]` route, and an access token
 //! cannot open the refresh route: both answer 422.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 #[post("/login")]
 async fn login(body: web::Bytes) -> Result<HttpResponse, JwtError> {

@@ -23,8 +23,11 @@
 //! Fresh tokens are for critical actions (changing an email address, paying);
 //! with refresh tokens, users still do not have to log in again for everything else.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 /// The username of a request body with the right credentials.
 fn check_credentials(body: &[u8]) -> Option<String> {

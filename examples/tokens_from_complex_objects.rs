@@ -17,9 +17,12 @@
 //! The loaders receive the object as JSON and read it back as their parameter's
 //! type, so the object derives `Serialize` and `Deserialize`.
 
+use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::json;
 
 /// A complex object a token can be built from; in practice a database row.
 #[derive(Clone, Serialize, Deserialize)]

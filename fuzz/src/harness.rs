@@ -23,12 +23,17 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, Uri};
 use actix_web::rt::SystemRunner;
 use actix_web::test::{self, TestRequest};
+use actix_web::web;
 use actix_web::web::Bytes;
+use actix_web::{App, HttpResponse};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{DecodingKey, EncodingKey};
+use jwt_runtime::JwtManagerBuilder;
+use jwt_runtime::config::Algorithm;
+use jwt_runtime::config::{TokenLocation, TokenType};
 use jwt_runtime::prelude::*;
-use jwt_runtime::{Algorithm, JwtManagerBuilder};
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::{Map, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -888,7 +893,7 @@ pub fn header_parsing(data: &[u8]) {
                 422,
                 "Bad Authorization header. Expected value 'Bearer <JWT>'".into(),
             )),
-            HeaderModel::Token(token) => match app.manager.decode_token(token, None, false) {
+            HeaderModel::Token(token) => match app.manager.decode_token(token) {
                 Ok(claims) if claims.token_type() == TokenType::Access => Ok(claims),
                 Ok(_) => Err((422, "Only access tokens are allowed".into())),
                 Err(error) => Err((error.status().as_u16(), error.message())),
@@ -955,7 +960,14 @@ pub fn decode(data: &[u8]) {
     let manager = MANAGERS.with(|m| m[0].clone());
     let verified = independently_verified(&token, settings.algorithms);
     for allow_expired in [false, true] {
-        let got = Outcome::of(manager.decode_token(&token, csrf.as_deref(), allow_expired));
+        let got = Outcome::of(
+            manager.decode_token_with(
+                &token,
+                jwt_runtime::DecodeOptions::default()
+                    .csrf_value(csrf.as_deref())
+                    .allow_expired(allow_expired),
+            ),
+        );
         let case = format!("token {token:?}, csrf {csrf:?}, allow_expired {allow_expired}");
         if token.len() > MAX_TOKEN_SIZE {
             assert_eq!(got, too_large(&token), "{case}");
@@ -1178,7 +1190,14 @@ pub fn signed_claims(data: &[u8]) {
     };
     let token = sign(&header_text, &payload_text);
     let manager = MANAGERS.with(|m| m[index].clone());
-    let got = Outcome::of(manager.decode_token(&token, csrf_value.as_deref(), allow_expired));
+    let got = Outcome::of(
+        manager.decode_token_with(
+            &token,
+            jwt_runtime::DecodeOptions::default()
+                .csrf_value(csrf_value.as_deref())
+                .allow_expired(allow_expired),
+        ),
+    );
     let expected = if token.len() > MAX_TOKEN_SIZE {
         too_large(&token)
     } else {
@@ -1324,7 +1343,7 @@ thread_local! {
         let manager = app(&ALL_LOCATIONS_APP).manager.clone();
         GENUINE
             .iter()
-            .filter_map(|(_, token)| manager.decode_token(token, None, false).ok())
+            .filter_map(|(_, token)| manager.decode_token(token).ok())
             .map(|claims| claims.raw().clone())
             .collect()
     };

@@ -1,6 +1,7 @@
 //! Shared argument parsing: `crate = path`, `locations = [...]`, set-once checks.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprArray, Lit, LitStr};
@@ -19,34 +20,27 @@ pub(crate) fn set_once<T>(
     Ok(())
 }
 
-/// A token location named in `locations = [...]`.
+/// A token location named in `locations = [...]`: its Flask name and the runtime's
+/// `TokenLocation` variant.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Headers,
-    Cookies,
-    QueryString,
-    Json,
+pub(crate) struct Location {
+    pub(crate) variant: &'static str,
 }
 
-impl Location {
-    /// The runtime's code for this location (`Locations::code_of`).
-    pub(crate) fn code(self) -> u16 {
-        match self {
-            Location::Headers => 1,
-            Location::Cookies => 2,
-            Location::QueryString => 3,
-            Location::Json => 4,
-        }
-    }
+/// Every location: (Flask name, `TokenLocation` variant).
+const LOCATIONS: [(&str, &str); 4] = [
+    ("headers", "Headers"),
+    ("cookies", "Cookies"),
+    ("query_string", "QueryString"),
+    ("json", "Json"),
+];
 
+impl Location {
     fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "headers" => Some(Location::Headers),
-            "cookies" => Some(Location::Cookies),
-            "query_string" => Some(Location::QueryString),
-            "json" => Some(Location::Json),
-            _ => None,
-        }
+        LOCATIONS
+            .iter()
+            .find(|(flask, _)| *flask == name)
+            .map(|(_, variant)| Location { variant })
     }
 }
 
@@ -92,10 +86,7 @@ impl Args {
                     Accepts::CrateAndLocations => "`crate`, `locations`",
                     Accepts::CrateOnly => "`crate`",
                 };
-                let name = meta
-                    .path
-                    .get_ident()
-                    .map_or_else(|| "?".to_owned(), ToString::to_string);
+                let name = meta.path.to_token_stream().to_string().replace(' ', "");
                 Err(meta.error(format!(
                     "unknown argument `{name}`; expected one of: {expected}"
                 )))
@@ -123,12 +114,22 @@ fn parse_locations(array: &ExprArray) -> syn::Result<Vec<Location>> {
             },
             _ => None,
         };
-        let location = name.as_deref().and_then(Location::from_name).ok_or_else(|| {
-            syn::Error::new_spanned(
-                elem,
-                "unknown token location; expected one of: `headers`, `cookies`, `query_string`, `json`",
-            )
-        })?;
+        let location = name
+            .as_deref()
+            .and_then(Location::from_name)
+            .ok_or_else(|| {
+                syn::Error::new_spanned(
+                    elem,
+                    format!(
+                        "unknown token location; expected one of: {}",
+                        LOCATIONS
+                            .iter()
+                            .map(|(flask, _)| format!("`{flask}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
         if locations.contains(&location) {
             return Err(syn::Error::new_spanned(elem, "duplicate token location"));
         }

@@ -17,7 +17,8 @@ use actix_web::rt::{System, SystemRunner};
 use actix_web::{App, HttpResponse, get, test};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
-use jwt_runtime::{Blocklist, JwtConfig, JwtManager, MemoryBlocklist, jwt_required};
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_runtime::{JwtConfig, JwtManager, jwt_required};
 
 const SECRET: &str = "a-benchmark-secret-of-32-bytes!!";
 
@@ -49,7 +50,7 @@ fn requests(
     let revoked = manager.create_access_token(&"benchmark-user").unwrap();
     let mut cases = vec![("accepted", accepted, StatusCode::OK)];
     if let Some(blocklist) = blocklist {
-        let claims = manager.decode_token(&revoked, None, false).unwrap();
+        let claims = manager.decode_token(&revoked).unwrap();
         system.block_on(blocklist.revoke(&claims)).unwrap();
         cases.push(("revoked", revoked, StatusCode::UNAUTHORIZED));
     }
@@ -105,7 +106,9 @@ fn bench(c: &mut Criterion) {
         Ok(url) if !url.is_empty() => {
             let prefix = format!("jwt-runtime-bench:{}", std::process::id());
             let redis = system
-                .block_on(jwt_runtime::RedisBlocklist::connect(&url, &prefix))
+                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect(
+                    &url, &prefix,
+                ))
                 .unwrap();
             let redis: Arc<dyn Blocklist> = Arc::new(redis);
             requests(&mut group, &system, "redis", Some(&redis));

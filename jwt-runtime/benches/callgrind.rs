@@ -49,7 +49,7 @@ fn main() {
                 if name == "decode" {
                     let claims = scenario
                         .manager
-                        .decode_token(std::hint::black_box(token), None, false)
+                        .decode_token(std::hint::black_box(token))
                         .unwrap();
                     std::hint::black_box(claims);
                 } else {

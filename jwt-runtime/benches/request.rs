@@ -87,7 +87,7 @@ fn main() {
                 black_box(
                     header
                         .manager
-                        .decode_token(black_box(&header.token), None, false)
+                        .decode_token(black_box(&header.token))
                         .unwrap(),
                 );
             }

@@ -20,6 +20,8 @@
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, post};
+/// use serde_json::json;
 ///
 /// #[post("/api/example")]
 /// #[jwt_required(locations = [cookies])]
@@ -33,6 +35,7 @@
 /// ```
 /// extern crate jwt_runtime as auth;
 /// use auth::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[auth::jwt_required(crate = auth)]
 /// async fn protected() -> HttpResponse {
@@ -44,6 +47,8 @@
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+/// use serde_json::json;
 ///
 /// #[get("/protected")]
 /// #[jwt_required]
@@ -54,16 +59,20 @@
 ///
 /// # Equivalent code
 ///
-/// The attribute adds one hidden extractor argument (verification happens while actix
-/// extracts it, before any other extractor reads the body) and runs the body with the
-/// verified token in scope:
+/// The attribute adds one hidden extractor argument and leaves the body as written.
+/// Verification happens while actix extracts it, before any other extractor reads the
+/// body; the verified token becomes the request's, which the App's middleware scopes
+/// around the handler. The mode is a type, the locations a `const` (`locations(&[])`:
+/// the configured ones):
 ///
 /// ```ignore
-/// async fn protected(__jwt_guard: jwt_runtime::__private::Guard<0, 0>) -> impl Responder {
-///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move {
-///         HttpResponse::Ok().json(json!({ "logged_in_as": get_jwt_identity::<String>() }))
-///     })
-///     .await
+/// async fn protected(
+///     __jwt_guard: jwt_runtime::__private::Guard<
+///         jwt_runtime::__private::mode::Required,
+///         { jwt_runtime::__private::locations(&[]) },
+///     >,
+/// ) -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "logged_in_as": get_jwt_identity::<String>() }))
 /// }
 /// ```
 ///
@@ -91,6 +100,8 @@ pub use jwt_macros::jwt_required;
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+/// use serde_json::json;
 ///
 /// #[get("/partially-protected")]
 /// #[jwt_optional]
@@ -105,13 +116,16 @@ pub use jwt_macros::jwt_required;
 /// # Equivalent code
 ///
 /// ```ignore
-/// async fn partially_protected(__jwt_guard: jwt_runtime::__private::Guard<1, 0>) -> impl Responder {
-///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// async fn partially_protected(
+///     __jwt_guard: Guard<mode::Optional, { locations(&[]) }>,
+/// ) -> impl Responder {
+///     /* body */
 /// }
 /// ```
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[jwt_optional(locations = [banana])]
 /// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
@@ -130,6 +144,8 @@ pub use jwt_macros::jwt_optional;
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, post};
+/// use serde_json::json;
 ///
 /// #[post("/change-password")]
 /// #[fresh_jwt_required]
@@ -141,13 +157,16 @@ pub use jwt_macros::jwt_optional;
 /// # Equivalent code
 ///
 /// ```ignore
-/// async fn change_password(__jwt_guard: jwt_runtime::__private::Guard<2, 0>) -> impl Responder {
-///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// async fn change_password(
+///     __jwt_guard: Guard<mode::Fresh, { locations(&[]) }>,
+/// ) -> impl Responder {
+///     /* body */
 /// }
 /// ```
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[fresh_jwt_required(fresh = true)]
 /// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
@@ -165,6 +184,8 @@ pub use jwt_macros::fresh_jwt_required;
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/refresh")]
 /// #[jwt_refresh_token_required]
@@ -177,8 +198,10 @@ pub use jwt_macros::fresh_jwt_required;
 /// # Equivalent code
 ///
 /// ```ignore
-/// async fn refresh(__jwt_guard: jwt_runtime::__private::Guard<3, 0>) -> Result<HttpResponse, JwtError> {
-///     jwt_runtime::__private::scope_request(__jwt_guard.0, async move { /* body */ }).await
+/// async fn refresh(
+///     __jwt_guard: Guard<mode::Refresh, { locations(&[]) }>,
+/// ) -> Result<HttpResponse, JwtError> {
+///     /* body */
 /// }
 /// ```
 ///
@@ -203,6 +226,7 @@ pub use jwt_macros::jwt_refresh_token_required;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use serde_json::json;
 ///
 /// #[jwt::user_claims_loader]
 /// fn add_claims(identity: &str) -> serde_json::Value {
@@ -218,9 +242,16 @@ pub use jwt_macros::jwt_refresh_token_required;
 ///
 /// ```ignore
 /// const _: () = {
-///     #[linkme::distributed_slice(jwt_runtime::__private::JWT_USER_CLAIMS_LOADER)]
-///     static __JWT_LOADER: LoaderEntry<JsonLoaderFn> = LoaderEntry {
-///         loader: |identity| JsonOutput::into_json(add_claims(from_json(identity)?), "user_claims_loader"),
+///     #[linkme::distributed_slice(jwt_runtime::__private::slots::user_claims_loader::REGISTRY)]
+///     static __JWT_LOADER: LoaderEntry<slots::user_claims_loader::Entry> = LoaderEntry {
+///         // A non-capturing closure: its signature comes from the slot's `Entry` type.
+///         loader: |identity| {
+///             let identity = match read_arg::<str>(identity) {
+///                 Ok(identity) => identity,
+///                 Err(error) => return slots::user_claims_loader::on_bad_argument(identity, "&str", &error),
+///             };
+///             JsonOutput::into_output(add_claims(identity.get()), slots::user_claims_loader::NAME)
+///         },
 ///         name: "my_app::add_claims", file: file!(), line: line!(),
 ///     };
 /// };
@@ -274,6 +305,7 @@ pub use jwt_macros::user_identity_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use serde_json::json;
 ///
 /// #[jwt::additional_headers_loader]
 /// fn headers(_identity: &serde_json::Value) -> serde_json::Value {
@@ -380,6 +412,7 @@ pub use jwt_macros::token_in_blacklist_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use serde_json::json;
 ///
 /// #[jwt::claims_verification_loader]
 /// fn not_banned(user_claims: &serde_json::Value) -> bool {
@@ -401,6 +434,8 @@ pub use jwt_macros::claims_verification_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::claims_verification_failed_loader]
 /// fn failed() -> HttpResponse {
@@ -459,6 +494,8 @@ pub use jwt_macros::user_loader_callback_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::user_loader_error_loader]
 /// fn no_user(identity: &str) -> HttpResponse {
@@ -468,6 +505,7 @@ pub use jwt_macros::user_loader_callback_loader;
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[jwt::user_loader_error_loader]
 /// fn no_user() -> HttpResponse { HttpResponse::NotFound().finish() }
@@ -480,6 +518,8 @@ pub use jwt_macros::user_loader_error_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{Responder, web};
+/// use serde_json::json;
 /// use actix_web::http::StatusCode;
 ///
 /// #[jwt::expired_token_loader]
@@ -494,6 +534,7 @@ pub use jwt_macros::user_loader_error_loader;
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[jwt::expired_token_loader]
 /// fn expired(token: String) -> HttpResponse { HttpResponse::Unauthorized().finish() }
@@ -507,6 +548,8 @@ pub use jwt_macros::expired_token_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::invalid_token_loader]
 /// fn invalid(message: &str) -> HttpResponse {
@@ -529,6 +572,8 @@ pub use jwt_macros::invalid_token_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::unauthorized_loader]
 /// fn unauthorized(message: &str) -> HttpResponse {
@@ -538,6 +583,7 @@ pub use jwt_macros::invalid_token_loader;
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[jwt::unauthorized_loader(locations = [headers])]
 /// fn unauthorized(message: &str) -> HttpResponse { HttpResponse::Unauthorized().finish() }
@@ -551,6 +597,8 @@ pub use jwt_macros::unauthorized_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::needs_fresh_token_loader]
 /// fn needs_fresh() -> HttpResponse {
@@ -560,6 +608,7 @@ pub use jwt_macros::unauthorized_loader;
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// #[jwt::needs_fresh_token_loader]
 /// fn needs_fresh(extra: u8) -> HttpResponse { HttpResponse::Unauthorized().finish() }
@@ -573,6 +622,8 @@ pub use jwt_macros::needs_fresh_token_loader;
 ///
 /// ```rust,standalone_crate
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
 ///
 /// #[jwt::revoked_token_loader]
 /// fn revoked() -> HttpResponse {
@@ -582,6 +633,7 @@ pub use jwt_macros::needs_fresh_token_loader;
 ///
 /// ```compile_fail
 /// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
 ///
 /// struct Handler;
 /// impl Handler {

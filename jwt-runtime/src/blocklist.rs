@@ -1,5 +1,9 @@
 //! Token revocation stores: the [`Blocklist`] trait, an in-memory store for one
 //! process and (feature `redis`) a Redis store shared by many servers.
+//!
+//! The stores are called blocklists, the current word (and flask-jwt-extended 4's); the
+//! options and the loader they plug into keep the 3.x Flask names
+//! (`JWT_BLACKLIST_ENABLED`, `token_in_blacklist_loader`), so configurations carry over.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -44,11 +48,15 @@ use crate::claims::Claims;
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{App, HttpResponse, web, delete, post};
+/// use serde_json::json;
+/// use jwt_runtime::{JwtConfig, JwtManager};
+/// use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
 ///     let refresh_token = create_refresh_token(&"alice")?;
-///     let refresh = decode_token(&refresh_token, None, false)?;
+///     let refresh = decode_token(&refresh_token)?;
 ///     let claims = json!({"refresh_jti": refresh.jti(), "refresh_exp": refresh.expires_at()});
 ///     let access_token =
 ///         create_access_token_with(&"alice", TokenOptions::default().user_claims(claims))?;
@@ -96,7 +104,8 @@ use crate::claims::Claims;
 /// ```
 /// use std::future::Future;
 /// use std::pin::Pin;
-/// use jwt_runtime::{Blocklist, BlocklistError, Claims};
+/// use jwt_runtime::Claims;
+/// use jwt_runtime::blocklist::{Blocklist, BlocklistError};
 ///
 /// /// Asks another service; here, a stub that revokes `jti`s starting with `0`.
 /// struct RemoteBlocklist;
@@ -125,15 +134,16 @@ pub trait Blocklist: Send + Sync + 'static {
     /// When the store cannot answer. The request is then refused (503), never let through.
     ///
     /// ```
-    /// # use jwt_runtime::{Blocklist, JwtConfig, JwtManager, MemoryBlocklist};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
     /// let blocklist = MemoryBlocklist::new();
-    /// let claims = manager.decode_token(&manager.create_access_token(&"alice")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"alice")?)?;
     /// actix_web::rt::System::new().block_on(async {
     ///     assert!(!blocklist.is_revoked(&claims).await?);
     ///     blocklist.revoke(&claims).await?;
     ///     assert!(blocklist.is_revoked(&claims).await?);
-    ///     Ok::<(), jwt_runtime::BlocklistError>(())
+    ///     Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
     /// })?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -149,10 +159,11 @@ pub trait Blocklist: Send + Sync + 'static {
     /// store cannot be written.
     ///
     /// ```
-    /// # use jwt_runtime::{Blocklist, JwtConfig, JwtManager, MemoryBlocklist};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
     /// let blocklist = MemoryBlocklist::new();
-    /// let claims = manager.decode_token(&manager.create_refresh_token(&"alice")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_refresh_token(&"alice")?)?;
     /// actix_web::rt::System::new().block_on(blocklist.revoke(&claims))?;
     /// assert_eq!(blocklist.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -172,11 +183,11 @@ pub trait Blocklist: Send + Sync + 'static {
     /// When the store cannot be written.
     ///
     /// ```
-    /// # use jwt_runtime::{Blocklist, MemoryBlocklist};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// let blocklist = MemoryBlocklist::new();
     /// actix_web::rt::System::new().block_on(blocklist.revoke_jti("a-jti", None))?;
     /// assert!(blocklist.contains("a-jti"));
-    /// # Ok::<(), jwt_runtime::BlocklistError>(())
+    /// # Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
     /// ```
     fn revoke_jti<'a>(
         &'a self,
@@ -191,7 +202,7 @@ pub trait Blocklist: Send + Sync + 'static {
     /// The default does nothing: a store of your own must then keep entries long enough itself.
     ///
     /// ```
-    /// # use jwt_runtime::{Blocklist, MemoryBlocklist};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// let blocklist = MemoryBlocklist::new();
     /// blocklist.retain_after_expiry(std::time::Duration::from_secs(30));
     /// ```
@@ -228,7 +239,7 @@ impl<T: Blocklist + ?Sized> Blocklist for Arc<T> {
 /// Why a [`Blocklist`] could not answer or record a revocation.
 ///
 /// ```
-/// use jwt_runtime::BlocklistError;
+/// use jwt_runtime::blocklist::BlocklistError;
 /// let err = BlocklistError::store("connection refused");
 /// assert_eq!(err.to_string(), "the revocation store failed: connection refused");
 /// assert!(!err.is_missing_jti());
@@ -246,7 +257,7 @@ impl BlocklistError {
     /// A store failure, from any error (or a message).
     ///
     /// ```
-    /// let err = jwt_runtime::BlocklistError::store(std::io::Error::other("timed out"));
+    /// let err = jwt_runtime::blocklist::BlocklistError::store(std::io::Error::other("timed out"));
     /// assert!(std::error::Error::source(&err).is_some());
     /// ```
     pub fn store(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
@@ -256,7 +267,7 @@ impl BlocklistError {
     /// Whether this is [`BlocklistError::MissingJti`].
     ///
     /// ```
-    /// assert!(jwt_runtime::BlocklistError::MissingJti.is_missing_jti());
+    /// assert!(jwt_runtime::blocklist::BlocklistError::MissingJti.is_missing_jti());
     /// ```
     #[must_use]
     pub fn is_missing_jti(&self) -> bool {
@@ -345,7 +356,8 @@ struct MemoryInner {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
-/// use jwt_runtime::MemoryBlocklist;
+/// use jwt_runtime::{JwtConfig, JwtManager};
+/// use jwt_runtime::blocklist::MemoryBlocklist;
 ///
 /// let blocklist = MemoryBlocklist::new();
 /// let config = JwtConfig::default()
@@ -379,7 +391,7 @@ impl MemoryBlocklist {
     /// An empty store on the system clock.
     ///
     /// ```
-    /// assert!(jwt_runtime::MemoryBlocklist::new().is_empty());
+    /// assert!(jwt_runtime::blocklist::MemoryBlocklist::new().is_empty());
     /// ```
     #[must_use]
     pub fn new() -> Self {
@@ -390,12 +402,12 @@ impl MemoryBlocklist {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// use jwt_runtime::{Blocklist, MemoryBlocklist};
+    /// use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// let blocklist = MemoryBlocklist::with_clock(|| UNIX_EPOCH + Duration::from_secs(1_000));
     /// // Expired at 999 by this clock: nothing to keep.
     /// actix_web::rt::System::new().block_on(blocklist.revoke_jti("old", Some(999)))?;
     /// assert!(blocklist.is_empty());
-    /// # Ok::<(), jwt_runtime::BlocklistError>(())
+    /// # Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
     /// ```
     #[must_use]
     pub fn with_clock(clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
@@ -436,12 +448,12 @@ impl MemoryBlocklist {
     /// Whether `jti` is revoked now (what [`Blocklist::is_revoked`] answers, without a future).
     ///
     /// ```
-    /// # use jwt_runtime::{Blocklist, MemoryBlocklist};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
     /// let blocklist = MemoryBlocklist::new();
     /// assert!(!blocklist.contains("a-jti"));
     /// actix_web::rt::System::new().block_on(blocklist.revoke_jti("a-jti", None))?;
     /// assert!(blocklist.contains("a-jti"));
-    /// # Ok::<(), jwt_runtime::BlocklistError>(())
+    /// # Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
     /// ```
     #[must_use]
     pub fn contains(&self, jti: &str) -> bool {
@@ -491,7 +503,7 @@ impl MemoryBlocklist {
     /// How many entries the store holds, including expired ones not yet swept.
     ///
     /// ```
-    /// assert_eq!(jwt_runtime::MemoryBlocklist::new().len(), 0);
+    /// assert_eq!(jwt_runtime::blocklist::MemoryBlocklist::new().len(), 0);
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
@@ -511,7 +523,7 @@ impl MemoryBlocklist {
     /// Whether the store holds no entry.
     ///
     /// ```
-    /// assert!(jwt_runtime::MemoryBlocklist::new().is_empty());
+    /// assert!(jwt_runtime::blocklist::MemoryBlocklist::new().is_empty());
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -522,7 +534,7 @@ impl MemoryBlocklist {
     /// correctness or bounded memory (that is automatic); useful before measuring.
     ///
     /// ```
-    /// assert_eq!(jwt_runtime::MemoryBlocklist::new().purge_expired(), 0);
+    /// assert_eq!(jwt_runtime::blocklist::MemoryBlocklist::new().purge_expired(), 0);
     /// ```
     #[allow(
         clippy::must_use_candidate,
@@ -603,7 +615,9 @@ mod redis_store {
     ///
     /// ```no_run
     /// use jwt_runtime::prelude::*;
-    /// use jwt_runtime::RedisBlocklist;
+    /// use actix_web::{App, HttpServer, web};
+    /// use jwt_runtime::{JwtConfig, JwtManager};
+    /// use jwt_runtime::blocklist::RedisBlocklist;
     ///
     /// #[actix_web::main]
     /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -654,8 +668,8 @@ mod redis_store {
         /// A malformed URL, or no Redis answering within a second (one retry).
         ///
         /// ```no_run
-        /// # async fn run() -> Result<(), jwt_runtime::BlocklistError> {
-        /// let blocklist = jwt_runtime::RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
+        /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+        /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
         /// # let _ = blocklist;
         /// # Ok(())
         /// # }
@@ -680,7 +694,7 @@ mod redis_store {
         /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
         /// let client = redis::Client::open("redis://127.0.0.1:6379/")?;
         /// let connection = redis::aio::ConnectionManager::new(client).await?;
-        /// let blocklist = jwt_runtime::RedisBlocklist::from_connection_manager(connection, "app:revoked");
+        /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::from_connection_manager(connection, "app:revoked");
         /// # let _ = blocklist;
         /// # Ok(())
         /// # }
@@ -697,8 +711,8 @@ mod redis_store {
         /// The Redis key of a `jti`: `<key_prefix>:<jti>`.
         ///
         /// ```no_run
-        /// # async fn run() -> Result<(), jwt_runtime::BlocklistError> {
-        /// let blocklist = jwt_runtime::RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
+        /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+        /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
         /// assert_eq!(blocklist.key("abc"), "app:revoked:abc");
         /// # Ok(())
         /// # }
@@ -746,7 +760,7 @@ mod redis_store {
                 // A token expiring past the year 9999 (a foreign token's `exp` can say
                 // anything) would need a TTL Redis refuses: it is kept for good instead.
                 if let Some(until) = keep_until(expires_at, &self.margin)
-                    .filter(|until| *until <= crate::Expiry::LATEST_TIMESTAMP)
+                    .filter(|until| *until <= crate::types::Expiry::LATEST_TIMESTAMP)
                 {
                     let ttl = until.saturating_sub(unix_seconds(SystemTime::now()));
                     if ttl <= 0 {

@@ -6,19 +6,20 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::config::TokenType;
 use crate::payload::{self, ClaimNames, Payload};
+use crate::types::TokenType;
 
-/// Freshness of an access token: the `fresh` claim.
+/// What an access token says of its freshness: its `fresh` claim. (What you ask for
+/// when creating a token is [`Fresh`](crate::Fresh).)
 ///
 /// ```
-/// use jwt_runtime::Freshness;
-/// assert!(Freshness::Fresh(true).is_fresh_at(0.0));
-/// assert!(Freshness::Until(100).is_fresh_at(99.5));
-/// assert!(!Freshness::Until(100).is_fresh_at(101.5));
+/// use jwt_runtime::FreshClaim;
+/// assert!(FreshClaim::Fresh(true).is_fresh_at(0.0));
+/// assert!(FreshClaim::Until(100).is_fresh_at(99.5));
+/// assert!(!FreshClaim::Until(100).is_fresh_at(101.5));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Freshness {
+pub enum FreshClaim {
     /// `true` or `false`.
     Fresh(bool),
     /// Fresh until this Unix time (seconds).
@@ -27,32 +28,32 @@ pub enum Freshness {
     Invalid,
 }
 
-impl Freshness {
+impl FreshClaim {
     /// Whether the token counts as fresh at `now` (Unix seconds), as the reference decides:
     /// a bool must be `true`; a timestamp must not be in the past.
     ///
     /// ```
-    /// assert!(!jwt_runtime::Freshness::Fresh(false).is_fresh_at(0.0));
+    /// assert!(!jwt_runtime::FreshClaim::Fresh(false).is_fresh_at(0.0));
     /// ```
     #[must_use]
     #[allow(clippy::cast_precision_loss, reason = "timestamps are far below 2^53")]
     pub fn is_fresh_at(self, now: f64) -> bool {
         match self {
-            Freshness::Fresh(fresh) => fresh,
-            Freshness::Until(until) => (until as f64) >= now.trunc(),
-            Freshness::Invalid => false,
+            FreshClaim::Fresh(fresh) => fresh,
+            FreshClaim::Until(until) => (until as f64) >= now.trunc(),
+            FreshClaim::Invalid => false,
         }
     }
 
     pub(crate) fn from_claim(value: Option<&Value>) -> Self {
         match value {
-            None => Freshness::Fresh(false),
-            Some(Value::Bool(b)) => Freshness::Fresh(*b),
+            None => FreshClaim::Fresh(false),
+            Some(Value::Bool(b)) => FreshClaim::Fresh(*b),
             Some(Value::Number(n)) => n
                 .as_i64()
                 .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(truncate_to_i64))
-                .map_or(Freshness::Invalid, Freshness::Until),
-            Some(_) => Freshness::Invalid,
+                .map_or(FreshClaim::Invalid, FreshClaim::Until),
+            Some(_) => FreshClaim::Invalid,
         }
     }
 }
@@ -71,10 +72,11 @@ fn truncate_to_i64(f: f64) -> i64 {
 /// to `"access"`, `fresh` to `false` (access tokens), user claims to `{}`.
 ///
 /// ```
-/// use jwt_runtime::{JwtConfig, JwtManager, TokenType};
+/// use jwt_runtime::{JwtConfig, JwtManager};
+/// use jwt_runtime::config::TokenType;
 /// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
 /// let token = manager.create_access_token(&"alice")?;
-/// let claims = manager.decode_token(&token, None, false)?;
+/// let claims = manager.decode_token(&token)?;
 /// assert_eq!(claims.identity::<String>()?, "alice");
 /// assert_eq!(claims.token_type(), TokenType::Access);
 /// assert_eq!(claims.user_claims_value(), &serde_json::json!({}));
@@ -87,7 +89,7 @@ fn truncate_to_i64(f: f64) -> i64 {
 /// ```
 /// # use jwt_runtime::{JwtConfig, JwtManager};
 /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-/// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+/// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
 /// let shared = claims.clone();
 /// assert!(std::ptr::eq(shared.identity_value(), claims.identity_value())); // not a copy
 /// assert!(std::ptr::eq(shared.raw(), claims.raw()));
@@ -143,7 +145,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&42)?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&42)?)?;
     /// assert_eq!(claims.identity::<u64>()?, 42);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -156,7 +158,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.identity_value(), "bob");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -178,7 +180,7 @@ impl Claims {
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
     /// let options = TokenOptions::default().user_claims(serde_json::json!({"roles": ["admin"]}));
     /// let token = manager.create_access_token_with(&"bob", options)?;
-    /// let claims = manager.decode_token(&token, None, false)?;
+    /// let claims = manager.decode_token(&token)?;
     /// #[derive(serde::Deserialize)]
     /// struct Roles { roles: Vec<String> }
     /// assert_eq!(claims.user_claims::<Roles>()?.roles, ["admin"]);
@@ -193,7 +195,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.user_claims_value(), &serde_json::json!({}));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -208,9 +210,10 @@ impl Claims {
     /// `access` or `refresh`.
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenType};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenType;
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_refresh_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_refresh_token(&"bob")?)?;
     /// assert_eq!(claims.token_type(), TokenType::Refresh);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -222,17 +225,17 @@ impl Claims {
     /// The `fresh` claim (refresh tokens are never fresh).
     ///
     /// ```
-    /// # use jwt_runtime::{Freshness, JwtConfig, JwtManager, TokenOptions};
+    /// # use jwt_runtime::{FreshClaim, JwtConfig, JwtManager, TokenOptions};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
     /// let token = manager.create_access_token_with(&"bob", TokenOptions::default().fresh(true))?;
-    /// assert_eq!(manager.decode_token(&token, None, false)?.fresh(), Freshness::Fresh(true));
+    /// assert_eq!(manager.decode_token(&token)?.fresh(), FreshClaim::Fresh(true));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn fresh(&self) -> Freshness {
+    pub fn fresh(&self) -> FreshClaim {
         match self.inner.token_type {
-            TokenType::Access => Freshness::from_claim(self.inner.payload.get(payload::FRESH)),
-            TokenType::Refresh => Freshness::Fresh(false),
+            TokenType::Access => FreshClaim::from_claim(self.inner.payload.get(payload::FRESH)),
+            TokenType::Refresh => FreshClaim::Fresh(false),
         }
     }
 
@@ -241,7 +244,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.jti().map(str::len), Some(36));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -253,10 +256,11 @@ impl Claims {
     /// The `exp` claim (Unix seconds); `None` for a token that never expires.
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, Expiry, TokenOptions};
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # use jwt_runtime::config::Expiry;
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
     /// let token = manager.create_access_token_with(&"bob", TokenOptions::default().expires(Expiry::Never))?;
-    /// assert_eq!(manager.decode_token(&token, None, false)?.expires_at(), None);
+    /// assert_eq!(manager.decode_token(&token)?.expires_at(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -269,7 +273,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.csrf(), None); // cookies are not a token location here
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -286,7 +290,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.get("type"), Some(&serde_json::json!("access")));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -300,7 +304,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert!(claims.raw().contains_key("iat"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -316,7 +320,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// assert_eq!(claims.header()["alg"], "HS256");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -330,7 +334,7 @@ impl Claims {
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
-    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?, None, false)?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
     /// let map = claims.into_raw();
     /// assert_eq!(map["identity"], "bob");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -1,10 +1,11 @@
 //! Per-request state: the ambient manager (Python's `current_app`) and the verified
-//! token of the request (Python's `ctx.jwt`, `ctx.jwt_header`, `ctx.jwt_user`).
+//! token of the request (Python's `ctx.jwt`, `ctx.jwt_header`, `ctx.jwt_user`), in one
+//! store: the task-local the App's middleware scopes around the request's future.
 //!
-//! Both live in task-locals scoped around the request's future, so they are visible
-//! in the handler and in any `async` code it awaits, but not across `tokio::spawn`
-//! / `actix_rt::spawn` (pass the values you need into a spawned task, or use the
-//! [`Jwt`](crate::Jwt) extractor).
+//! It is visible in the handler (plain or `async`), in its extractors and loaders, and
+//! in any code the handler awaits, but not across `tokio::spawn` / `actix_rt::spawn`
+//! (pass the values you need into a spawned task, or use the [`Jwt`](crate::Jwt)
+//! extractor).
 
 use std::cell::{OnceCell, RefCell};
 use std::future::Future;
@@ -15,24 +16,16 @@ use serde_json::{Map, Value};
 
 use crate::claims::Claims;
 use crate::error::JwtError;
-use crate::manager::{JwtManager, TokenOptions};
-use crate::registry::UserObject;
+use crate::loaders::UserObject;
+use crate::manager::JwtManager;
+use crate::token::{DecodeOptions, TokenOptions};
 
-/// What a request runs under (set by the middleware): the App's manager, and the
-/// token a custom guard verified with [`verify_jwt_in_request`](crate::verify_jwt_in_request).
-#[doc(hidden)]
-pub struct Ambient {
+/// What a request runs under (set by the middleware): the App's manager, and the token
+/// verified for this request (by a guard attribute, an extractor or
+/// [`verify_jwt_in_request`](crate::verify_jwt_in_request)).
+pub(crate) struct Ambient {
     pub(crate) manager: JwtManager,
-    pub(crate) verified: RefCell<RequestJwt>,
-}
-
-impl std::fmt::Debug for Ambient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ambient")
-            .field("manager", &self.manager)
-            .field("verified", &self.verified)
-            .finish()
-    }
+    verified: RefCell<Option<Rc<Verified>>>,
 }
 
 impl Ambient {
@@ -45,8 +38,7 @@ impl Ambient {
 }
 
 /// The verified token of a request, and the user loaded for it.
-#[doc(hidden)]
-pub struct Verified {
+pub(crate) struct Verified {
     pub(crate) claims: Claims,
     pub(crate) user: OnceCell<UserObject>,
 }
@@ -69,18 +61,8 @@ impl Verified {
     }
 }
 
-/// What the handler body sees: `None` when `jwt_optional` let an anonymous request through.
-#[doc(hidden)]
-pub type RequestJwt = Option<Rc<Verified>>;
-
 tokio::task_local! {
     static AMBIENT: Ambient;
-    static REQUEST_JWT: RequestJwt;
-}
-
-thread_local! {
-    /// For plain (non-async) handlers: set while the handler's body runs.
-    static SYNC_REQUEST_JWT: RefCell<RequestJwt> = const { RefCell::new(None) };
 }
 
 pub(crate) fn scope_ambient<F: Future>(
@@ -88,6 +70,12 @@ pub(crate) fn scope_ambient<F: Future>(
     future: F,
 ) -> tokio::task::futures::TaskLocalFuture<Ambient, F> {
     AMBIENT.scope(ambient, future)
+}
+
+/// Runs `f` with `ambient` in scope (the middleware answering an error after the
+/// request's future has finished).
+pub(crate) fn with_ambient<R>(ambient: Ambient, f: impl FnOnce(&Ambient) -> R) -> R {
+    AMBIENT.sync_scope(ambient, || AMBIENT.with(f))
 }
 
 /// The App's `JWT_ERROR_MESSAGE_KEY` for this request (`msg` outside an App).
@@ -98,8 +86,8 @@ pub(crate) fn error_message_key() -> String {
 }
 
 /// Makes `jwt` the verified token for the rest of the request (Python's
-/// `verify_jwt_in_request()` storing `ctx.jwt`).
-pub(crate) fn set_request_verified(jwt: RequestJwt) {
+/// `verify_jwt_in_request()` storing `ctx.jwt`); `None` for an anonymous optional request.
+pub(crate) fn set_verified(jwt: Option<Rc<Verified>>) {
     let _ = AMBIENT.try_with(|a| *a.verified.borrow_mut() = jwt);
 }
 
@@ -117,50 +105,13 @@ pub(crate) fn not_installed() -> JwtError {
     )
 }
 
-/// Runs `future` with `jwt` as the request's verified token.
-#[doc(hidden)]
-pub fn scope_request<F: Future>(
-    jwt: RequestJwt,
-    future: F,
-) -> tokio::task::futures::TaskLocalFuture<RequestJwt, F> {
-    REQUEST_JWT.scope(jwt, future)
-}
-
-/// Restores the previous synchronous context on drop.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct SyncScope {
-    previous: RequestJwt,
-}
-
-impl Drop for SyncScope {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        SYNC_REQUEST_JWT.with(|slot| *slot.borrow_mut() = previous);
-    }
-}
-
-/// Makes `jwt` the request's verified token until the returned guard drops (plain fns).
-#[doc(hidden)]
-#[must_use]
-pub fn enter_sync(jwt: RequestJwt) -> SyncScope {
-    let previous = SYNC_REQUEST_JWT.with(|slot| slot.replace(jwt));
-    SyncScope { previous }
-}
-
-/// The verified token in scope: an async attribute's, else a plain fn attribute's,
-/// else the one a custom guard verified for this request.
-fn with_request_jwt<R>(f: impl Fn(Option<&Verified>) -> R) -> R {
-    REQUEST_JWT
-        .try_with(|jwt| f(jwt.as_deref()))
-        .unwrap_or_else(|_| {
-            SYNC_REQUEST_JWT.with(|slot| match slot.borrow().as_deref() {
-                Some(verified) => f(Some(verified)),
-                None => AMBIENT
-                    .try_with(|a| f(a.verified.borrow().as_deref()))
-                    .unwrap_or_else(|_| f(None)),
-            })
-        })
+/// Reads the request's verified token, if any.
+fn with_request_jwt<R>(f: impl FnOnce(Option<&Verified>) -> R) -> R {
+    let verified = AMBIENT
+        .try_with(|a| a.verified.borrow().clone())
+        .ok()
+        .flatten();
+    f(verified.as_deref())
 }
 
 /// The identity of the current request's token: Python's `get_jwt_identity()`.
@@ -170,6 +121,8 @@ fn with_request_jwt<R>(f: impl Fn(Option<&Verified>) -> R) -> R {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+/// use serde_json::json;
 ///
 /// #[get("/whoami")]
 /// #[jwt_required]
@@ -186,6 +139,7 @@ pub fn get_jwt_identity<T: DeserializeOwned>() -> Option<T> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
 ///
 /// #[get("/claims")]
 /// #[jwt_required]
@@ -207,6 +161,7 @@ pub fn get_jwt_claims() -> Value {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
 ///
 /// #[get("/raw")]
 /// #[jwt_required]
@@ -223,6 +178,7 @@ pub fn get_raw_jwt() -> Map<String, Value> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
 ///
 /// #[get("/header")]
 /// #[jwt_required]
@@ -242,6 +198,8 @@ pub fn get_raw_jwt_header() -> Map<String, Value> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+/// use serde_json::json;
 ///
 /// #[get("/type")]
 /// #[jwt_required]
@@ -264,6 +222,8 @@ pub fn get_jwt() -> Option<Claims> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+/// use serde_json::json;
 ///
 /// struct User { name: String }
 ///
@@ -290,6 +250,8 @@ pub fn get_current_user<U: 'static>() -> Option<Rc<U>> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -308,6 +270,9 @@ pub fn create_access_token<I: serde::Serialize + ?Sized>(identity: &I) -> Result
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
+/// use jwt_runtime::config::Expiry;
 ///
 /// #[post("/create-api-token")]
 /// #[jwt_required]
@@ -331,6 +296,8 @@ pub fn create_access_token_with<I: serde::Serialize + ?Sized>(
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -350,6 +317,9 @@ pub fn create_refresh_token<I: serde::Serialize + ?Sized>(
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
+/// use jwt_runtime::config::Expiry;
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -364,27 +334,47 @@ pub fn create_refresh_token_with<I: serde::Serialize + ?Sized>(
     current_manager()?.create_refresh_token_with(identity, options)
 }
 
-/// Decodes a token with the current App's manager: Python's `decode_token(...)`.
+/// Decodes a token with the current App's manager: Python's `decode_token(encoded_token)`.
 ///
 /// # Errors
 /// As [`JwtManager::decode_token`]; returned from a handler with `?`, the error
 /// answers through the App's loaders, as the reference's app-level handlers do.
 ///
 /// ```
+/// use actix_web::{HttpResponse, post};
 /// use jwt_runtime::prelude::*;
 ///
 /// #[post("/inspect")]
 /// async fn inspect(body: String) -> Result<HttpResponse, JwtError> {
-///     let claims = decode_token(body.trim(), None, false)?;
+///     let claims = decode_token(body.trim())?;
 ///     Ok(HttpResponse::Ok().json(claims))
 /// }
 /// ```
-pub fn decode_token(
+pub fn decode_token(encoded_token: &str) -> Result<Claims, JwtError> {
+    current_manager()?.decode_token(encoded_token)
+}
+
+/// Python's `decode_token_with(encoded_token, jwt_runtime::DecodeOptions::default().csrf_value(csrf_value=).allow_expired(allow_expired=))` with the current
+/// App's manager.
+///
+/// # Errors
+/// As [`JwtManager::decode_token_with`].
+///
+/// ```
+/// use actix_web::{HttpResponse, post};
+/// use jwt_runtime::prelude::*;
+///
+/// #[post("/inspect-expired")]
+/// async fn inspect(body: String) -> Result<HttpResponse, JwtError> {
+///     let claims = decode_token_with(body.trim(), DecodeOptions::default().allow_expired(true))?;
+///     Ok(HttpResponse::Ok().json(claims))
+/// }
+/// ```
+pub fn decode_token_with(
     encoded_token: &str,
-    csrf_value: Option<&str>,
-    allow_expired: bool,
+    options: DecodeOptions<'_>,
 ) -> Result<Claims, JwtError> {
-    current_manager()?.decode_token(encoded_token, csrf_value, allow_expired)
+    current_manager()?.decode_token_with(encoded_token, options)
 }
 
 /// Python's `get_jti(encoded_token)` with the current App's manager.
@@ -394,6 +384,8 @@ pub fn decode_token(
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/jti")]
 /// async fn jti(body: String) -> Result<HttpResponse, JwtError> {
@@ -411,6 +403,8 @@ pub fn get_jti(encoded_token: &str) -> Result<Option<String>, JwtError> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/csrf")]
 /// async fn csrf(body: String) -> Result<HttpResponse, JwtError> {
@@ -428,6 +422,7 @@ pub fn get_csrf_token(encoded_token: &str) -> Result<String, JwtError> {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/kid")]
 /// async fn kid(body: String) -> Result<HttpResponse, JwtError> {

@@ -6,16 +6,29 @@ use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
 use actix_web::cookie::{Cookie, SameSite as CookieSameSite};
 use actix_web::{HttpResponse, HttpResponseBuilder};
 
-use crate::config::{JwtConfig, SameSite, TokenLocation, TokenType};
+use crate::config::JwtConfig;
 use crate::context::current_manager;
 use crate::error::JwtError;
 use crate::manager::JwtManager;
+use crate::types::{SameSite, TokenLocation, TokenType};
 
 /// Max-Age of non-session cookies (`JWT_SESSION_COOKIE=False`): 365 days, as the reference.
 const PERSISTENT_COOKIE_SECONDS: u64 = 31_540_000;
 
-/// A response that cookies can be added to: [`HttpResponse`] or [`HttpResponseBuilder`].
-pub trait CookieJar {
+/// A response the JWT and CSRF cookies can be set on: [`HttpResponse`] or
+/// [`HttpResponseBuilder`]. (A response, not a cookie jar: the cookie crate's
+/// `CookieJar` is something else.)
+///
+/// ```
+/// use actix_web::HttpResponse;
+/// use actix_web::cookie::Cookie;
+/// use jwt_runtime::cookies::SetCookie;
+/// let mut response = HttpResponse::Ok().finish();
+/// response.add_jwt_cookie(Cookie::new("a", "b"))?;
+/// assert_eq!(response.cookies().count(), 1);
+/// # Ok::<(), jwt_runtime::JwtError>(())
+/// ```
+pub trait SetCookie {
     /// Adds one `Set-Cookie` header.
     ///
     /// # Errors
@@ -23,14 +36,14 @@ pub trait CookieJar {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError>;
 }
 
-impl CookieJar for HttpResponse {
+impl SetCookie for HttpResponse {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
         self.add_cookie(&cookie)
             .map_err(|e| JwtError::Internal(format!("cannot set cookie: {e}")))
     }
 }
 
-impl CookieJar for HttpResponseBuilder {
+impl SetCookie for HttpResponseBuilder {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
         self.cookie(cookie);
         Ok(())
@@ -66,24 +79,6 @@ fn cookie(
     cookie
 }
 
-/// Name and path of the JWT cookie and of its CSRF cookie, for one token type.
-fn cookie_settings(config: &JwtConfig, token_type: TokenType) -> (&str, &str, &str, &str) {
-    match token_type {
-        TokenType::Access => (
-            &config.access_cookie_name,
-            &config.access_cookie_path,
-            &config.access_csrf_cookie_name,
-            &config.access_csrf_cookie_path,
-        ),
-        TokenType::Refresh => (
-            &config.refresh_cookie_name,
-            &config.refresh_cookie_path,
-            &config.refresh_csrf_cookie_name,
-            &config.refresh_csrf_cookie_path,
-        ),
-    }
-}
-
 fn cookies_required(function: &str, manager: &JwtManager) -> Result<(), JwtError> {
     if manager
         .config()
@@ -107,7 +102,8 @@ impl JwtManager {
     /// does not verify (its CSRF value is read from it).
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenLocation;
     /// let manager = JwtManager::new(JwtConfig::default()
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
@@ -118,7 +114,7 @@ impl JwtManager {
     /// ```
     pub fn set_access_cookies(
         &self,
-        response: &mut impl CookieJar,
+        response: &mut impl SetCookie,
         token: &str,
         max_age: Option<Duration>,
     ) -> Result<(), JwtError> {
@@ -137,7 +133,8 @@ impl JwtManager {
     /// As [`set_access_cookies`](Self::set_access_cookies).
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenLocation;
     /// let manager = JwtManager::new(JwtConfig::default()
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
@@ -147,7 +144,7 @@ impl JwtManager {
     /// ```
     pub fn set_refresh_cookies(
         &self,
-        response: &mut impl CookieJar,
+        response: &mut impl SetCookie,
         token: &str,
         max_age: Option<Duration>,
     ) -> Result<(), JwtError> {
@@ -164,13 +161,19 @@ impl JwtManager {
         &self,
         function: &str,
         token_type: TokenType,
-        response: &mut impl CookieJar,
+        response: &mut impl SetCookie,
         token: &str,
         max_age: Option<Duration>,
     ) -> Result<(), JwtError> {
         cookies_required(function, self)?;
         let config = self.config();
-        let (name, path, csrf_name, csrf_path) = cookie_settings(config, token_type);
+        let names = self.inner.names(token_type);
+        let (name, path, csrf_name, csrf_path) = (
+            names.cookie.as_str(),
+            names.cookie_path.as_str(),
+            names.csrf_cookie.as_str(),
+            names.csrf_cookie_path.as_str(),
+        );
         // `max_age=0` is falsy in the reference and falls back to the configuration.
         let max_age = max_age.filter(|d| !d.is_zero()).or_else(|| {
             (!config.session_cookie).then(|| Duration::from_secs(PERSISTENT_COOKIE_SECONDS))
@@ -187,7 +190,7 @@ impl JwtManager {
             }
             cookie
         };
-        let csrf = if self.inner.csrf_protect && config.csrf_in_cookies {
+        let csrf = if self.inner.csrf_claim && config.csrf_in_cookies {
             Some(self.get_csrf_token(token)?)
         } else {
             None
@@ -205,7 +208,8 @@ impl JwtManager {
     /// When cookies are not a token location (`JWT_TOKEN_LOCATION`).
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenLocation;
     /// let manager = JwtManager::new(JwtConfig::default()
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
@@ -214,7 +218,7 @@ impl JwtManager {
     /// assert_eq!(response.cookies().count(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn unset_jwt_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+    pub fn unset_jwt_cookies(&self, response: &mut impl SetCookie) -> Result<(), JwtError> {
         self.unset_access_cookies(response)?;
         self.unset_refresh_cookies(response)
     }
@@ -225,7 +229,8 @@ impl JwtManager {
     /// As [`unset_jwt_cookies`](Self::unset_jwt_cookies).
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenLocation;
     /// let manager = JwtManager::new(JwtConfig::default()
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
@@ -233,7 +238,7 @@ impl JwtManager {
     /// manager.unset_access_cookies(&mut response)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn unset_access_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+    pub fn unset_access_cookies(&self, response: &mut impl SetCookie) -> Result<(), JwtError> {
         self.unset_cookies(TokenType::Access, response)
     }
 
@@ -243,7 +248,8 @@ impl JwtManager {
     /// As [`unset_jwt_cookies`](Self::unset_jwt_cookies).
     ///
     /// ```
-    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenLocation};
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::config::TokenLocation;
     /// let manager = JwtManager::new(JwtConfig::default()
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
@@ -251,25 +257,31 @@ impl JwtManager {
     /// manager.unset_refresh_cookies(&mut response)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn unset_refresh_cookies(&self, response: &mut impl CookieJar) -> Result<(), JwtError> {
+    pub fn unset_refresh_cookies(&self, response: &mut impl SetCookie) -> Result<(), JwtError> {
         self.unset_cookies(TokenType::Refresh, response)
     }
 
     fn unset_cookies(
         &self,
         token_type: TokenType,
-        response: &mut impl CookieJar,
+        response: &mut impl SetCookie,
     ) -> Result<(), JwtError> {
         // The reference names unset_refresh_cookies() for both (a copy-paste quirk kept for parity).
         cookies_required("unset_refresh_cookies", self)?;
         let config = self.config();
-        let (name, path, csrf_name, csrf_path) = cookie_settings(config, token_type);
+        let names = self.inner.names(token_type);
+        let (name, path, csrf_name, csrf_path) = (
+            names.cookie.as_str(),
+            names.cookie_path.as_str(),
+            names.csrf_cookie.as_str(),
+            names.csrf_cookie_path.as_str(),
+        );
         let expired = |mut cookie: Cookie<'static>| {
             cookie.set_expires(OffsetDateTime::UNIX_EPOCH);
             cookie
         };
         response.add_jwt_cookie(expired(cookie(config, name, String::new(), path, true)))?;
-        if self.inner.csrf_protect && config.csrf_in_cookies {
+        if self.inner.csrf_claim && config.csrf_in_cookies {
             response.add_jwt_cookie(expired(cookie(
                 config,
                 csrf_name,
@@ -289,6 +301,8 @@ impl JwtManager {
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -297,7 +311,7 @@ impl JwtManager {
 ///     Ok(response.json(json!({"login": true})))
 /// }
 /// ```
-pub fn set_access_cookies(response: &mut impl CookieJar, token: &str) -> Result<(), JwtError> {
+pub fn set_access_cookies(response: &mut impl SetCookie, token: &str) -> Result<(), JwtError> {
     current_manager()?.set_access_cookies(response, token, None)
 }
 
@@ -308,6 +322,7 @@ pub fn set_access_cookies(response: &mut impl CookieJar, token: &str) -> Result<
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -317,7 +332,7 @@ pub fn set_access_cookies(response: &mut impl CookieJar, token: &str) -> Result<
 /// }
 /// ```
 pub fn set_access_cookies_with(
-    response: &mut impl CookieJar,
+    response: &mut impl SetCookie,
     token: &str,
     max_age: Option<Duration>,
 ) -> Result<(), JwtError> {
@@ -331,6 +346,7 @@ pub fn set_access_cookies_with(
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -339,7 +355,7 @@ pub fn set_access_cookies_with(
 ///     Ok(response.finish())
 /// }
 /// ```
-pub fn set_refresh_cookies(response: &mut impl CookieJar, token: &str) -> Result<(), JwtError> {
+pub fn set_refresh_cookies(response: &mut impl SetCookie, token: &str) -> Result<(), JwtError> {
     current_manager()?.set_refresh_cookies(response, token, None)
 }
 
@@ -350,6 +366,7 @@ pub fn set_refresh_cookies(response: &mut impl CookieJar, token: &str) -> Result
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/login")]
 /// async fn login() -> Result<HttpResponse, JwtError> {
@@ -359,7 +376,7 @@ pub fn set_refresh_cookies(response: &mut impl CookieJar, token: &str) -> Result
 /// }
 /// ```
 pub fn set_refresh_cookies_with(
-    response: &mut impl CookieJar,
+    response: &mut impl SetCookie,
     token: &str,
     max_age: Option<Duration>,
 ) -> Result<(), JwtError> {
@@ -373,6 +390,8 @@ pub fn set_refresh_cookies_with(
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+/// use serde_json::json;
 ///
 /// #[post("/logout")]
 /// async fn logout() -> Result<HttpResponse, JwtError> {
@@ -381,7 +400,7 @@ pub fn set_refresh_cookies_with(
 ///     Ok(response.json(json!({"logout": true})))
 /// }
 /// ```
-pub fn unset_jwt_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+pub fn unset_jwt_cookies(response: &mut impl SetCookie) -> Result<(), JwtError> {
     current_manager()?.unset_jwt_cookies(response)
 }
 
@@ -392,6 +411,7 @@ pub fn unset_jwt_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> 
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/logout")]
 /// async fn logout() -> Result<HttpResponse, JwtError> {
@@ -400,7 +420,7 @@ pub fn unset_jwt_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> 
 ///     Ok(response.finish())
 /// }
 /// ```
-pub fn unset_access_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+pub fn unset_access_cookies(response: &mut impl SetCookie) -> Result<(), JwtError> {
     current_manager()?.unset_access_cookies(response)
 }
 
@@ -411,6 +431,7 @@ pub fn unset_access_cookies(response: &mut impl CookieJar) -> Result<(), JwtErro
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
 ///
 /// #[post("/logout")]
 /// async fn logout() -> Result<HttpResponse, JwtError> {
@@ -419,6 +440,6 @@ pub fn unset_access_cookies(response: &mut impl CookieJar) -> Result<(), JwtErro
 ///     Ok(response.finish())
 /// }
 /// ```
-pub fn unset_refresh_cookies(response: &mut impl CookieJar) -> Result<(), JwtError> {
+pub fn unset_refresh_cookies(response: &mut impl SetCookie) -> Result<(), JwtError> {
     current_manager()?.unset_refresh_cookies(response)
 }

@@ -6,7 +6,8 @@ use std::fmt;
 use actix_web::http::StatusCode;
 
 use crate::claims::Claims;
-use crate::config::TokenType;
+use crate::payload::PayloadError;
+use crate::types::TokenType;
 
 /// Why a request (or a [`decode_token`](crate::decode_token) call) was refused.
 ///
@@ -37,7 +38,7 @@ pub enum JwtError {
     WrongTokenType(TokenType),
     /// The token's `exp` has passed (`ExpiredSignatureError`): 401, expired loader, which
     /// receives the expired token's claims.
-    Expired(Box<Claims>),
+    Expired(Claims),
     /// The blacklist loader said the token is revoked (`RevokedTokenError`): 401.
     Revoked,
     /// A non-fresh token on a `fresh_jwt_required` route (`FreshTokenRequired`): 401.
@@ -58,30 +59,32 @@ pub enum JwtError {
     BodyTimeout,
 }
 
-/// Which loader answers a [`JwtError`].
+/// Which loader answers a [`JwtError`]: each variant is named after its loader, or after
+/// the [`JwtError`] variant that no loader answers.
 ///
 /// ```
 /// use jwt_runtime::{ErrorKind, JwtError};
 /// assert_eq!(JwtError::Csrf("Missing CSRF token".into()).kind(), ErrorKind::Unauthorized);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// `unauthorized_loader`
     Unauthorized,
     /// `invalid_token_loader`
-    Invalid,
+    InvalidToken,
     /// `expired_token_loader`
-    Expired,
+    ExpiredToken,
     /// `revoked_token_loader`
-    Revoked,
+    RevokedToken,
     /// `needs_fresh_token_loader`
-    NeedsFresh,
+    NeedsFreshToken,
     /// `user_loader_error_loader`
-    UserLoad,
+    UserLoaderError,
     /// `claims_verification_failed_loader`
-    ClaimsFailed,
-    /// No loader: the revocation store failed.
-    RevocationUnavailable,
+    ClaimsVerificationFailed,
+    /// No loader: the revocation store could not answer.
+    RevocationCheckFailed,
     /// No loader: a server-side failure.
     Internal,
     /// No loader: the body read before authentication is over the limit.
@@ -136,13 +139,13 @@ impl JwtError {
     pub fn status(&self) -> StatusCode {
         match self.kind() {
             ErrorKind::Unauthorized
-            | ErrorKind::Expired
-            | ErrorKind::Revoked
-            | ErrorKind::NeedsFresh
-            | ErrorKind::UserLoad => StatusCode::UNAUTHORIZED,
-            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorKind::ClaimsFailed => StatusCode::BAD_REQUEST,
-            ErrorKind::RevocationUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            | ErrorKind::ExpiredToken
+            | ErrorKind::RevokedToken
+            | ErrorKind::NeedsFreshToken
+            | ErrorKind::UserLoaderError => StatusCode::UNAUTHORIZED,
+            ErrorKind::InvalidToken => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::ClaimsVerificationFailed => StatusCode::BAD_REQUEST,
+            ErrorKind::RevocationCheckFailed => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -153,7 +156,7 @@ impl JwtError {
     ///
     /// ```
     /// use jwt_runtime::{ErrorKind, JwtError};
-    /// assert_eq!(JwtError::FreshTokenRequired.kind(), ErrorKind::NeedsFresh);
+    /// assert_eq!(JwtError::FreshTokenRequired.kind(), ErrorKind::NeedsFreshToken);
     /// ```
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
@@ -161,13 +164,13 @@ impl JwtError {
             JwtError::NoAuthorization(_) | JwtError::Csrf(_) => ErrorKind::Unauthorized,
             JwtError::InvalidHeader(_)
             | JwtError::InvalidToken(_)
-            | JwtError::WrongTokenType(_) => ErrorKind::Invalid,
-            JwtError::Expired(_) => ErrorKind::Expired,
-            JwtError::Revoked => ErrorKind::Revoked,
-            JwtError::FreshTokenRequired => ErrorKind::NeedsFresh,
-            JwtError::UserLoad(_) => ErrorKind::UserLoad,
-            JwtError::UserClaimsVerification => ErrorKind::ClaimsFailed,
-            JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationUnavailable,
+            | JwtError::WrongTokenType(_) => ErrorKind::InvalidToken,
+            JwtError::Expired(_) => ErrorKind::ExpiredToken,
+            JwtError::Revoked => ErrorKind::RevokedToken,
+            JwtError::FreshTokenRequired => ErrorKind::NeedsFreshToken,
+            JwtError::UserLoad(_) => ErrorKind::UserLoaderError,
+            JwtError::UserClaimsVerification => ErrorKind::ClaimsVerificationFailed,
+            JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationCheckFailed,
             JwtError::Internal(_) => ErrorKind::Internal,
             JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,
             JwtError::BodyTimeout => ErrorKind::BodyTimeout,
@@ -196,20 +199,42 @@ impl fmt::Display for JwtError {
 
 impl std::error::Error for JwtError {}
 
-/// An invalid or inconsistent setting, found when the configuration is read or
-/// the manager is built. Its message names the option and the offending value.
+impl From<PayloadError> for JwtError {
+    fn from(error: PayloadError) -> Self {
+        JwtError::InvalidToken(error.0)
+    }
+}
+
+/// Why a configuration was refused, found when it is read or the manager is built.
 ///
 /// ```
-/// use jwt_runtime::{JwtConfig, JwtManager};
+/// use jwt_runtime::{ConfigError, JwtConfig, JwtManager};
 /// let err = JwtManager::new(JwtConfig::default()).unwrap_err();
-/// assert_eq!(err.option(), "JWT_SECRET_KEY");
+/// assert_eq!(err.option(), Some("JWT_SECRET_KEY"));
+/// assert!(matches!(err, ConfigError::Invalid { option: "JWT_SECRET_KEY", .. }));
 /// assert!(err.to_string().starts_with("JWT_SECRET_KEY"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    option: &'static str,
-    value: String,
-    reason: String,
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An option has an invalid value, or one inconsistent with another option.
+    Invalid {
+        /// The option, by its Flask name (`JWT_ALGORITHM`, ...).
+        option: &'static str,
+        /// The offending value, as written (keys and secrets are not shown).
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two or more functions are registered for one loader slot.
+    DuplicateLoader {
+        /// The loader attribute (`unauthorized_loader`, ...).
+        loader: &'static str,
+        /// Each registered function: its path, file and line.
+        entries: Vec<String>,
+    },
+    /// Neither crypto backend feature of jwt-runtime (`rust_crypto`, `aws_lc_rs`) is on.
+    NoCryptoBackend,
 }
 
 impl ConfigError {
@@ -218,45 +243,62 @@ impl ConfigError {
         value: impl fmt::Display,
         reason: impl Into<String>,
     ) -> Self {
-        ConfigError {
+        ConfigError::Invalid {
             option,
             value: value.to_string(),
             reason: reason.into(),
         }
     }
 
-    /// The option at fault, by its Flask name (`JWT_ALGORITHM`, ...).
+    /// The option at fault, by its Flask name, for an [`Invalid`](Self::Invalid) value.
     ///
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// let err = JwtManager::new(JwtConfig::default().secret_key("k".repeat(32)).header_name("")).unwrap_err();
-    /// assert_eq!(err.option(), "JWT_HEADER_NAME");
+    /// assert_eq!(err.option(), Some("JWT_HEADER_NAME"));
     /// ```
     #[must_use]
-    pub fn option(&self) -> &'static str {
-        self.option
+    pub fn option(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::Invalid { option, .. } => Some(option),
+            _ => None,
+        }
     }
 
-    /// The offending value, as written (keys and secrets are not shown).
+    /// The offending value, as written, for an [`Invalid`](Self::Invalid) value.
     ///
     /// ```
     /// # use jwt_runtime::{JwtConfig, JwtManager};
     /// let err = JwtManager::new(JwtConfig::default().secret_key("k".repeat(32)).header_name("")).unwrap_err();
-    /// assert_eq!(err.value(), "");
+    /// assert_eq!(err.value(), Some(""));
     /// ```
     #[must_use]
-    pub fn value(&self) -> &str {
-        &self.value
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            ConfigError::Invalid { value, .. } => Some(value),
+            _ => None,
+        }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: invalid value `{}`: {}",
-            self.option, self.value, self.reason
-        )
+        match self {
+            ConfigError::Invalid {
+                option,
+                value,
+                reason,
+            } => write!(f, "{option}: invalid value `{value}`: {reason}"),
+            ConfigError::DuplicateLoader { loader, entries } => write!(
+                f,
+                "{loader}: {} functions are registered with `#[jwt::{loader}]` ({}); keep one, or set this loader on the builder",
+                entries.len(),
+                entries.join(" and ")
+            ),
+            ConfigError::NoCryptoBackend => f.write_str(
+                "jwt-runtime features: enable exactly one crypto backend feature of jwt-runtime: `rust_crypto` (default) or `aws_lc_rs`",
+            ),
+        }
     }
 }
 

@@ -2,11 +2,12 @@
 
 use jsonwebtoken::{AlgorithmFamily, DecodingKey, EncodingKey};
 
-use crate::config::{JwtConfig, Secret};
+use crate::config::JwtConfig;
 use crate::error::{ConfigError, JwtError};
+use crate::types::Secret;
 
 /// Smallest HMAC secret that does not log a warning (RFC 7518 §3.2 for HS256).
-pub(crate) const MIN_HMAC_SECRET: usize = 32;
+const MIN_HMAC_SECRET: usize = 32;
 
 /// Whether an HMAC secret is really a key (the algorithm-confusion trap): PEM or SSH text,
 /// a JWK or JWK Set as JSON, or a DER key; as it is, inside quotes or a JSON string, with
@@ -143,11 +144,9 @@ fn is_der_key(der: &[u8]) -> bool {
                 .any(|oid| body.windows(oid.len()).any(|w| w == *oid)))
 }
 
-/// Builds an HMAC key pair, refusing empty secrets and asymmetric keys.
-pub(crate) fn hmac_keys(
-    secret: &[u8],
-    option: &'static str,
-) -> Result<(EncodingKey, DecodingKey), ConfigError> {
+/// Builds the HMAC key pair of `JWT_SECRET_KEY`, refusing empty secrets and asymmetric keys.
+fn hmac_keys(secret: &[u8]) -> Result<(EncodingKey, DecodingKey), ConfigError> {
+    let option = "JWT_SECRET_KEY";
     if secret.is_empty() {
         return Err(ConfigError::new(
             option,
@@ -212,6 +211,7 @@ pub(crate) fn decoding_key_from_pem(
 }
 
 /// The configured key pair, prepared once.
+#[derive(Clone)]
 pub(crate) struct PreparedKeys {
     pub(crate) encoding: EncodingKey,
     pub(crate) decoding: DecodingKey,
@@ -221,7 +221,7 @@ pub(crate) struct PreparedKeys {
 /// signing and verifying a probe (catches mismatched pairs and wrong curves).
 pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
     let algorithm = config.algorithm;
-    let name = crate::token::algorithm_name(algorithm);
+    let name = crate::types::algorithm_name(algorithm);
     let family = algorithm.family();
     let (encoding, decoding) = if family == AlgorithmFamily::Hmac {
         let secret = config
@@ -241,7 +241,7 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
                 secret.len()
             );
         }
-        hmac_keys(secret, "JWT_SECRET_KEY")?
+        hmac_keys(secret)?
     } else {
         let missing = |option: &'static str| {
             ConfigError::new(

@@ -6,6 +6,9 @@
 //!
 //! ```no_run,standalone_crate
 //! use jwt_runtime::prelude::*;
+//! use actix_web::{App, HttpResponse, HttpServer, Responder, web, get, post};
+//! use serde_json::json;
+//! use jwt_runtime::{JwtConfig, JwtManager};
 //!
 //! // Python: @jwt.expired_token_loader
 //! #[jwt::expired_token_loader]
@@ -93,7 +96,8 @@
 //!   OPTIONS because Flask answers it before the view; actix would run the handler).
 //!   Answer CORS preflights with `actix-cors`, which replies before the guard.
 //! - **Custom guards**: [`verify_jwt_in_request`] and its siblings, and the extractors
-//!   [`Jwt`], [`Identity`] and [`CurrentUser`].
+//!   [`Jwt`], [`JwtIdentity`] and [`CurrentUser`]; each fails with a [`JwtError`] a custom
+//!   guard can match on (`JwtError::Expired(_)`, ...).
 //! - **Revocation**: `JWT_BLACKLIST_ENABLED` with a `token_in_blacklist_loader`, or a
 //!   [`Blocklist`] ([`MemoryBlocklist`], or `RedisBlocklist` with the `redis` feature)
 //!   wired in with [`JwtManagerBuilder::blocklist`].
@@ -113,53 +117,57 @@
 
 mod actix;
 mod attributes;
-mod blocklist;
+pub mod blocklist;
 mod claims;
-mod config;
+pub mod config;
 mod context;
-mod cookies;
+pub mod cookies;
 mod error;
+mod extract;
 mod keys;
+mod loaders;
 mod locations;
 mod manager;
 mod payload;
-mod registry;
+pub mod testing;
 mod token;
+mod types;
 mod verify;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use crate::actix::{
-    CurrentUser, Identity, Jwt, JwtMiddleware, verify_fresh_jwt_in_request, verify_jwt_in_request,
-    verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
-};
 pub use crate::attributes::*;
-#[cfg(feature = "redis")]
-pub use crate::blocklist::RedisBlocklist;
-pub use crate::blocklist::{Blocklist, BlocklistError, MemoryBlocklist};
-pub use crate::claims::{Claims, Freshness};
-pub use crate::config::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
+pub use crate::claims::{Claims, FreshClaim};
+pub use crate::config::JwtConfig;
 pub use crate::context::{
     create_access_token, create_access_token_with, create_refresh_token, create_refresh_token_with,
-    decode_token, get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims,
-    get_jwt_identity, get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers,
+    decode_token, decode_token_with, get_csrf_token, get_current_user, get_jti, get_jwt,
+    get_jwt_claims, get_jwt_identity, get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers,
 };
 pub use crate::cookies::{
-    CookieJar, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
-    set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
+    set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
+    unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
 };
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
-pub use crate::manager::{JwtManager, JwtManagerBuilder, TokenOptions};
-pub use crate::token::Fresh;
+pub use crate::extract::{
+    CurrentUser, Jwt, JwtIdentity, verify_fresh_jwt_in_request, verify_jwt_in_request,
+    verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
+};
+pub use crate::manager::{JwtManager, JwtManagerBuilder};
+pub use crate::token::{DecodeOptions, Fresh, TokenOptions};
 
-/// Everything a handler module needs: `use jwt_runtime::prelude::*;`.
+/// What a handler module needs: `use jwt_runtime::prelude::*;`.
 ///
-/// Brings the guard attributes, `jwt` (so `#[jwt::expired_token_loader]` resolves),
-/// the request helpers, the main types, the common actix-web items and `json!`.
+/// This library's names only: the guard attributes, `jwt` (so
+/// `#[jwt::expired_token_loader]` resolves), the request functions and the types they
+/// take and return. Start-up items (the configuration, the manager, blocklists) are at
+/// the crate root and in their modules; the items of actix-web and `serde_json` come
+/// from those crates.
 ///
 /// ```rust,standalone_crate
+/// use actix_web::HttpResponse;
 /// use jwt_runtime::prelude::*;
 ///
 /// #[jwt::revoked_token_loader]
@@ -169,25 +177,17 @@ pub use crate::token::Fresh;
 /// ```
 pub mod prelude {
     pub use crate as jwt;
-    #[cfg(feature = "redis")]
-    pub use crate::RedisBlocklist;
     pub use crate::{
-        Blocklist, BlocklistError, Claims, CurrentUser, Expiry, Fresh, Identity, Jwt, JwtConfig,
-        JwtError, JwtManager, MemoryBlocklist, TokenLocation, TokenOptions, TokenType,
+        Claims, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity, TokenOptions,
         create_access_token, create_access_token_with, create_refresh_token,
-        create_refresh_token_with, decode_token, fresh_jwt_required, get_csrf_token,
-        get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity, get_raw_jwt,
-        get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required,
-        jwt_required, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
-        set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
-        verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
-        verify_jwt_refresh_token_in_request,
+        create_refresh_token_with, decode_token, decode_token_with, fresh_jwt_required,
+        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity,
+        get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional,
+        jwt_refresh_token_required, jwt_required, set_access_cookies, set_access_cookies_with,
+        set_refresh_cookies, set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies,
+        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
+        verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
     };
-    pub use actix_web::{
-        App, FromRequest, HttpRequest, HttpResponse, HttpServer, Responder, delete, get, patch,
-        post, put, web,
-    };
-    pub use serde_json::json;
 }
 
 /// The README's code blocks, compiled as doctests so the quickstart stays true.

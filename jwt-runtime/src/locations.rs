@@ -7,9 +7,9 @@ use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::config::{TokenLocation, TokenType};
 use crate::error::JwtError;
 use crate::manager::Inner;
+use crate::types::{TokenLocation, TokenType};
 
 /// An ordered list of up to four distinct locations, without allocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,22 +19,19 @@ pub(crate) struct Locations {
 }
 
 impl Locations {
-    /// Decodes the per-route override a guard attribute encodes as a const
-    /// (3 bits per location, 1-based, first location in the lowest bits); `0` means none.
+    /// Decodes the per-route override a guard attribute encodes with [`code`]; `0` means
+    /// none.
     #[must_use]
     pub(crate) fn from_code(code: u16) -> Option<Self> {
         let mut items = [TokenLocation::Headers; 4];
         let mut len = 0;
         let mut rest = code;
         while rest != 0 && len < 4 {
-            let location = match rest & 0b111 {
-                2 => TokenLocation::Cookies,
-                3 => TokenLocation::QueryString,
-                4 => TokenLocation::Json,
-                _ => TokenLocation::Headers,
-            };
-            if let Some(slot) = items.get_mut(len) {
-                *slot = location;
+            let index = usize::from(rest & 0b111).saturating_sub(1);
+            if let (Some(slot), Some(location)) =
+                (items.get_mut(len), TokenLocation::ALL.get(index))
+            {
+                *slot = *location;
             }
             len += 1;
             rest >>= 3;
@@ -77,6 +74,37 @@ impl Locations {
     }
 }
 
+/// The code of a per-route list of locations, as a guard attribute passes it: 3 bits per
+/// location (its position in [`TokenLocation::ALL`], 1-based), the first location in the
+/// lowest bits; `0` for none (the configured locations).
+///
+/// ```
+/// use jwt_runtime::__private::{TokenLocation, locations};
+/// assert_eq!(locations(&[]), 0);
+/// assert_ne!(locations(&[TokenLocation::Cookies]), locations(&[TokenLocation::Json]));
+/// ```
+#[must_use]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "const fn: `i` is below the length, and a position below 4"
+)]
+pub const fn code(locations: &[TokenLocation]) -> u16 {
+    let mut code = 0u16;
+    let mut i = 0;
+    while i < locations.len() && i < 4 {
+        let mut position = 0;
+        while position < TokenLocation::ALL.len() {
+            if TokenLocation::ALL[position] as u8 == locations[i] as u8 {
+                code |= ((position as u16) + 1) << (3 * i);
+            }
+            position += 1;
+        }
+        i += 1;
+    }
+    code
+}
+
 /// A token found in a request, and the CSRF value sent with it (cookies only).
 pub(crate) struct Found<'r> {
     pub(crate) token: Cow<'r, str>,
@@ -86,7 +114,7 @@ pub(crate) struct Found<'r> {
 /// Tries each location in order; only "no token here" falls through to the next one,
 /// and when none has a token the message lists what each location missed.
 pub(crate) fn find_token<'r>(
-    m: &Inner,
+    inner: &Inner,
     req: &'r HttpRequest,
     body: Option<&'r [u8]>,
     token_type: TokenType,
@@ -95,16 +123,16 @@ pub(crate) fn find_token<'r>(
     let mut errors: Vec<String> = Vec::new();
     for location in locations {
         let attempt = match location {
-            TokenLocation::Headers => from_headers(m, req.headers()).map(|token| Found {
+            TokenLocation::Headers => from_headers(inner, req.headers()).map(|token| Found {
                 token: Cow::Borrowed(token),
                 csrf: None,
             }),
-            TokenLocation::Cookies => from_cookies(m, req, body, token_type),
+            TokenLocation::Cookies => from_cookies(inner, req, body, token_type),
             TokenLocation::QueryString => {
-                from_query(m, req.query_string()).map(|token| Found { token, csrf: None })
+                from_query(inner, req.query_string()).map(|token| Found { token, csrf: None })
             }
             TokenLocation::Json => {
-                from_json(m, req.headers(), body, token_type).map(|token| Found {
+                from_json(inner, req.headers(), body, token_type).map(|token| Found {
                     token: Cow::Owned(token),
                     csrf: None,
                 })
@@ -142,7 +170,7 @@ fn missing_everywhere(locations: &[TokenLocation], mut errors: Vec<String>) -> S
 /// never looked at and need not be read (a large upload with a header token is not
 /// limited by the guard). Cookies are not checked: their name depends on the token type.
 pub(crate) fn settled_before_json(
-    m: &Inner,
+    inner: &Inner,
     req: &HttpRequest,
     locations: &[TokenLocation],
 ) -> bool {
@@ -150,10 +178,10 @@ pub(crate) fn settled_before_json(
         let settled = match location {
             TokenLocation::Json => return false,
             TokenLocation::Headers => !matches!(
-                from_headers(m, req.headers()),
+                from_headers(inner, req.headers()),
                 Err(JwtError::NoAuthorization(_))
             ),
-            TokenLocation::QueryString => from_query(m, req.query_string()).is_ok(),
+            TokenLocation::QueryString => from_query(inner, req.query_string()).is_ok(),
             TokenLocation::Cookies => false,
         };
         if settled {
@@ -164,9 +192,9 @@ pub(crate) fn settled_before_json(
 }
 
 /// The header location: `Authorization: Bearer <JWT>`, multi-field values, or a bare token.
-pub(crate) fn from_headers<'r>(m: &Inner, headers: &'r HeaderMap) -> Result<&'r str, JwtError> {
-    let config = &m.config;
-    let mut values = headers.get_all(&m.header_name);
+pub(crate) fn from_headers<'r>(inner: &Inner, headers: &'r HeaderMap) -> Result<&'r str, JwtError> {
+    let config = &inner.config;
+    let mut values = headers.get_all(&inner.header_name);
     let Some(value) = values.next() else {
         return Err(JwtError::NoAuthorization(format!(
             "Missing {} Header",
@@ -260,24 +288,15 @@ fn header_str(value: &HeaderValue) -> Option<&str> {
 
 /// The cookie location, with the CSRF double-submit value for unsafe methods.
 fn from_cookies<'r>(
-    m: &Inner,
+    inner: &Inner,
     req: &'r HttpRequest,
     body: Option<&[u8]>,
     token_type: TokenType,
 ) -> Result<Found<'r>, JwtError> {
-    let config = &m.config;
-    let (cookie_name, csrf_header, csrf_field) = match token_type {
-        TokenType::Access => (
-            &config.access_cookie_name,
-            &m.access_csrf_header,
-            &config.access_csrf_field_name,
-        ),
-        TokenType::Refresh => (
-            &config.refresh_cookie_name,
-            &m.refresh_csrf_header,
-            &config.refresh_csrf_field_name,
-        ),
-    };
+    let config = &inner.config;
+    let names = inner.names(token_type);
+    let (cookie_name, csrf_header, csrf_field) =
+        (&names.cookie, &names.csrf_header, &names.csrf_field);
     // Raw values, not percent-decoded: as werkzeug reads cookies (and a JWT has no `%`).
     let token = req
         .cookies_raw()
@@ -294,7 +313,8 @@ fn from_cookies<'r>(
     // CSRF is checked on every cookie read when protection is on, whatever the configured
     // locations (a per-route `locations = [cookies]` override must not skip it).
     let csrf = if config.cookie_csrf_protect
-        && m.csrf_methods
+        && inner
+            .csrf_methods
             .iter()
             .any(|m| m.as_str().eq_ignore_ascii_case(method))
     {
@@ -326,12 +346,13 @@ fn from_cookies<'r>(
 }
 
 /// The query-string location: the first `?jwt=` value.
-fn from_query<'r>(m: &Inner, query: &'r str) -> Result<Cow<'r, str>, JwtError> {
-    let name = &m.config.query_string_name;
+fn from_query<'r>(inner: &Inner, query: &'r str) -> Result<Cow<'r, str>, JwtError> {
+    let name = &inner.config.query_string_name;
     form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == name.as_str())
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
+        // sic: the reference's spelling.
         .ok_or_else(|| JwtError::NoAuthorization(format!("Missing \"{name}\" query paramater")))
 }
 
@@ -362,7 +383,7 @@ fn media_type(headers: &HeaderMap) -> Option<&str> {
 
 /// The JSON-body location: `access_token` / `refresh_token` of a JSON object body.
 fn from_json(
-    m: &Inner,
+    inner: &Inner,
     headers: &HeaderMap,
     body: Option<&[u8]>,
     token_type: TokenType,
@@ -372,10 +393,7 @@ fn from_json(
             "Invalid content-type. Must be application/json.".to_owned(),
         ));
     }
-    let key = match token_type {
-        TokenType::Access => &m.config.json_key,
-        TokenType::Refresh => &m.config.refresh_json_key,
-    };
+    let key = &inner.names(token_type).json_key;
     let missing = || JwtError::NoAuthorization(format!("Missing \"{key}\" key in json data."));
     body.and_then(|body| top_level_string(body, key))
         .filter(|token| !token.is_empty())

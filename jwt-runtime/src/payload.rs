@@ -9,8 +9,25 @@ use std::fmt;
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::error::JwtError;
-use crate::token::{invalid_payload, parse_payload};
+/// Why a payload is not a JSON object, in PyJWT's words (`Invalid payload string: ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PayloadError(pub(crate) String);
+
+/// Parses the payload JSON (after the signature check, as PyJWT does).
+pub(crate) fn parse_payload(bytes: &[u8]) -> Result<Map<String, Value>, PayloadError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(PayloadError(
+            "Invalid payload string: must be a json object".to_owned(),
+        )),
+        Err(e) => Err(invalid_payload(&e)),
+    }
+}
+
+/// The error for a payload that is not valid JSON.
+fn invalid_payload(error: &serde_json::Error) -> PayloadError {
+    PayloadError(format!("Invalid payload string: {error}"))
+}
 
 pub(crate) const IAT: usize = 0;
 pub(crate) const NBF: usize = 1;
@@ -104,13 +121,13 @@ pub(crate) struct Payload {
 impl Payload {
     /// Parses the payload JSON, with PyJWT's messages. Like a `Map`, a repeated claim
     /// keeps its last value.
-    pub(crate) fn parse(json: Vec<u8>, names: &ClaimNames) -> Result<Self, JwtError> {
+    pub(crate) fn parse(json: Vec<u8>, names: &ClaimNames) -> Result<Self, PayloadError> {
         let mut payload = Self::parse_slots(&json, names)?;
         payload.json = json;
         Ok(payload)
     }
 
-    fn parse_slots(bytes: &[u8], names: &ClaimNames) -> Result<Self, JwtError> {
+    fn parse_slots(bytes: &[u8], names: &ClaimNames) -> Result<Self, PayloadError> {
         if bytes
             .iter()
             .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
@@ -281,7 +298,7 @@ mod tests {
     }
 
     fn parse(json: &str, names: &ClaimNames) -> Result<Payload, String> {
-        Payload::parse(json.as_bytes().to_vec(), names).map_err(|e| e.message().clone())
+        Payload::parse(json.as_bytes().to_vec(), names).map_err(|e| e.0)
     }
 
     #[test]

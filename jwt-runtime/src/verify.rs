@@ -1,6 +1,6 @@
-//! Request verification: the algorithm behind the four guards (locations, decode,
-//! token type, revocation, freshness, claims verification, user loader, in the
-//! reference's order), and the error → loader → response mapping.
+//! Request verification: the algorithm behind the guards (locations, decode, token
+//! type, revocation, freshness, claims verification, user loader, in the reference's
+//! order), the guard modes, and the one place an error becomes a response.
 
 use std::rc::Rc;
 
@@ -8,16 +8,18 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
 use crate::claims::Claims;
-use crate::config::TokenType;
-use crate::context::{self, RequestJwt, Verified};
-use crate::error::JwtError;
+use crate::context::{self, Verified};
+use crate::error::{ErrorKind, JwtError};
+use crate::loaders::{guarded, slots};
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
-use crate::registry::guarded;
+use crate::token::DecodeOptions;
+use crate::types::TokenType;
 
-/// Which of the four checks a guard performs.
+/// Which check a guard performs.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mode {
+pub enum Mode {
     /// `jwt_required`: a valid access token.
     Required,
     /// `jwt_optional`: a valid access token, or none at all.
@@ -29,17 +31,6 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
-    /// The mode a guard attribute encodes as a const.
-    #[must_use]
-    pub(crate) const fn from_code(code: u8) -> Self {
-        match code {
-            1 => Mode::Optional,
-            2 => Mode::Fresh,
-            3 => Mode::Refresh,
-            _ => Mode::Required,
-        }
-    }
-
     fn token_type(self) -> TokenType {
         match self {
             Mode::Refresh => TokenType::Refresh,
@@ -48,33 +39,67 @@ impl Mode {
     }
 }
 
+/// The guard modes as types, for the guard the attributes add:
+/// `Guard<mode::Required, { locations(&[]) }>`.
+pub mod mode {
+    use super::Mode;
+
+    /// A guard mode.
+    pub trait GuardMode: 'static {
+        /// The check it performs.
+        #[doc(hidden)]
+        const MODE: Mode;
+    }
+
+    macro_rules! modes {
+        ($($(#[$doc:meta])* $name:ident,)*) => {$(
+            $(#[$doc])*
+            #[derive(Debug)]
+            pub enum $name {}
+
+            impl GuardMode for $name {
+                const MODE: Mode = Mode::$name;
+            }
+        )*};
+    }
+
+    modes! {
+        /// `#[jwt_required]`: a valid access token.
+        Required,
+        /// `#[jwt_optional]`: a valid access token, or none at all.
+        Optional,
+        /// `#[fresh_jwt_required]`: a valid, fresh access token.
+        Fresh,
+        /// `#[jwt_refresh_token_required]`: a valid refresh token.
+        Refresh,
+    }
+}
+
 /// Runs the verification for one request, whatever its method (OPTIONS included: actix
 /// routes any method to a handler registered with `web::to`, `web::route()` or
-/// `default_service`, so no method may skip the check). `Ok(None)`: no token, and the mode
-/// allows that. `Err`: the response to send instead of running the handler.
+/// `default_service`, so no method may skip the check). The verified token becomes the
+/// request's (visible to the loaders from then on). `Ok(None)`: no token, and the mode
+/// allows that.
 pub(crate) async fn verify_request(
     manager: &JwtManager,
     req: &HttpRequest,
     body: Option<&[u8]>,
     mode: Mode,
     locations: Option<Locations>,
-) -> Result<RequestJwt, (JwtError, HttpResponse)> {
+) -> Result<Option<Rc<Verified>>, JwtError> {
     let claims = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(claims) => claims,
         Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
             if mode == Mode::Optional =>
         {
+            context::set_verified(None);
             return Ok(None);
         }
-        Err(error) => {
-            let response = error_response(manager, req, &error);
-            return Err((error, response));
-        }
+        Err(error) => return Err(error),
     };
-    // The verified token is visible (get_jwt_identity) to the loaders from here on.
     let verified = Rc::new(Verified::new(claims));
-    let after = after_decode(manager, req, mode, Rc::clone(&verified));
-    context::scope_request(Some(Rc::clone(&verified)), after).await?;
+    context::set_verified(Some(Rc::clone(&verified)));
+    after_decode(manager, mode, &verified).await?;
     Ok(Some(verified))
 }
 
@@ -92,17 +117,19 @@ async fn decode_from_request(
         .as_ref()
         .map_or(inner.config.token_location.as_slice(), Locations::as_slice);
     let found = locations::find_token(inner, req, body, token_type, locations)?;
-    let claims = manager
-        .decode_token_async(&found.token, found.csrf.as_deref(), false)
-        .await?;
+    let options = DecodeOptions::default().csrf_value(found.csrf.as_deref());
+    let claims = manager.decode_token_async(&found.token, options).await?;
     if claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }
     if inner.config.blacklist_enabled
         && inner.config.blacklist_token_checks.contains(&token_type)
-        && let Some(check) = &inner.loaders.token_in_blacklist
+        && let Some(check) = &inner.loaders.token_in_blacklist_loader
     {
-        match check.run("token_in_blacklist_loader", &claims).await? {
+        match check
+            .run(slots::token_in_blacklist_loader::NAME, &claims)
+            .await?
+        {
             Ok(false) => {}
             Ok(true) => return Err(JwtError::Revoked),
             Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
@@ -111,103 +138,94 @@ async fn decode_from_request(
     Ok(claims)
 }
 
-/// Freshness → claims verification → user loader, with the token in scope.
+/// Freshness → claims verification → user loader.
 async fn after_decode(
     manager: &JwtManager,
-    req: &HttpRequest,
     mode: Mode,
-    verified: Rc<Verified>,
-) -> Result<(), (JwtError, HttpResponse)> {
-    let fail = |error: JwtError| {
-        let response = error_response(manager, req, &error);
-        (error, response)
-    };
+    verified: &Verified,
+) -> Result<(), JwtError> {
     let loaders = &manager.inner.loaders;
     let claims = &verified.claims;
     if mode == Mode::Fresh && !claims.fresh().is_fresh_at(manager.now()) {
-        return Err(fail(JwtError::FreshTokenRequired));
+        return Err(JwtError::FreshTokenRequired);
     }
     if mode != Mode::Refresh
-        && let Some(check) = &loaders.claims_verification
+        && let Some(check) = &loaders.claims_verification_loader
     {
-        match check
-            .run("claims_verification_loader", claims.user_claims_value())
-            .await
-            .map_err(fail)?
-        {
+        const NAME: &str = slots::claims_verification_loader::NAME;
+        match check.run(NAME, claims.user_claims_value()).await? {
             Ok(true) => {}
-            Ok(false) => return Err(fail(JwtError::UserClaimsVerification)),
-            Err(detail) => {
-                let detail = format!("claims_verification_loader failed: {detail}");
-                return Err(fail(JwtError::Internal(detail)));
-            }
+            Ok(false) => return Err(JwtError::UserClaimsVerification),
+            Err(detail) => return Err(JwtError::Internal(format!("{NAME} failed: {detail}"))),
         }
     }
-    if let Some(loader) = &loaders.user_loader {
-        match loader.run(claims.identity_value()).await.map_err(fail)? {
+    if let Some(loader) = &loaders.user_loader_callback_loader {
+        const NAME: &str = slots::user_loader_callback_loader::NAME;
+        match loader.run(NAME, claims.identity_value()).await? {
             Ok(Some(user)) => {
                 let _ = verified.user.set(user);
             }
-            Ok(None) => return Err(fail(JwtError::UserLoad(claims.identity_value().clone()))),
-            Err(detail) => {
-                return Err(fail(JwtError::Internal(format!(
-                    "user_loader_callback_loader failed: {detail}"
-                ))));
-            }
+            Ok(None) => return Err(JwtError::UserLoad(claims.identity_value().clone())),
+            Err(detail) => return Err(JwtError::Internal(format!("{NAME} failed: {detail}"))),
         }
     }
     Ok(())
 }
 
 /// The answer to an error: its loader's response, or the reference's default JSON body.
+/// Every refused request is answered here (by the App's middleware).
 pub(crate) fn error_response(
     manager: &JwtManager,
     req: &HttpRequest,
     error: &JwtError,
 ) -> HttpResponse {
     let loaders = &manager.inner.loaders;
-    let custom = match error {
-        JwtError::NoAuthorization(message) | JwtError::Csrf(message) => loaders
-            .unauthorized
-            .as_ref()
-            .map(|f| guarded("unauthorized_loader", || f(req, message))),
-        JwtError::InvalidHeader(_) | JwtError::InvalidToken(_) | JwtError::WrongTokenType(_) => {
+    let answer =
+        |slot: &'static str, call: &dyn Fn() -> Option<HttpResponse>| Some(guarded(slot, call));
+    let custom = match (error.kind(), error) {
+        (ErrorKind::Unauthorized, JwtError::NoAuthorization(message) | JwtError::Csrf(message)) => {
             loaders
-                .invalid_token
+                .unauthorized_loader
                 .as_ref()
-                .map(|f| guarded("invalid_token_loader", || f(req, &error.message())))
+                .and_then(|f| answer(slots::unauthorized_loader::NAME, &|| f(req, message)))
         }
-        JwtError::Expired(claims) => loaders
-            .expired_token
+        (ErrorKind::InvalidToken, _) => loaders.invalid_token_loader.as_ref().and_then(|f| {
+            answer(slots::invalid_token_loader::NAME, &|| {
+                f(req, &error.message())
+            })
+        }),
+        (ErrorKind::ExpiredToken, JwtError::Expired(claims)) => loaders
+            .expired_token_loader
             .as_ref()
-            .map(|f| guarded("expired_token_loader", || f(req, claims))),
-        JwtError::Revoked => loaders
-            .revoked_token
+            .and_then(|f| answer(slots::expired_token_loader::NAME, &|| f(req, claims))),
+        (ErrorKind::RevokedToken, _) => loaders
+            .revoked_token_loader
             .as_ref()
-            .map(|f| guarded("revoked_token_loader", || f(req))),
-        JwtError::FreshTokenRequired => loaders
-            .needs_fresh_token
+            .and_then(|f| answer(slots::revoked_token_loader::NAME, &|| f(req))),
+        (ErrorKind::NeedsFreshToken, _) => loaders
+            .needs_fresh_token_loader
             .as_ref()
-            .map(|f| guarded("needs_fresh_token_loader", || f(req))),
-        JwtError::UserLoad(identity) => loaders
-            .user_loader_error
+            .and_then(|f| answer(slots::needs_fresh_token_loader::NAME, &|| f(req))),
+        (ErrorKind::UserLoaderError, JwtError::UserLoad(identity)) => loaders
+            .user_loader_error_loader
             .as_ref()
-            .map(|f| guarded("user_loader_error_loader", || f(req, identity))),
-        JwtError::UserClaimsVerification => loaders
-            .claims_verification_failed
+            .and_then(|f| answer(slots::user_loader_error_loader::NAME, &|| f(req, identity))),
+        (ErrorKind::ClaimsVerificationFailed, _) => loaders
+            .claims_verification_failed_loader
             .as_ref()
-            .map(|f| guarded("claims_verification_failed_loader", || f(req))),
-        JwtError::RevocationCheckFailed(_) | JwtError::Internal(_) => {
+            .and_then(|f| answer(slots::claims_verification_failed_loader::NAME, &|| f(req))),
+        (ErrorKind::RevocationCheckFailed | ErrorKind::Internal, _) => {
             tracing::error!("{error}");
             None
         }
-        JwtError::BodyTooLarge(_) | JwtError::BodyTimeout => None,
+        _ => None,
     };
     match custom {
-        Some(Ok(response)) => response,
+        Some(Ok(Some(response))) => response,
         // The loader panicked: the answer to that, not to the original error.
         Some(Err(panic)) => error_response(manager, req, &panic),
-        None => default_response(&manager.inner.config.error_message_key, error),
+        // No loader, or it declined.
+        Some(Ok(None)) | None => default_response(&manager.inner.config.error_message_key, error),
     }
 }
 
@@ -222,13 +240,14 @@ pub(crate) fn default_response(message_key: &str, error: &JwtError) -> HttpRespo
         .body(text)
 }
 
+/// The default body with the App's `JWT_ERROR_MESSAGE_KEY`; the App's middleware then
+/// answers the error through the loaders. So `?` on a `JwtError` works in handlers and
+/// extractors alike.
 impl actix_web::ResponseError for JwtError {
     fn status_code(&self) -> actix_web::http::StatusCode {
         self.status()
     }
 
-    /// The default body, with the App's `JWT_ERROR_MESSAGE_KEY`. The App's middleware
-    /// then answers through the loaders, as the reference's app-level handlers do.
     fn error_response(&self) -> HttpResponse {
         default_response(&context::error_message_key(), self)
     }

@@ -9,6 +9,7 @@ use actix_web::dev::Service;
 use actix_web::test::{TestRequest, init_service};
 use actix_web::{App, HttpResponse, web};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]

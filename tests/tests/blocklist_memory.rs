@@ -12,8 +12,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::StatusCode;
 use actix_web::rt::System;
+use actix_web::web;
+use jwt_runtime::blocklist::BlocklistError;
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_runtime::config::Expiry;
+use jwt_runtime::config::TokenType;
 use jwt_runtime::prelude::*;
-use jwt_runtime::{BlocklistError, TokenType};
+use jwt_runtime::{JwtConfig, JwtManager};
+use serde_json::json;
 
 use blocklist_app::{Runs, Store, app, builder, delete, get, login_tokens, msg, post, send};
 
@@ -114,7 +120,7 @@ fn revoke_then_is_revoked_by_jti_only() {
         .build()
         .unwrap();
     let blocklist = MemoryBlocklist::new();
-    let decode = |token: &str| manager.decode_token(token, None, false).unwrap();
+    let decode = |token: &str| manager.decode_token(token).unwrap();
     let alice = decode(&manager.create_access_token(&"alice").unwrap());
     let alice2 = decode(&manager.create_access_token(&"alice").unwrap());
     let refresh = decode(&manager.create_refresh_token(&"alice").unwrap());
@@ -145,9 +151,7 @@ fn revoke_then_is_revoked_by_jti_only() {
     assert!(blocklist.contains(alice2.jti().unwrap()));
 
     // No jti: cannot be revoked, and is refused (fail closed).
-    let foreign = manager
-        .decode_token(&token_without_jti(), None, false)
-        .unwrap();
+    let foreign = manager.decode_token(&token_without_jti()).unwrap();
     assert_eq!(foreign.jti(), None);
     let error = block_on(blocklist.revoke(&foreign)).unwrap_err();
     assert!(error.is_missing_jti());
@@ -314,7 +318,7 @@ async fn token_checks_decide_which_types_are_looked_up() {
         let app = app!(manager, store, runs);
         let (access, refresh) = login_tokens(&app, "bob").await;
         for token in [&access, &refresh] {
-            let claims = manager.decode_token(token, None, false).unwrap();
+            let claims = manager.decode_token(token).unwrap();
             counting.inner.revoke(&claims).await.unwrap();
         }
         let lookups = counting.lookups.load(Ordering::SeqCst);

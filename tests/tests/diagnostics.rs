@@ -15,10 +15,13 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
+use actix_web::{HttpResponse, get, web};
 use jwt_runtime::JwtManagerBuilder;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use live::LiveServer;
 use serde_json::Value;
+use serde_json::json;
 
 const SECRET: &str = "diagnostics-test-secret-32-bytes";
 
@@ -109,7 +112,7 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
     let cases: [Case; 16] = [
         (
             "token_in_blacklist_loader",
-            |b| b.token_in_blacklist_loader(|_| boom()),
+            |b| b.token_in_blacklist_loader(|_| -> bool { boom() }),
             Trigger::Valid,
         ),
         (
@@ -119,17 +122,17 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
         ),
         (
             "claims_verification_loader",
-            |b| b.claims_verification_loader(|_| boom()),
+            |b| b.claims_verification_loader(|_| -> bool { boom() }),
             Trigger::Valid,
         ),
         (
             "user_loader_callback_loader",
-            |b| b.user_loader_callback_loader::<String>(|_| boom()),
+            |b| b.user_loader_callback_loader::<Option<String>>(|_| boom()),
             Trigger::Valid,
         ),
         (
             "decode_key_loader",
-            |b| b.decode_key_loader(|_, _| boom()),
+            |b| b.decode_key_loader(|_, _| -> jwt_runtime::config::Secret { boom() }),
             Trigger::Valid,
         ),
         (
@@ -160,7 +163,7 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
         (
             "user_loader_error_loader",
             |b| {
-                b.user_loader_callback_loader::<String>(|_| None)
+                b.user_loader_callback_loader::<Option<String>>(|_| None)
                     .user_loader_error_loader(|_| -> HttpResponse { boom() })
             },
             Trigger::Valid,
@@ -185,12 +188,16 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
         ),
         (
             "additional_headers_loader",
-            |b| b.additional_headers_loader(|_| boom()),
+            |b| {
+                b.additional_headers_loader(
+                    |_| -> Option<serde_json::Map<String, serde_json::Value>> { boom() },
+                )
+            },
             Trigger::Login,
         ),
         (
             "encode_key_loader",
-            |b| b.encode_key_loader(|_| boom()),
+            |b| b.encode_key_loader(|_| -> jwt_runtime::config::Secret { boom() }),
             Trigger::Login,
         ),
     ];
@@ -401,7 +408,7 @@ impl Drop for PanicOnDrop {
 #[actix_web::test]
 async fn a_panic_payload_that_panics_when_dropped_is_caught_too() {
     let manager = builder(JwtConfig::default())
-        .user_loader_callback_loader::<String>(|_| std::panic::panic_any(PanicOnDrop))
+        .user_loader_callback_loader::<Option<String>>(|_| std::panic::panic_any(PanicOnDrop))
         .build()
         .unwrap();
     let token = manager.create_access_token(&"alice").unwrap();
@@ -420,7 +427,7 @@ async fn a_panic_payload_that_panics_when_dropped_is_caught_too() {
 }
 
 #[get("/identity")]
-async fn identity_number(identity: Identity<u64>) -> HttpResponse {
+async fn identity_number(identity: JwtIdentity<u64>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "identity": identity.0 }))
 }
 

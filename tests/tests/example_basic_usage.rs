@@ -50,7 +50,7 @@ async fn login_then_protected() {
     assert_eq!(body, json!({"logged_in_as": "test"}));
 
     // A plain access token: identity "test", not fresh, 15 minutes.
-    let claims = manager.decode_token(token, None, false).unwrap();
+    let claims = manager.decode_token(token).unwrap();
     assert_eq!(claims.identity::<String>().unwrap(), "test");
     assert_eq!(claims.get("type"), Some(&json!("access")));
     assert_eq!(claims.get("fresh"), Some(&json!(false)));

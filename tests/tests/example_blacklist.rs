@@ -18,7 +18,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
-use jwt_runtime::{Blocklist, MemoryBlocklist};
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
 use serde_json::{Value, json};
 use server::ExampleServer;
 

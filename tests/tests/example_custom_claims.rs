@@ -38,7 +38,7 @@ async fn claims_round_trip() {
     assert_eq!(body, json!({"hello_is": "test", "foo_is": ["bar", "baz"]}));
 
     // The claims sit in the token, under "user_claims", readable by anyone holding it.
-    let claims = manager.decode_token(token, None, false).unwrap();
+    let claims = manager.decode_token(token).unwrap();
     assert_eq!(
         claims.get("user_claims"),
         Some(&json!({"hello": "test", "foo": ["bar", "baz"]}))

@@ -120,7 +120,7 @@ async fn login_sets_jwt_and_csrf_cookies() {
         );
     }
     let access = manager
-        .decode_token(answer.cookie("access_token_cookie").value(), None, false)
+        .decode_token(answer.cookie("access_token_cookie").value())
         .unwrap();
     assert_eq!(access.identity::<String>().unwrap(), "test");
     assert_eq!(access.get("type"), Some(&json!("access")));

@@ -118,10 +118,7 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
     assert_eq!(status, StatusCode::OK);
     let access = body["access_token"].as_str().unwrap().to_owned();
     let refresh = body["refresh_token"].as_str().unwrap().to_owned();
-    assert_eq!(
-        manager.decode_token(&access, None, false).unwrap().raw()["fresh"],
-        true
-    );
+    assert_eq!(manager.decode_token(&access).unwrap().raw()["fresh"], true);
 
     for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
         let request = with_bearer(
@@ -178,7 +175,7 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
     .await;
     assert_eq!(status, StatusCode::OK);
     let new_access = body["access_token"].as_str().unwrap();
-    let claims = manager.decode_token(new_access, None, false).unwrap();
+    let claims = manager.decode_token(new_access).unwrap();
     assert_eq!(
         (
             claims.identity::<String>().unwrap().as_str(),
@@ -219,18 +216,15 @@ async fn token_helper_and_its_validation() {
         json!({"identity": {"id": 7}, "fresh": 300, "expires": false, "user_claims": {"x": 1}}),
     )
     .await;
-    let claims = manager.decode_token(&token, None, false).unwrap();
+    let claims = manager.decode_token(&token).unwrap();
     assert_eq!(claims.identity_value(), &json!({"id": 7}));
     assert!(claims.raw()["fresh"].is_i64());
     assert_eq!(claims.expires_at(), None);
     assert_eq!(claims.user_claims_value(), &json!({"x": 1}));
     let refresh = token_for(&app, json!({"identity": "u", "type": "refresh"})).await;
     assert_eq!(
-        manager
-            .decode_token(&refresh, None, false)
-            .unwrap()
-            .token_type(),
-        jwt_runtime::TokenType::Refresh
+        manager.decode_token(&refresh).unwrap().token_type(),
+        jwt_runtime::config::TokenType::Refresh
     );
     // A past freshness is stale.
     let stale = token_for(&app, json!({"identity": "u", "fresh": -60})).await;

@@ -35,9 +35,9 @@ async fn fresh_then_refreshed_then_fresh_again() {
     assert_eq!(status, StatusCode::OK);
     let fresh = body["access_token"].as_str().unwrap().to_owned();
     let refresh = body["refresh_token"].as_str().unwrap().to_owned();
-    let claims = manager.decode_token(&fresh, None, false).unwrap();
+    let claims = manager.decode_token(&fresh).unwrap();
     assert_eq!(claims.get("fresh"), Some(&json!(true)));
-    let claims = manager.decode_token(&refresh, None, false).unwrap();
+    let claims = manager.decode_token(&refresh).unwrap();
     assert_eq!(
         claims.get("fresh"),
         None,
@@ -61,7 +61,7 @@ async fn fresh_then_refreshed_then_fresh_again() {
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["access_token"]);
     let non_fresh = body["access_token"].as_str().unwrap().to_owned();
-    let claims = manager.decode_token(&non_fresh, None, false).unwrap();
+    let claims = manager.decode_token(&non_fresh).unwrap();
     assert_eq!(claims.get("fresh"), Some(&json!(false)));
     let (status, body) = send(&app, get("/protected", &non_fresh)).await;
     assert_eq!(status, StatusCode::OK);

@@ -39,7 +39,7 @@ async fn identity_and_roles_from_one_object() {
     );
 
     // The identity claim is the username alone, not the whole object.
-    let claims = manager.decode_token(token, None, false).unwrap();
+    let claims = manager.decode_token(token).unwrap();
     assert_eq!(claims.get("identity"), Some(&json!("test")));
     assert_eq!(
         claims.get("user_claims"),

@@ -10,9 +10,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, get, post, web};
+use jwt_runtime::config::Expiry;
 use jwt_runtime::prelude::*;
 use jwt_runtime::{Fresh, JwtManagerBuilder};
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
 
@@ -133,7 +137,7 @@ async fn with_body(body: web::Json<Value>) -> impl Responder {
 /// Python's `decode_token` in an unprotected view: errors answer through the loaders.
 #[post("/decode")]
 async fn decode(body: String) -> Result<HttpResponse, JwtError> {
-    let claims = decode_token(&body, None, false)?;
+    let claims = decode_token(&body)?;
     Ok(HttpResponse::Ok().json(claims))
 }
 
@@ -297,7 +301,7 @@ async fn jwt_required_accepts_a_valid_access_token_and_refuses_everything_else()
     );
 }
 
-use jwt_runtime::Algorithm;
+use jwt_runtime::config::Algorithm;
 
 #[actix_web::test]
 async fn jwt_optional_runs_anonymously_only_without_a_token() {
@@ -401,10 +405,10 @@ async fn refresh_route_needs_a_refresh_token_and_issues_a_non_fresh_access_token
     let (status, body) = send(&app, request).await;
     assert_eq!(status, StatusCode::OK);
     let access = manager
-        .decode_token(body["access_token"].as_str().unwrap(), None, false)
+        .decode_token(body["access_token"].as_str().unwrap())
         .unwrap();
     assert_eq!(access.identity::<String>().unwrap(), "dave");
-    assert_eq!(access.fresh(), jwt_runtime::Freshness::Fresh(false));
+    assert_eq!(access.fresh(), jwt_runtime::FreshClaim::Fresh(false));
     let access_token = manager.create_access_token(&"dave").unwrap();
     let request = test::TestRequest::post()
         .uri("/refresh")
@@ -504,7 +508,7 @@ async fn expires_delta_overrides_and_never_expiring_tokens() {
             TokenOptions::default().expires(Duration::from_secs(365 * 86_400)),
         )
         .unwrap();
-    let claims = manager.decode_token(&year, None, false).unwrap();
+    let claims = manager.decode_token(&year).unwrap();
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap();
     assert_eq!(claims.expires_at(), Some(iat + 365 * 86_400));
     assert_eq!(
@@ -514,13 +518,7 @@ async fn expires_delta_overrides_and_never_expiring_tokens() {
     let forever = past_manager()
         .create_access_token_with(&"api", TokenOptions::default().expires(Expiry::Never))
         .unwrap();
-    assert_eq!(
-        manager
-            .decode_token(&forever, None, false)
-            .unwrap()
-            .expires_at(),
-        None
-    );
+    assert_eq!(manager.decode_token(&forever).unwrap().expires_at(), None);
     assert_eq!(
         send(&app, bearer("/protected", &forever)).await.0,
         StatusCode::OK
@@ -604,7 +602,7 @@ async fn response_loaders_replace_every_default_answer() {
 
 #[actix_web::test]
 async fn blacklist_checks_only_the_configured_token_types_and_fails_closed() {
-    use jwt_runtime::TokenType;
+    use jwt_runtime::config::TokenType;
     for (checks, access_revoked, refresh_revoked) in [
         (vec![TokenType::Access], true, false),
         (vec![TokenType::Refresh], false, true),
@@ -913,7 +911,7 @@ async fn user_claims_and_identity_loaders_shape_new_tokens() {
     );
     // Not in refresh tokens by default; with the option they are.
     let refresh_claims = manager
-        .decode_token(&manager.create_refresh_token(&user).unwrap(), None, false)
+        .decode_token(&manager.create_refresh_token(&user).unwrap())
         .unwrap();
     assert_eq!(refresh_claims.user_claims_value(), &json!({}));
     let with_claims = builder(JwtConfig::default().claims_in_refresh_token(true))
@@ -921,11 +919,7 @@ async fn user_claims_and_identity_loaders_shape_new_tokens() {
         .build()
         .unwrap();
     let claims = with_claims
-        .decode_token(
-            &with_claims.create_refresh_token(&"x").unwrap(),
-            None,
-            false,
-        )
+        .decode_token(&with_claims.create_refresh_token(&"x").unwrap())
         .unwrap();
     assert_eq!(claims.user_claims_value(), &json!({"a": 1}));
     // An explicit argument overrides the loader.
@@ -933,10 +927,7 @@ async fn user_claims_and_identity_loaders_shape_new_tokens() {
         .create_access_token_with(&user, TokenOptions::default().user_claims(json!({"b": 2})))
         .unwrap();
     assert_eq!(
-        manager
-            .decode_token(&token, None, false)
-            .unwrap()
-            .user_claims_value(),
+        manager.decode_token(&token).unwrap().user_claims_value(),
         &json!({"b": 2})
     );
 }
@@ -1014,7 +1005,7 @@ async fn a_custom_guard_makes_the_token_the_requests_for_the_handler() {
 
 #[actix_web::test]
 async fn async_key_loaders_are_awaited_on_the_request_path_and_by_the_async_api() {
-    use jwt_runtime::Secret;
+    use jwt_runtime::config::Secret;
     const OLD: &str = "the-previous-secret-of-32-bytes!";
     let manager = builder(JwtConfig::default())
         .encode_key_loader_async(|identity: &Value| {
@@ -1066,11 +1057,11 @@ async fn async_key_loaders_are_awaited_on_the_request_path_and_by_the_async_api(
         err.to_string().contains("create_access_token_async"),
         "{err}"
     );
-    let err = manager.decode_token(&current, None, false).unwrap_err();
+    let err = manager.decode_token(&current).unwrap_err();
     assert!(err.to_string().contains("decode_token_async"), "{err}");
     assert_eq!(
         manager
-            .decode_token_async(&current, None, false)
+            .decode_token_async(&current, jwt_runtime::DecodeOptions::default())
             .await
             .unwrap()
             .identity::<String>()
@@ -1093,6 +1084,6 @@ async fn get_jwt_shares_the_requests_claims() {
     );
     assert_eq!(
         body["raw"],
-        serde_json::to_value(manager.decode_token(&token, None, false).unwrap().raw()).unwrap()
+        serde_json::to_value(manager.decode_token(&token).unwrap().raw()).unwrap()
     );
 }

@@ -23,8 +23,12 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, ContentType};
 use actix_web::test::{self, TestRequest};
+use actix_web::{App, HttpResponse, web};
+use jwt_runtime::config::TokenLocation;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use live::LiveServer;
+use serde_json::json;
 use serde_json::{Map, Value};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 

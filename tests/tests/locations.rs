@@ -17,8 +17,12 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, ContentType, HeaderValue};
 use actix_web::route;
 use actix_web::test::{self, TestRequest};
+use actix_web::{App, HttpResponse, get, post, web};
+use jwt_runtime::config::{TokenLocation, TokenType};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------
 // Fixture
@@ -1580,9 +1584,9 @@ async fn set_cookie_defaults() {
     assert_eq!(cookies[1].value(), manager.get_csrf_token(access).unwrap());
     assert_eq!(cookies[3].value(), manager.get_csrf_token(refresh).unwrap());
     assert_eq!(cookies[1].value().len(), 36, "a UUID");
-    let claims = manager.decode_token(access, None, false).unwrap();
+    let claims = manager.decode_token(access).unwrap();
     assert_eq!(claims.token_type(), TokenType::Access);
-    let claims = manager.decode_token(refresh, None, false).unwrap();
+    let claims = manager.decode_token(refresh).unwrap();
     assert_eq!(claims.token_type(), TokenType::Refresh);
 }
 
@@ -1593,7 +1597,7 @@ async fn set_cookie_persistent_secure_domain_samesite() {
             .session_cookie(false)
             .cookie_secure(true)
             .cookie_domain("example.com")
-            .cookie_samesite(jwt_runtime::SameSite::Lax),
+            .cookie_samesite(jwt_runtime::config::SameSite::Lax),
     )
     .await;
     assert_eq!(reply.set_cookie.len(), 4, "{:?}", reply.set_cookie);
@@ -1617,7 +1621,7 @@ async fn set_cookie_persistent_secure_domain_samesite() {
 #[actix_web::test]
 async fn set_cookie_samesite_strict() {
     let (_, reply) = login_reply(
-        located([TokenLocation::Cookies]).cookie_samesite(jwt_runtime::SameSite::Strict),
+        located([TokenLocation::Cookies]).cookie_samesite(jwt_runtime::config::SameSite::Strict),
     )
     .await;
     for cookie in reply.cookies() {

@@ -18,9 +18,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::{Method, StatusCode};
+use actix_web::{App, FromRequest, HttpRequest, HttpResponse, Responder, web};
 use actix_web::{Handler, route, test};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 const SECRET: &str = "methods-suite-secret-of-32-bytes!";
 /// The managers' fixed clock (Unix seconds).
@@ -132,7 +135,7 @@ guard!(jwt_extractor: (jwt: Jwt) -> HttpResponse {
     ran();
     HttpResponse::Ok().json(json!({ "identity": jwt.identity::<Value>().unwrap() }))
 });
-guard!(identity_extractor: (Identity(identity): Identity<Value>) -> HttpResponse {
+guard!(identity_extractor: (JwtIdentity(identity): JwtIdentity<Value>) -> HttpResponse {
     ran();
     HttpResponse::Ok().json(json!({ "identity": identity }))
 });
@@ -171,7 +174,7 @@ const GUARDS: [Guard; 10] = [
     ("#[fresh_jwt_required]", Check::Fresh, fresh),
     ("#[jwt_refresh_token_required]", Check::Refresh, refresh),
     ("Jwt", Check::Access, jwt_extractor),
-    ("Identity<Value>", Check::Access, identity_extractor),
+    ("JwtIdentity<Value>", Check::Access, identity_extractor),
     ("verify_jwt_in_request", Check::Access, verify_required),
     (
         "verify_jwt_in_request_optional",

@@ -17,13 +17,17 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::App;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey};
+use jwt_runtime::config::{TokenLocation, TokenType};
 use jwt_runtime::prelude::*;
-use jwt_runtime::{Freshness, JwtManagerBuilder};
+use jwt_runtime::{FreshClaim, JwtManagerBuilder};
+use jwt_runtime::{JwtConfig, JwtManager};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use serde_json::json;
 use serde_json::{Map, Value};
 
 const SECRET: &str = "property-tests-secret-of-32-bytes!";
@@ -196,12 +200,12 @@ proptest! {
         let manager = manager();
         let options = TokenOptions::default().user_claims(user_claims.clone()).fresh(fresh);
         let token = manager.create_access_token_with(&identity, options).unwrap();
-        let claims = manager.decode_token(&token, None, false).unwrap();
+        let claims = manager.decode_token(&token).unwrap();
         prop_assert_eq!(claims.identity_value(), &identity);
         let expected = if truthy(&user_claims) { user_claims } else { json!({}) };
         prop_assert_eq!(claims.user_claims_value(), &expected);
         prop_assert_eq!(claims.token_type(), TokenType::Access);
-        prop_assert_eq!(claims.fresh(), Freshness::Fresh(fresh));
+        prop_assert_eq!(claims.fresh(), FreshClaim::Fresh(fresh));
         prop_assert_eq!(claims.get("iat"), Some(&json!(NOW)));
     }
 
@@ -214,15 +218,15 @@ proptest! {
     ) {
         let manager = manager();
         let token = manager.create_access_token(&text).unwrap();
-        prop_assert_eq!(manager.decode_token(&token, None, false).unwrap().identity::<String>().unwrap(), text);
+        prop_assert_eq!(manager.decode_token(&token).unwrap().identity::<String>().unwrap(), text);
         let token = manager.create_access_token(&signed).unwrap();
-        prop_assert_eq!(manager.decode_token(&token, None, false).unwrap().identity::<i64>().unwrap(), signed);
+        prop_assert_eq!(manager.decode_token(&token).unwrap().identity::<i64>().unwrap(), signed);
         let token = manager.create_refresh_token(&unsigned).unwrap();
-        let claims = manager.decode_token(&token, None, false).unwrap();
+        let claims = manager.decode_token(&token).unwrap();
         prop_assert_eq!(claims.identity::<u64>().unwrap(), unsigned);
         prop_assert_eq!(claims.token_type(), TokenType::Refresh);
         let token = manager.create_refresh_token(&nested).unwrap();
-        prop_assert_eq!(manager.decode_token(&token, None, false).unwrap().identity::<Map<String, Value>>().unwrap(), nested);
+        prop_assert_eq!(manager.decode_token(&token).unwrap().identity::<Map<String, Value>>().unwrap(), nested);
     }
 
     #[test]
@@ -242,7 +246,7 @@ proptest! {
         .unwrap();
         let options = TokenOptions::default().user_claims(Value::Object(user_claims.clone()));
         let token = manager.create_access_token_with(&identity, options).unwrap();
-        let claims = manager.decode_token(&token, None, false).unwrap();
+        let claims = manager.decode_token(&token).unwrap();
         prop_assert_eq!(claims.get(&identity_claim), Some(&identity));
         prop_assert_eq!(claims.user_claims_value(), &Value::Object(user_claims));
         // Another manager with the default names refuses it (no `identity` claim).
@@ -265,17 +269,14 @@ proptest! {
         let manager = manager();
         let options = TokenOptions::default().user_claims(json!({ "x": claim }));
         let token = manager.create_access_token_with(&identity, options).unwrap();
-        let claims = manager.decode_token(&token, None, false).unwrap();
+        let claims = manager.decode_token(&token).unwrap();
         prop_assert_eq!(claims.identity_value(), &identity);
         prop_assert_eq!(&claims.user_claims_value()["x"], &claim);
     }
 }
 
 fn manager_default_names_message(token: &str) -> String {
-    manager()
-        .decode_token(token, None, false)
-        .unwrap_err()
-        .message()
+    manager().decode_token(token).unwrap_err().message()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -293,14 +294,14 @@ proptest! {
     fn arbitrary_bytes_never_decode(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
         let manager = manager();
         let text = String::from_utf8_lossy(&bytes);
-        let error = manager.decode_token(&text, None, false).unwrap_err();
+        let error = manager.decode_token(&text).unwrap_err();
         prop_assert!(error.status().is_client_error(), "{error:?}");
     }
 
     #[test]
     fn arbitrary_strings_never_decode(text in prop_oneof![any::<String>(), tokenish()]) {
         let manager = manager();
-        let error = manager.decode_token(&text, None, false).unwrap_err();
+        let error = manager.decode_token(&text).unwrap_err();
         prop_assert!(error.status().is_client_error(), "{error:?}");
         let _ = manager.get_unverified_jwt_headers(&text);
     }
@@ -330,7 +331,7 @@ proptest! {
             Signature::Random(text) => text,
         };
         let token = format!("{input}.{signature}");
-        let error = manager().decode_token(&token, None, false).unwrap_err();
+        let error = manager().decode_token(&token).unwrap_err();
         prop_assert!(error.status().is_client_error(), "{error:?}");
     }
 }
@@ -378,7 +379,7 @@ proptest! {
         prop_assume!(*slot != replacement);
         *slot = replacement;
         let mutated: String = chars.into_iter().collect();
-        prop_assert!(manager().decode_token(&mutated, None, false).is_err(), "{mutated}");
+        prop_assert!(manager().decode_token(&mutated).is_err(), "{mutated}");
     }
 
     #[test]
@@ -387,7 +388,7 @@ proptest! {
         let mut bytes = token.into_bytes();
         *index.get_mut(&mut bytes) ^= 1 << bit;
         let mutated = String::from_utf8_lossy(&bytes);
-        prop_assert!(manager().decode_token(&mutated, None, false).is_err(), "{mutated}");
+        prop_assert!(manager().decode_token(&mutated).is_err(), "{mutated}");
     }
 
     #[test]
@@ -399,11 +400,11 @@ proptest! {
         let token = valid_token();
         let manager = manager();
         let at = cut.index(token.len());
-        prop_assert!(manager.decode_token(token.get(..at).unwrap(), None, false).is_err());
+        prop_assert!(manager.decode_token(token.get(..at).unwrap()).is_err());
         let extended = format!("{token}{suffix}");
         let prefixed = format!("{prefix}{token}");
-        prop_assert!(manager.decode_token(&extended, None, false).is_err());
-        prop_assert!(manager.decode_token(&prefixed, None, false).is_err());
+        prop_assert!(manager.decode_token(&extended).is_err());
+        prop_assert!(manager.decode_token(&prefixed).is_err());
     }
 }
 

@@ -7,7 +7,10 @@ use jwt_test_loaders as _;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
+use actix_web::{HttpResponse, get};
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
+use serde_json::json;
 
 const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
 
@@ -140,5 +143,5 @@ async fn ignoring_the_registry_restores_the_defaults() {
     .ignore_registered_loaders()
     .build()
     .unwrap_err();
-    assert_eq!(manager.option(), "JWT_BLACKLIST_ENABLED");
+    assert_eq!(manager.option(), Some("JWT_BLACKLIST_ENABLED"));
 }

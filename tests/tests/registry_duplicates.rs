@@ -1,7 +1,9 @@
 //! Two loaders registered for one slot: building the manager fails, naming both.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+use actix_web::HttpResponse;
 use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
 
 #[jwt::unauthorized_loader]
 fn first(message: &str) -> HttpResponse {
@@ -9,7 +11,9 @@ fn first(message: &str) -> HttpResponse {
 }
 
 mod nested {
+    use actix_web::HttpResponse;
     use jwt_runtime::prelude::*;
+    use actix_web::HttpResponse;
 
     #[jwt::unauthorized_loader]
     fn second(message: String) -> HttpResponse {
@@ -22,7 +26,7 @@ fn two_loaders_in_one_slot_are_a_start_up_error_naming_both() {
     let error =
         JwtManager::new(JwtConfig::default().secret_key("a-test-secret-that-is-32-bytes!!"))
             .unwrap_err();
-    assert_eq!(error.option(), "unauthorized_loader");
+    assert!(matches!(&error, jwt_runtime::ConfigError::DuplicateLoader { loader: "unauthorized_loader", .. }), "{error}");
     let text = error.to_string();
     assert!(
         text.contains("registry_duplicates::first (tests/tests/registry_duplicates.rs:6)"),
@@ -48,6 +52,12 @@ fn two_loaders_in_one_slot_are_a_start_up_error_naming_both() {
 fn a_library_crate_this_binary_never_names_contributes_no_loader() {
     // jwt-test-loaders is a dependency of this package, but this binary never names it,
     // so the linker drops its revoked_token_loader (the documented pitfall).
-    assert_eq!(jwt_runtime::__private::JWT_REVOKED_TOKEN_LOADER.len(), 0);
-    assert_eq!(jwt_runtime::__private::JWT_UNAUTHORIZED_LOADER.len(), 2);
+    assert_eq!(
+        jwt_runtime::__private::slots::revoked_token_loader::REGISTRY.len(),
+        0
+    );
+    assert_eq!(
+        jwt_runtime::__private::slots::unauthorized_loader::REGISTRY.len(),
+        2
+    );
 }

@@ -9,6 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use jwt_runtime::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::json;
 
 /// The secret both sides verify with.
 pub(crate) const SECRET: &str = "a-benchmark-secret-of-32-bytes!!";

@@ -9,8 +9,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use actix_web::test::{TestRequest, init_service};
 use actix_web::{App, HttpResponse, web};
-use jwt_runtime::prelude::*;
-use jwt_runtime::{Blocklist, JwtManagerBuilder, MemoryBlocklist};
+use jwt_runtime::JwtManagerBuilder;
+use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_runtime::config::TokenLocation;
+use jwt_runtime::{JwtConfig, JwtManager};
+use serde_json::json;
 
 use crate::support::{FloorKeys, SECRET, floor, protected};
 

@@ -9,9 +9,15 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test;
+use actix_web::{HttpResponse, web};
+use actix_web::{delete, get, post};
+use jwt_runtime::JwtManagerBuilder;
+use jwt_runtime::blocklist::Blocklist;
+use jwt_runtime::config::TokenType;
 use jwt_runtime::prelude::*;
-use jwt_runtime::{JwtManagerBuilder, TokenType};
+use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
+use serde_json::json;
 
 pub(crate) const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
 
@@ -50,7 +56,7 @@ async fn login_route(body: web::Json<Value>) -> Result<HttpResponse, JwtError> {
         return Ok(HttpResponse::Unauthorized().json(json!({"msg": "Bad username or password"})));
     };
     let refresh_token = create_refresh_token(&user)?;
-    let refresh = decode_token(&refresh_token, None, false)?;
+    let refresh = decode_token(&refresh_token)?;
     let options = TokenOptions::default().user_claims(refresh_link(&refresh));
     Ok(HttpResponse::Ok().json(json!({
         "access_token": create_access_token_with(&user, options)?,

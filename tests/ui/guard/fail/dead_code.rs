@@ -1,6 +1,7 @@
 #![deny(dead_code)]
 
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
 
 #[jwt_required]
 async fn never_registered() -> HttpResponse {

@@ -1,4 +1,5 @@
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
 
 #[jwt_required(crate = jwt_runtime, crate = jwt_runtime)]
 async fn protected() -> HttpResponse {

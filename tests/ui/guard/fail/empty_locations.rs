@@ -1,4 +1,5 @@
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
 
 #[jwt_required(locations = [])]
 async fn protected() -> HttpResponse {

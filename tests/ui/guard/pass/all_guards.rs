@@ -1,5 +1,7 @@
 // Each of the four guards, registered as a service.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, get, post};
+use serde_json::json;
 
 #[get("/required")]
 #[jwt_required]

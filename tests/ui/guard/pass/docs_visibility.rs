@@ -5,6 +5,7 @@
 /// Handlers.
 pub mod handlers {
     use jwt_runtime::prelude::*;
+    use actix_web::{HttpResponse, get};
 
     /// Says hello to the token's identity.
     #[jwt_required]

@@ -2,6 +2,7 @@
 use std::fmt::Display;
 
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, web};
 
 trait Greeting {
     fn greeting() -> &'static str;

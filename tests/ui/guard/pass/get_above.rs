@@ -1,5 +1,7 @@
 // `#[get]` stacked above the guard: actix's macro runs first and keeps the guard attribute.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, get};
+use serde_json::json;
 
 #[get("/protected")]
 #[jwt_required]

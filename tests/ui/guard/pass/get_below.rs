@@ -1,5 +1,7 @@
 // `#[get]` stacked below the guard: the guard runs first and actix sees the added argument.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, get};
+use serde_json::json;
 
 #[jwt_required]
 #[get("/protected")]

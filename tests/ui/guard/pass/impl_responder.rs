@@ -1,5 +1,7 @@
 // A guarded handler returning `impl Responder`.
 use jwt_runtime::prelude::*;
+use actix_web::{App, Responder, web, get};
+use serde_json::json;
 
 #[get("/responder")]
 #[jwt_required]

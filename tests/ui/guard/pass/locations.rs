@@ -1,5 +1,6 @@
 // `locations = [...]`, as identifiers and as strings, on every guard.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, get, post};
 
 #[get("/headers-cookies")]
 #[jwt_required(locations = [headers, cookies])]

@@ -1,5 +1,7 @@
 // Other extractors alongside the guard's hidden argument.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpRequest, HttpResponse, web, post};
+use serde_json::json;
 
 #[post("/users/{id}")]
 #[jwt_required]

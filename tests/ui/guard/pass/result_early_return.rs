@@ -1,5 +1,7 @@
 // `Result<HttpResponse, actix_web::Error>` with `?` and an early `return` in the body.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, web, get};
+use serde_json::json;
 
 #[get("/items/{id}")]
 #[jwt_required]

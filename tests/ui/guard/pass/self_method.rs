@@ -1,5 +1,6 @@
 // A guard on a method: the hidden argument goes after `self`.
 use jwt_runtime::prelude::*;
+use actix_web::{HttpResponse, web};
 
 struct Api {
     greeting: String,

@@ -3,6 +3,7 @@
 #![allow(dead_code, non_camel_case_types)]
 
 mod inner {
+    use ::actix_web::{HttpRequest, HttpResponse, web};
     use ::jwt_runtime::prelude::*;
 
     type Result<T> = ::std::result::Result<T, ()>;

@@ -2,6 +2,8 @@
 use std::future::{ready, Ready};
 
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpRequest, HttpResponse, web, get};
+use serde_json::json;
 
 #[jwt_required]
 fn plain() -> Ready<HttpResponse> {

@@ -1,4 +1,5 @@
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
 
 #[jwt::revoked_token_loader(locations = [headers])]
 fn revoked() -> HttpResponse {

@@ -1,4 +1,5 @@
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
 
 #[jwt::invalid_token_loader]
 fn invalid(message: &str, extra: &str) -> HttpResponse {

@@ -1,5 +1,6 @@
 // The loaders used when a token is created or decoded.
 use jwt_runtime::prelude::*;
+use serde_json::json;
 use serde_json::{Map, Value};
 
 #[jwt::user_claims_loader]
@@ -25,7 +26,7 @@ fn encode_key(identity: String) -> String {
 }
 
 #[jwt::decode_key_loader]
-fn decode_key(claims: &Map<String, Value>, header: &Map<String, Value>) -> jwt_runtime::Secret {
+fn decode_key(claims: &Map<String, Value>, header: &Map<String, Value>) -> jwt_runtime::config::Secret {
     let kid = header
         .get("kid")
         .and_then(Value::as_str)
@@ -34,7 +35,7 @@ fn decode_key(claims: &Map<String, Value>, header: &Map<String, Value>) -> jwt_r
         .get("sub")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    jwt_runtime::Secret::from(format!("{kid}{sub}"))
+    jwt_runtime::config::Secret::from(format!("{kid}{sub}"))
 }
 
 fn main() {}

@@ -1,5 +1,7 @@
 // Identity parameters as `&str`, `String`, `&Value`, and a user struct by value and by reference.
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
+use serde_json::json;
 
 #[derive(Clone, serde::Deserialize, serde::Serialize)]
 struct UserId {

@@ -1,5 +1,7 @@
 // The reference's legacy forms: fewer arguments.
 use jwt_runtime::prelude::*;
+use actix_web::HttpResponse;
+use serde_json::json;
 use serde_json::{Map, Value};
 
 #[jwt::additional_headers_loader]

@@ -1,6 +1,8 @@
 // Every response loader, returning `HttpResponse` or `(Json<Value>, StatusCode)`.
 use actix_web::http::StatusCode;
 use jwt_runtime::prelude::*;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
 
 #[jwt::expired_token_loader]
 fn expired(token: &Claims) -> HttpResponse {

@@ -1,6 +1,8 @@
 // User loaders, sync and async, returning `Option<User>` and `Result<Option<User>, E>`,
 // and the user loader error loader.
 use jwt_runtime::prelude::*;
+use actix_web::{App, HttpResponse, get};
+use serde_json::json;
 
 struct User {
     name: String,

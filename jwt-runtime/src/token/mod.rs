@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,89 +15,51 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use crate::claims::Claims;
-use crate::config::{Expiry, TokenType};
+use crate::config::JwtConfig;
 use crate::error::JwtError;
 use crate::payload::{self, ClaimNames, Payload};
+use crate::types::{Expiry, TokenType, algorithm_name, seconds_after, whole_seconds};
 
-/// The `fresh` argument of [`create_access_token`](crate::create_access_token).
-///
-/// ```
-/// use std::time::Duration;
-/// use jwt_runtime::Fresh;
-/// let options = jwt_runtime::TokenOptions::default().fresh(Fresh::For(Duration::from_secs(600)));
-/// # let _ = options;
-/// assert_eq!(Fresh::from(true), Fresh::Yes);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Fresh {
-    /// `fresh: false` (the default).
-    #[default]
-    No,
-    /// `fresh: true`.
-    Yes,
-    /// Fresh for this long: written as the Unix time it stops being fresh.
-    For(Duration),
-    /// Fresh until this Unix time (seconds), written as given; a past time is never fresh.
-    Until(i64),
-}
+mod options;
 
-impl From<bool> for Fresh {
-    fn from(fresh: bool) -> Self {
-        if fresh { Fresh::Yes } else { Fresh::No }
-    }
-}
+pub use options::{DecodeOptions, Fresh, TokenOptions};
 
-impl From<Duration> for Fresh {
-    fn from(duration: Duration) -> Self {
-        Fresh::For(duration)
-    }
-}
-
-/// What goes into one new token, after the loaders have run.
-pub(crate) struct TokenDraft<'a> {
+/// A new token before its key: what the loaders and options made of it.
+pub(crate) struct TokenDraft {
     pub(crate) token_type: TokenType,
-    pub(crate) identity: &'a Value,
+    /// The identity as given (what key loaders receive).
+    pub(crate) identity: Value,
+    /// The `user_identity_loader`'s result, when there is one: written instead.
+    pub(crate) identity_claim: Option<Value>,
     pub(crate) fresh: Fresh,
     pub(crate) expires: Expiry,
-    pub(crate) user_claims: Option<&'a Value>,
-    pub(crate) csrf: bool,
-    pub(crate) issuer: Option<&'a str>,
-    pub(crate) audience: Option<&'a [String]>,
-    pub(crate) headers: Option<&'a Map<String, Value>>,
+    pub(crate) user_claims: Option<Value>,
+    pub(crate) headers: Option<Map<String, Value>>,
+    /// When the token is issued (Unix seconds): the time its bounds were checked at.
     pub(crate) now: f64,
 }
 
-/// `now + delta` in whole Unix seconds, as `exp` and `fresh` are written; `None` past
-/// [`Expiry::LATEST_TIMESTAMP`].
-pub(crate) fn timestamp_after(now: f64, delta: Duration) -> Option<i64> {
-    let timestamp = seconds_after(now, delta);
-    (timestamp <= Expiry::LATEST_TIMESTAMP).then_some(timestamp)
-}
-
-/// `now + delta` in whole Unix seconds.
-fn seconds_after(now: f64, delta: Duration) -> i64 {
-    whole_seconds(now + delta.as_secs_f64())
+/// What a manager writes into every token: the claim names, and the configured
+/// algorithm, issuer, audience and whether a `csrf` claim is written.
+pub(crate) struct EncodeSettings<'a> {
+    pub(crate) names: &'a ClaimNames,
+    pub(crate) config: &'a JwtConfig,
+    pub(crate) csrf: bool,
 }
 
 /// Serialises the payload in the reference's insertion order.
 struct PayloadWriter<'a> {
-    draft: &'a TokenDraft<'a>,
-    names: &'a ClaimNames,
+    draft: &'a TokenDraft,
+    settings: &'a EncodeSettings<'a>,
     jti: &'a str,
     csrf: Option<&'a str>,
-}
-
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "Unix seconds fit in i64 until the year 292 billion"
-)]
-fn whole_seconds(t: f64) -> i64 {
-    t.floor() as i64
 }
 
 impl Serialize for PayloadWriter<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let d = self.draft;
+        let names = self.settings.names;
+        let config = self.settings.config;
         let mut map = serializer.serialize_map(None)?;
         let iat = whole_seconds(d.now);
         map.serialize_entry("iat", &iat)?;
@@ -107,7 +68,10 @@ impl Serialize for PayloadWriter<'_> {
         if let Expiry::After(delta) = d.expires {
             map.serialize_entry("exp", &seconds_after(d.now, delta))?;
         }
-        map.serialize_entry(self.names.identity.as_str(), d.identity)?;
+        map.serialize_entry(
+            names.identity.as_str(),
+            d.identity_claim.as_ref().unwrap_or(&d.identity),
+        )?;
         if d.token_type == TokenType::Access {
             match d.fresh {
                 Fresh::No => map.serialize_entry("fresh", &false)?,
@@ -119,16 +83,16 @@ impl Serialize for PayloadWriter<'_> {
             }
         }
         map.serialize_entry("type", d.token_type.as_str())?;
-        if let Some(claims) = d.user_claims.filter(|c| is_truthy(c)) {
-            map.serialize_entry(self.names.user_claims.as_str(), claims)?;
+        if let Some(claims) = d.user_claims.as_ref().filter(|c| is_truthy(c)) {
+            map.serialize_entry(names.user_claims.as_str(), claims)?;
         }
         if let Some(csrf) = self.csrf {
             map.serialize_entry("csrf", csrf)?;
         }
-        if let Some(iss) = d.issuer {
+        if let Some(iss) = &config.encode_issuer {
             map.serialize_entry("iss", iss)?;
         }
-        match d.audience {
+        match config.encode_audience.as_deref() {
             Some([one]) => map.serialize_entry("aud", one)?,
             Some(many) if !many.is_empty() => map.serialize_entry("aud", many)?,
             _ => {}
@@ -138,7 +102,7 @@ impl Serialize for PayloadWriter<'_> {
 }
 
 /// Python truthiness of a JSON value: `{}`, `[]`, `""`, `0`, `false` and `null` are falsy.
-pub(crate) fn is_truthy(value: &Value) -> bool {
+fn is_truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -151,17 +115,17 @@ pub(crate) fn is_truthy(value: &Value) -> bool {
 
 /// Signs a new token: header and payload JSON, base64url, signature.
 pub(crate) fn encode(
-    draft: &TokenDraft<'_>,
-    names: &ClaimNames,
-    algorithm: Algorithm,
+    draft: &TokenDraft,
+    settings: &EncodeSettings<'_>,
     key: &EncodingKey,
 ) -> Result<String, JwtError> {
+    let algorithm = settings.config.algorithm;
     let jti = uuid::Uuid::new_v4().to_string();
-    let csrf = draft.csrf.then(|| uuid::Uuid::new_v4().to_string());
+    let csrf = settings.csrf.then(|| uuid::Uuid::new_v4().to_string());
     // PyJWT 2 writes the header key-sorted; the algorithm always comes from
     // the configuration, never from the extra headers.
     let mut header: BTreeMap<&str, &Value> = BTreeMap::new();
-    if let Some(extra) = draft.headers {
+    if let Some(extra) = &draft.headers {
         for (name, value) in extra {
             header.insert(name, value);
         }
@@ -183,7 +147,7 @@ pub(crate) fn encode(
         serde_json::to_vec(&header).map_err(|e| JwtError::Internal(format!("JWT header: {e}")))?;
     let payload = PayloadWriter {
         draft,
-        names,
+        settings,
         jti: &jti,
         csrf: csrf.as_deref(),
     };
@@ -199,30 +163,6 @@ pub(crate) fn encode(
     Ok(token)
 }
 
-/// Every algorithm this port accepts, with its JOSE name.
-pub(crate) const ALGORITHMS: [(Algorithm, &str); 12] = [
-    (Algorithm::HS256, "HS256"),
-    (Algorithm::HS384, "HS384"),
-    (Algorithm::HS512, "HS512"),
-    (Algorithm::RS256, "RS256"),
-    (Algorithm::RS384, "RS384"),
-    (Algorithm::RS512, "RS512"),
-    (Algorithm::PS256, "PS256"),
-    (Algorithm::PS384, "PS384"),
-    (Algorithm::PS512, "PS512"),
-    (Algorithm::ES256, "ES256"),
-    (Algorithm::ES384, "ES384"),
-    (Algorithm::EdDSA, "EdDSA"),
-];
-
-/// The JOSE name of an algorithm.
-pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
-    ALGORITHMS
-        .iter()
-        .find(|(a, _)| *a == algorithm)
-        .map_or("unsupported", |(_, name)| name)
-}
-
 /// A token split into its parts, with the header parsed: PyJWT's `_load`.
 pub(crate) struct SplitToken<'a> {
     pub(crate) signing_input: &'a str,
@@ -233,7 +173,7 @@ pub(crate) struct SplitToken<'a> {
 
 /// The header this port writes for one algorithm, recognised byte for byte so the
 /// common case needs no decoding: `{"alg":"HS256","typ":"JWT"}`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct KnownHeader {
     segment: String,
     header: Arc<Map<String, Value>>,
@@ -292,24 +232,8 @@ pub(crate) fn split<'t>(token: &'t str, known: &[KnownHeader]) -> Result<SplitTo
     })
 }
 
-/// Parses the payload JSON (after the signature check, as PyJWT does).
-pub(crate) fn parse_payload(bytes: &[u8]) -> Result<Map<String, Value>, JwtError> {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(JwtError::invalid(
-            "Invalid payload string: must be a json object",
-        )),
-        Err(e) => Err(invalid_payload(&e)),
-    }
-}
-
-/// The error for a payload that is not valid JSON.
-pub(crate) fn invalid_payload(error: &serde_json::Error) -> JwtError {
-    JwtError::invalid(format!("Invalid payload string: {error}"))
-}
-
 /// Settings of the decoder, prepared once by the manager.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct DecodeSettings {
     /// Unique per manager: the key of its cached verifiers.
     pub(crate) id: u64,

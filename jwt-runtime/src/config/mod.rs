@@ -1,0 +1,139 @@
+//! Configuration: every `JWT_*` option of flask-jwt-extended 3.x, typed, and the value
+//! types they take.
+//!
+//! [`JwtConfig`] holds each option under the snake-case form of its Flask name
+//! (`JWT_ACCESS_TOKEN_EXPIRES` → [`JwtConfig::access_token_expires`]), with the
+//! same default. Build one with [`JwtConfig::default`] and the chained setters,
+//! or read the Flask names from the environment with [`JwtConfig::from_env`].
+//! [`JwtManager::new`](crate::JwtManager::new) validates the whole configuration once,
+//! at start-up.
+
+use std::time::Duration;
+
+pub use jsonwebtoken::Algorithm;
+
+pub use crate::types::{Expiry, SameSite, Secret, TokenLocation, TokenType};
+
+mod env;
+mod options;
+mod validate;
+
+use options::option_table;
+
+/// A `String` default.
+fn text(value: &str) -> String {
+    value.to_owned()
+}
+
+/// The struct, its `Default` and its setters, from the option table.
+macro_rules! config_struct {
+    ($(
+        $(#[$doc:meta])*
+        $field:ident: $ty:ty = $default:expr;
+            env $env:literal => $parser:expr;
+            set $kind:ident $(($item:ty))?;
+            check [$($check:ident),*];
+    )*) => {
+        /// Every option of flask-jwt-extended 3.x, with the reference's defaults.
+        ///
+        /// Each field is documented with its Flask option name. Set fields directly or
+        /// with the chained setters of the same name; the manager validates everything
+        /// when it is built.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use jwt_runtime::JwtConfig;
+        /// use jwt_runtime::config::{Expiry, TokenLocation};
+        ///
+        /// let config = JwtConfig::default()
+        ///     .secret_key("change-me-to-32-bytes-or-more!!!")
+        ///     .token_location([TokenLocation::Headers, TokenLocation::Cookies])
+        ///     .access_token_expires(Expiry::After(Duration::from_secs(300)))
+        ///     .decode_audience(["api"]);
+        /// assert_eq!(config.header_name, "Authorization");
+        /// assert_eq!(config.decode_audience, Some(vec!["api".to_owned()]));
+        /// ```
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct JwtConfig {
+            $(
+                #[doc = concat!("`", $env, "`:")]
+                $(#[$doc])*
+                pub $field: $ty,
+            )*
+        }
+
+        impl Default for JwtConfig {
+            fn default() -> Self {
+                JwtConfig {
+                    $($field: $default,)*
+                }
+            }
+        }
+
+        impl JwtConfig {
+            /// Every option's environment variable, in the reference's order.
+            ///
+            /// ```
+            /// assert!(jwt_runtime::JwtConfig::ENV_NAMES.contains(&"JWT_SECRET_KEY"));
+            /// ```
+            pub const ENV_NAMES: &[&str] = &[$($env),*];
+
+            $(config_setter!($kind $(($item))? $field: $ty, $env);)*
+        }
+    };
+}
+
+/// One chained setter, by kind.
+macro_rules! config_setter {
+    (value $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = value.into();
+            self
+        }
+    };
+    (some($item:ty) $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, value: impl Into<$item>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (list($item:ty) $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, values: impl IntoIterator<Item = $item>) -> Self {
+            self.$field = values.into_iter().collect();
+            self
+        }
+    };
+    (some_list($item:ty) $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, values: impl IntoIterator<Item = $item>) -> Self {
+            self.$field = Some(values.into_iter().collect());
+            self
+        }
+    };
+    (strings $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.$field = values.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+    (some_strings $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.$field = Some(values.into_iter().map(Into::into).collect());
+            self
+        }
+    };
+}
+
+option_table!(config_struct);

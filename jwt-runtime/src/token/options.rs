@@ -1,0 +1,166 @@
+//! The options of token creation and decoding: Python's keyword arguments.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::types::Expiry;
+
+/// The optional arguments of Python's `create_access_token` / `create_refresh_token`.
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_runtime::TokenOptions;
+/// use jwt_runtime::config::Expiry;
+/// let options = TokenOptions::default()
+///     .fresh(true)
+///     .expires(Expiry::After(Duration::from_secs(365 * 86_400)))
+///     .user_claims(serde_json::json!({"roles": ["admin"]}));
+/// # let _ = options;
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct TokenOptions {
+    pub(crate) fresh: Fresh,
+    pub(crate) expires: Option<Expiry>,
+    pub(crate) user_claims: Option<Value>,
+    pub(crate) headers: Option<Map<String, Value>>,
+}
+
+impl TokenOptions {
+    /// `fresh=`: `true`, `false`, or a [`Duration`] the token stays fresh for (access tokens only).
+    ///
+    /// ```
+    /// let options = jwt_runtime::TokenOptions::default().fresh(std::time::Duration::from_secs(60));
+    /// # let _ = options;
+    /// ```
+    pub fn fresh(mut self, fresh: impl Into<Fresh>) -> Self {
+        self.fresh = fresh.into();
+        self
+    }
+
+    /// `expires_delta=`: a duration or [`Expiry::Never`]; the configured default otherwise.
+    ///
+    /// ```
+    /// let options = jwt_runtime::TokenOptions::default().expires(jwt_runtime::config::Expiry::Never);
+    /// # let _ = options;
+    /// ```
+    pub fn expires(mut self, expires: impl Into<Expiry>) -> Self {
+        self.expires = Some(expires.into());
+        self
+    }
+
+    /// `user_claims=`: written instead of the user-claims loader's result.
+    ///
+    /// ```
+    /// let options = jwt_runtime::TokenOptions::default().user_claims(serde_json::json!({"a": 1}));
+    /// # let _ = options;
+    /// ```
+    pub fn user_claims(mut self, claims: Value) -> Self {
+        self.user_claims = Some(claims);
+        self
+    }
+
+    /// `headers=`: extra JOSE header fields (e.g. `kid`), instead of the headers loader's.
+    /// `alg` always comes from the configuration.
+    ///
+    /// ```
+    /// let mut headers = serde_json::Map::new();
+    /// headers.insert("kid".into(), "key-1".into());
+    /// let options = jwt_runtime::TokenOptions::default().headers(headers);
+    /// # let _ = options;
+    /// ```
+    pub fn headers(mut self, headers: Map<String, Value>) -> Self {
+        self.headers = Some(headers);
+        self
+    }
+}
+
+/// The optional arguments of Python's `decode_token_with(encoded_token, jwt_runtime::DecodeOptions::default().csrf_value(csrf_value=None).allow_expired(/// allow_expired=False))`.
+///
+/// ```
+/// use jwt_runtime::{DecodeOptions, JwtConfig, JwtManager};
+/// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+/// let token = manager.create_access_token(&"alice")?;
+/// let claims = manager.decode_token_with(&token, DecodeOptions::default().allow_expired(true))?;
+/// assert_eq!(claims.identity::<String>()?, "alice");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[must_use]
+pub struct DecodeOptions<'a> {
+    pub(crate) csrf_value: Option<&'a str>,
+    pub(crate) allow_expired: bool,
+}
+
+impl<'a> DecodeOptions<'a> {
+    /// `csrf_value=`: the double-submit value the token's `csrf` claim must equal
+    /// (compared in constant time); an empty value is not checked.
+    ///
+    /// ```
+    /// let options = jwt_runtime::DecodeOptions::default().csrf("3b1f...");
+    /// # let _ = options;
+    /// ```
+    pub fn csrf(mut self, value: &'a str) -> Self {
+        self.csrf_value = Some(value);
+        self
+    }
+
+    /// `csrf_value=` from an optional value (`None` checks nothing).
+    ///
+    /// ```
+    /// let options = jwt_runtime::DecodeOptions::default().csrf_value(None);
+    /// # let _ = options;
+    /// ```
+    pub fn csrf_value(mut self, value: Option<&'a str>) -> Self {
+        self.csrf_value = value;
+        self
+    }
+
+    /// `allow_expired=`: an expired token decodes instead of failing with
+    /// [`JwtError::Expired`](crate::JwtError::Expired).
+    ///
+    /// ```
+    /// let options = jwt_runtime::DecodeOptions::default().allow_expired(true);
+    /// # let _ = options;
+    /// ```
+    pub fn allow_expired(mut self, allow: bool) -> Self {
+        self.allow_expired = allow;
+        self
+    }
+}
+
+/// The `fresh` argument of token creation ([`TokenOptions::fresh`]): what you ask for.
+/// What a token says is its [`FreshClaim`](crate::FreshClaim).
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_runtime::Fresh;
+/// let options = jwt_runtime::TokenOptions::default().fresh(Fresh::For(Duration::from_secs(600)));
+/// # let _ = options;
+/// assert_eq!(Fresh::from(true), Fresh::Yes);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Fresh {
+    /// `fresh: false` (the default).
+    #[default]
+    No,
+    /// `fresh: true`.
+    Yes,
+    /// Fresh for this long: written as the Unix time it stops being fresh.
+    For(Duration),
+    /// Fresh until this Unix time (seconds), written as given; a past time is never fresh.
+    Until(i64),
+}
+
+impl From<bool> for Fresh {
+    fn from(fresh: bool) -> Self {
+        if fresh { Fresh::Yes } else { Fresh::No }
+    }
+}
+
+impl From<Duration> for Fresh {
+    fn from(duration: Duration) -> Self {
+        Fresh::For(duration)
+    }
+}
