@@ -99,7 +99,8 @@
 //!   [`Jwt`], [`JwtIdentity`] and [`CurrentUser`]; each fails with a [`JwtError`] a custom
 //!   guard can match on (`JwtError::Expired(_)`, ...).
 //! - **Revocation**: `JWT_BLACKLIST_ENABLED` with a `token_in_blacklist_loader`, or a
-//!   [`Blocklist`] ([`MemoryBlocklist`], or `RedisBlocklist` with the `redis` feature)
+//!   [`Blocklist`](blocklist::Blocklist) ([`MemoryBlocklist`](blocklist::MemoryBlocklist), or
+//!   `RedisBlocklist` with the `redis` feature)
 //!   wired in with [`JwtManagerBuilder::blocklist`].
 //! - **Crypto backend**: jsonwebtoken's `rust_crypto` (the default feature) or
 //!   `aws_lc_rs`. Exactly one must be on; otherwise building the manager fails with an

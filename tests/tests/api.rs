@@ -101,14 +101,15 @@ macro_rules! app {
     };
 }
 
-async fn call(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
-    request: test::TestRequest,
-) -> (StatusCode, Value) {
+async fn call<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
     let response = test::call_service(app, request.to_request()).await;
     let status = response.status();
     let body = test::read_body(response).await;
@@ -122,16 +123,30 @@ async fn a_custom_guard_matches_the_error_of_verify_jwt_in_request() {
     let app = app!(manager);
     let valid = mint(&manager).create("alice").unwrap();
     let expired = mint(&manager).expired().create("alice").unwrap();
-    let get = |token: &str| request_with_token(&manager, Method::GET, "/expiry-aware", TokenLocation::Headers, token);
+    let get = |token: &str| {
+        request_with_token(
+            &manager,
+            Method::GET,
+            "/expiry-aware",
+            TokenLocation::Headers,
+            token,
+        )
+    };
     assert_eq!(
         call(&app, get(&valid)).await,
-        (StatusCode::OK, json!({ "token": "valid", "identity": "alice" }))
+        (
+            StatusCode::OK,
+            json!({ "token": "valid", "identity": "alice" })
+        )
     );
     // The guard let the expired token through on purpose; it was never verified, so
     // nothing is ambient.
     assert_eq!(
         call(&app, get(&expired)).await,
-        (StatusCode::OK, json!({ "token": "expired", "identity": null }))
+        (
+            StatusCode::OK,
+            json!({ "token": "expired", "identity": null })
+        )
     );
     // Every other refusal is answered as usual, through the App.
     assert_eq!(
@@ -140,7 +155,10 @@ async fn a_custom_guard_matches_the_error_of_verify_jwt_in_request() {
     );
     assert_eq!(
         call(&app, test::TestRequest::get().uri("/expiry-aware")).await,
-        (StatusCode::UNAUTHORIZED, json!({ "msg": "Missing Authorization Header" }))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({ "msg": "Missing Authorization Header" })
+        )
     );
 }
 
@@ -150,7 +168,13 @@ async fn extractors_make_their_token_the_requests_and_fail_with_the_default_answ
     let manager = manager(&clock, &[TokenLocation::Headers]);
     let app = app!(manager);
     let token = mint(&manager).create("bob").unwrap();
-    let request = request_with_token(&manager, Method::GET, "/extractor", TokenLocation::Headers, &token);
+    let request = request_with_token(
+        &manager,
+        Method::GET,
+        "/extractor",
+        TokenLocation::Headers,
+        &token,
+    );
     assert_eq!(
         call(&app, request).await,
         (
@@ -159,10 +183,19 @@ async fn extractors_make_their_token_the_requests_and_fail_with_the_default_answ
         )
     );
     let expired = mint(&manager).expired().create("bob").unwrap();
-    let request = request_with_token(&manager, Method::GET, "/extractor", TokenLocation::Headers, &expired);
+    let request = request_with_token(
+        &manager,
+        Method::GET,
+        "/extractor",
+        TokenLocation::Headers,
+        &expired,
+    );
     assert_eq!(
         call(&app, request).await,
-        (StatusCode::UNAUTHORIZED, json!({ "msg": "Token has expired" }))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({ "msg": "Token has expired" })
+        )
     );
 }
 
@@ -175,19 +208,49 @@ async fn minted_tokens_work_from_every_location() {
         let access = mint(&manager).fresh(true).create("carol").unwrap();
         let stale = mint(&manager).create("carol").unwrap();
         let refresh_token = mint(&manager).refresh().create("carol").unwrap();
-        let send = |uri: &'static str, token: &str| request_with_token(&manager, Method::POST, uri, location, token);
+        let send = |uri: &'static str, token: &str| {
+            request_with_token(&manager, Method::POST, uri, location, token)
+        };
         let ok = (StatusCode::OK, json!({ "identity": "carol" }));
-        assert_eq!(call(&app, send("/protected", &access)).await, ok, "{location}");
-        assert_eq!(call(&app, send("/fresh", &access)).await, ok, "{location}");
-        assert_eq!(call(&app, send("/refresh", &refresh_token)).await, ok, "{location}");
         assert_eq!(
-            call(&app, send("/fresh", &stale)).await,
-            (StatusCode::UNAUTHORIZED, json!({ "msg": "Fresh token required" })),
+            call(&app, send("/protected", &access)).await,
+            ok,
+            "{location}"
+        );
+        assert_eq!(call(&app, send("/fresh", &access)).await, ok, "{location}");
+        assert_eq!(
+            call(&app, send("/refresh", &refresh_token)).await,
+            ok,
             "{location}"
         );
         assert_eq!(
+            call(&app, send("/fresh", &stale)).await,
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({ "msg": "Fresh token required" })
+            ),
+            "{location}"
+        );
+        // A refresh token is sent where refresh tokens go (the refresh cookie, the
+        // `refresh_token` key), so an access route does not find one there; in a header or
+        // the query string it is found and refused as the wrong type.
+        let wrong_type = match location {
+            TokenLocation::Cookies => (
+                StatusCode::UNAUTHORIZED,
+                json!({ "msg": "Missing cookie \"access_token_cookie\"" }),
+            ),
+            TokenLocation::Json => (
+                StatusCode::UNAUTHORIZED,
+                json!({ "msg": "Missing \"access_token\" key in json data." }),
+            ),
+            _ => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "msg": "Only access tokens are allowed" }),
+            ),
+        };
+        assert_eq!(
             call(&app, send("/protected", &refresh_token)).await,
-            (StatusCode::UNPROCESSABLE_ENTITY, json!({ "msg": "Only access tokens are allowed" })),
+            wrong_type,
             "{location}"
         );
     }
@@ -198,25 +261,45 @@ async fn the_manual_clock_expires_tokens_and_mint_makes_future_ones() {
     let clock = ManualClock::starting_now();
     let manager = manager(&clock, &[TokenLocation::Headers]);
     let app = app!(manager);
-    let token = mint(&manager).expires(Duration::from_secs(60)).create("dave").unwrap();
-    let send = |token: &str| request_with_token(&manager, Method::POST, "/protected", TokenLocation::Headers, token);
+    let token = mint(&manager)
+        .expires(Duration::from_secs(60))
+        .create("dave")
+        .unwrap();
+    let send = |token: &str| {
+        request_with_token(
+            &manager,
+            Method::POST,
+            "/protected",
+            TokenLocation::Headers,
+            token,
+        )
+    };
     assert_eq!(call(&app, send(&token)).await.0, StatusCode::OK);
     clock.advance(Duration::from_secs(61));
     assert_eq!(
         call(&app, send(&token)).await,
-        (StatusCode::UNAUTHORIZED, json!({ "msg": "Token has expired" }))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({ "msg": "Token has expired" })
+        )
     );
     let future = mint(&manager).not_yet_valid().create("dave").unwrap();
     assert_eq!(
         call(&app, send(&future)).await,
-        (StatusCode::UNPROCESSABLE_ENTITY, json!({ "msg": "The token is not yet valid (iat)" }))
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "msg": "The token is not yet valid (iat)" })
+        )
     );
-    let forever = mint(&manager).expires(Expiry::Never).create("dave").unwrap();
+    let forever = mint(&manager)
+        .expires(Expiry::Never)
+        .create("dave")
+        .unwrap();
     clock.advance(Duration::from_secs(10 * 365 * 86_400));
     assert_eq!(call(&app, send(&forever)).await.0, StatusCode::OK);
 }
 
-#[test]
+#[::core::prelude::v1::test]
 fn decode_options_are_named() {
     let clock = ManualClock::starting_now();
     let manager = manager(&clock, &[TokenLocation::Cookies]);
@@ -228,7 +311,11 @@ fn decode_options_are_named() {
         .unwrap();
     let csrf = claims.csrf().unwrap().to_owned();
     let options = DecodeOptions::default().allow_expired(true);
-    assert!(manager.decode_token_with(&token, options.csrf(&csrf)).is_ok());
+    assert!(
+        manager
+            .decode_token_with(&token, options.csrf(&csrf))
+            .is_ok()
+    );
     let err = manager
         .decode_token_with(&token, options.csrf("something-else"))
         .unwrap_err();
@@ -236,10 +323,14 @@ fn decode_options_are_named() {
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
 }
 
-#[test]
+#[::core::prelude::v1::test]
 fn configuration_errors_are_an_enum() {
-    let err = JwtManager::new(JwtConfig::default().secret_key(SECRET).header_type("two words"))
-        .unwrap_err();
+    let err = JwtManager::new(
+        JwtConfig::default()
+            .secret_key(SECRET)
+            .header_type("two words"),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, ConfigError::Invalid { option: "JWT_HEADER_TYPE", value, .. } if value == "two words"),
         "{err}"

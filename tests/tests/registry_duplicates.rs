@@ -13,7 +13,6 @@ fn first(message: &str) -> HttpResponse {
 mod nested {
     use actix_web::HttpResponse;
     use jwt_runtime::prelude::*;
-    use actix_web::HttpResponse;
 
     #[jwt::unauthorized_loader]
     fn second(message: String) -> HttpResponse {
@@ -26,15 +25,24 @@ fn two_loaders_in_one_slot_are_a_start_up_error_naming_both() {
     let error =
         JwtManager::new(JwtConfig::default().secret_key("a-test-secret-that-is-32-bytes!!"))
             .unwrap_err();
-    assert!(matches!(&error, jwt_runtime::ConfigError::DuplicateLoader { loader: "unauthorized_loader", .. }), "{error}");
+    assert!(
+        matches!(
+            &error,
+            jwt_runtime::ConfigError::DuplicateLoader {
+                loader: "unauthorized_loader",
+                ..
+            }
+        ),
+        "{error}"
+    );
     let text = error.to_string();
     assert!(
-        text.contains("registry_duplicates::first (tests/tests/registry_duplicates.rs:6)"),
+        text.contains("registry_duplicates::first (tests/tests/registry_duplicates.rs:8)"),
         "{text}"
     );
     assert!(
         text.contains(
-            "registry_duplicates::nested::second (tests/tests/registry_duplicates.rs:14)"
+            "registry_duplicates::nested::second (tests/tests/registry_duplicates.rs:17)"
         ),
         "{text}"
     );

@@ -1,7 +1,7 @@
 //! The loader slots: one table, and what is generated from it.
 //!
-//! Each row of [`slot_table!`] is one loader slot: its name (the attribute, the builder
-//! method and the [`Loaders`] field are all called that) and its registry's (linkme
+//! Each row of `slot_table!` is one loader slot: its name (the attribute, the builder
+//! method and the `Loaders` field are all called that) and its registry's (linkme
 //! needs a name unique in the crate), how it is called
 //! (`value`: a plain fn; `maybe_async`: a plain or an `async` fn; `response`: gets the
 //! request and answers with a response), its parameters (each passed by reference), its
