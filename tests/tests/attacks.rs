@@ -6,20 +6,15 @@
 //! test's thread and count their runs in a thread-local. The cases that need the wire
 //! (a 10 MB header, two `Authorization` lines, raw non-ASCII bytes, a megabyte of dots)
 //! talk raw HTTP/1.1 to a real actix server on a loopback port, whose handler counts its
-//! runs in an `Arc<AtomicUsize>`.
+//! runs in its `web::Data<Hits>`.
 //!
 //! Tokens are hand-made with `jsonwebtoken::crypto::sign` and base64, with a fixed
 //! clock (`NOW`), so every signature and every message is deterministic.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "case tables")]
 
-#[path = "support/live.rs"]
-mod live;
-
-use std::cell::Cell;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -28,21 +23,18 @@ use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{App, test};
+use actix_web::test;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtManagerBuilder, Secret};
-use live::LiveServer;
+use jwt_tests::live::LiveServer;
+use jwt_tests::{
+    ATTACKER, Hits, NOW, SECRET, b64, bearer, call, fixture_key, hmac_key, ran, runs, sign_parts,
+};
 use serde_json::{Map, Value};
 
-/// The server's HMAC secret.
-const SECRET: &str = "attack-suite-secret-32-bytes-long!";
-/// A secret the attacker knows (and the server does not use).
-const ATTACKER: &str = "attacker-chosen-secret-of-32-bytes";
-/// The managers' fixed clock (Unix seconds).
-const NOW: u64 = 1_700_000_000;
 /// The header the port writes for HS256.
 const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
@@ -57,19 +49,6 @@ const MISSING_QUERY: &str = "Missing \"jwt\" query paramater";
 const MISSING_KEY: &str = "Missing \"access_token\" key in json data.";
 /// The base64url alphabet, in value order.
 const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-thread_local! {
-    /// How many times a handler body ran on this test's thread (each test has its own).
-    static RUNS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn ran() {
-    RUNS.with(|runs| runs.set(runs.get() + 1));
-}
-
-fn runs() -> usize {
-    RUNS.with(Cell::get)
-}
 
 // ---------------------------------------------------------------------------------------
 // The protected app
@@ -108,9 +87,15 @@ fn routes(config: &mut web::ServiceConfig) {
         .route("/refresh", web::route().to(refresh));
 }
 
+/// An in-process App with [`routes`], wrapped with `$manager`.
 macro_rules! app {
     ($manager:expr) => {
-        test::init_service(App::new().wrap($manager.clone()).configure(routes)).await
+        ::actix_web::test::init_service(
+            ::actix_web::App::new()
+                .wrap($manager.clone())
+                .configure($crate::routes),
+        )
+        .await
     };
 }
 
@@ -134,25 +119,6 @@ fn hs() -> JwtConfig {
 // Requests and assertions
 // ---------------------------------------------------------------------------------------
 
-/// Sends a request: status, `Content-Type`, body (JSON, or the text as a JSON string).
-async fn send<S, B>(app: &S, request: test::TestRequest) -> (u16, Option<String>, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = test::read_body(response).await;
-    let body = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-    (status, content_type, body)
-}
-
 /// Asserts that `request` is refused with `status` and `{"msg": message}`, and that no
 /// handler ran.
 async fn refused<S, B>(app: &S, case: &str, request: test::TestRequest, status: u16, message: &str)
@@ -161,14 +127,14 @@ where
     B: MessageBody,
 {
     let before = runs();
-    let (got, content_type, body) = send(app, request).await;
+    let reply = call(app, request.to_request()).await;
     assert_eq!(
-        (got, &body),
+        (reply.status.as_u16(), &reply.body),
         (status, &json!({ "msg": message })),
         "case: {case}"
     );
     assert_eq!(
-        content_type.as_deref(),
+        reply.content_type(),
         Some("application/json"),
         "case: {case}"
     );
@@ -182,18 +148,14 @@ where
     B: MessageBody,
 {
     let before = runs();
-    let (got, _, body) = send(app, request).await;
-    assert_eq!(got, 200, "case: {case}: {body}");
+    let reply = call(app, request.to_request()).await;
+    assert_eq!(reply.status, 200, "case: {case}: {}", reply.body);
     assert_eq!(runs(), before + 1, "case: {case}: the handler did not run");
-    body
+    reply.body
 }
 
 fn get(uri: &str) -> test::TestRequest {
     test::TestRequest::get().uri(uri)
-}
-
-fn bearer(uri: &str, token: &str) -> test::TestRequest {
-    get(uri).insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
 }
 
 fn authorization(uri: &str, value: &[u8]) -> test::TestRequest {
@@ -203,26 +165,23 @@ fn authorization(uri: &str, value: &[u8]) -> test::TestRequest {
     ))
 }
 
+fn cookie_config() -> JwtConfig {
+    hs().token_location([TokenLocation::Cookies])
+}
+
+fn with_cookie(request: test::TestRequest, token: &str) -> test::TestRequest {
+    request.cookie(Cookie::new("access_token_cookie", token.to_owned()))
+}
+
+fn method(name: &str) -> test::TestRequest {
+    test::TestRequest::default()
+        .method(Method::from_bytes(name.as_bytes()).unwrap())
+        .uri("/protected")
+}
+
 // ---------------------------------------------------------------------------------------
 // Hand-made tokens
 // ---------------------------------------------------------------------------------------
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hmac_key(secret: &[u8]) -> EncodingKey {
-    EncodingKey::from_secret(secret).unwrap()
-}
-
-/// `b64(header).b64(payload).signature` with any key and algorithm.
-fn sign_parts(header: &str, payload: &[u8], key: &EncodingKey, algorithm: Algorithm) -> String {
-    let mut token = format!("{}.{}", b64(header), b64(payload));
-    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), key, algorithm).unwrap();
-    token.push('.');
-    token.push_str(&signature);
-    token
-}
 
 /// HS256 with the server's secret, whatever the header says.
 fn signed(header: &str, payload: &str) -> String {
@@ -655,24 +614,8 @@ async fn rfc7515_appendix_a_tokens_answer_expired() {
     .await;
 }
 
-/// The PEM keys of tests/fixtures/python-reference-tokens.json.
-fn fixture_keys() -> Map<String, Value> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/python-reference-tokens.json"
-    ))
-    .unwrap();
-    let fixture: Value = serde_json::from_str(&text).unwrap();
-    fixture["keys"].as_object().unwrap().clone()
-}
-
-fn key(keys: &Map<String, Value>, name: &str) -> String {
-    keys[name].as_str().unwrap().to_owned()
-}
-
 #[actix_web::test]
 async fn algorithm_confusion_with_a_public_key_as_hmac_secret_is_refused() {
-    let keys = fixture_keys();
     for (algorithm, private, public, own) in [
         (
             Algorithm::RS256,
@@ -687,11 +630,11 @@ async fn algorithm_confusion_with_a_public_key_as_hmac_secret_is_refused() {
             Algorithm::ES256,
         ),
     ] {
-        let public_pem = key(&keys, public);
+        let public_pem = fixture_key(public);
         let manager = build(
             JwtConfig::default()
                 .algorithm(algorithm)
-                .private_key(key(&keys, private))
+                .private_key(fixture_key(private))
                 .public_key(public_pem.clone()),
         );
         let app = app!(manager);
@@ -742,8 +685,8 @@ async fn algorithm_confusion_with_a_public_key_as_hmac_secret_is_refused() {
     let err = JwtManager::new(
         JwtConfig::default()
             .algorithm(Algorithm::RS256)
-            .private_key(key(&keys, "rsa_private"))
-            .public_key(key(&keys, "rsa_public"))
+            .private_key(fixture_key("rsa_private"))
+            .public_key(fixture_key("rsa_public"))
             .decode_algorithms([Algorithm::RS256, Algorithm::HS256]),
     )
     .unwrap_err();
@@ -752,13 +695,12 @@ async fn algorithm_confusion_with_a_public_key_as_hmac_secret_is_refused() {
 
 #[::core::prelude::v1::test]
 fn unusable_hmac_secrets_refuse_to_start() {
-    let keys = fixture_keys();
     for (secret, case) in [
         (String::new(), "empty"),
-        (key(&keys, "rsa_public"), "RSA public key PEM"),
-        (key(&keys, "ec_public"), "EC public key PEM"),
+        (fixture_key("rsa_public"), "RSA public key PEM"),
+        (fixture_key("ec_public"), "EC public key PEM"),
         (
-            format!("  \n{}", key(&keys, "rsa_private")),
+            format!("  \n{}", fixture_key("rsa_private")),
             "RSA private key PEM, indented",
         ),
         (
@@ -909,16 +851,15 @@ async fn relabelled_algorithms_are_refused() {
     accepted(&app, "HS512 labelled HS512", bearer("/protected", &genuine)).await;
 
     // RSA: RS256 relabelled PS256 (both allowed).
-    let keys = fixture_keys();
     let manager = build(
         JwtConfig::default()
             .algorithm(Algorithm::RS256)
             .decode_algorithms([Algorithm::RS256, Algorithm::PS256])
-            .private_key(key(&keys, "rsa_private"))
-            .public_key(key(&keys, "rsa_public")),
+            .private_key(fixture_key("rsa_private"))
+            .public_key(fixture_key("rsa_public")),
     );
     let app = app!(manager);
-    let rsa = EncodingKey::from_rsa_pem(key(&keys, "rsa_private").as_bytes()).unwrap();
+    let rsa = EncodingKey::from_rsa_pem(fixture_key("rsa_private").as_bytes()).unwrap();
     let forged = sign_parts(
         r#"{"alg":"PS256"}"#,
         payload.as_bytes(),
@@ -1244,7 +1185,8 @@ where
     B: MessageBody,
 {
     let before = runs();
-    let (status, _, body) = send(app, request).await;
+    let reply = call(app, request.to_request()).await;
+    let (status, body) = (reply.status.as_u16(), reply.body);
     let upper = if allow_5xx { 599 } else { 499 };
     assert!(
         (400..=upper).contains(&status),
@@ -1260,7 +1202,7 @@ async fn decode_key_loader_returning_a_public_key_as_hmac_secret_is_refused() {
     // The start-up check refuses a PEM public key as JWT_SECRET_KEY (the algorithm-confusion
     // trap); a key picked per token by the decode_key_loader must get the same treatment,
     // or an HS256 token MAC'ed with the (public) PEM authenticates.
-    let public_pem = key(&fixture_keys(), "rsa_public");
+    let public_pem = fixture_key("rsa_public");
     let loader_pem = public_pem.clone();
     let manager = clocked(hs())
         .decode_key_loader(
@@ -1742,20 +1684,6 @@ async fn fresh_claim_of_every_json_type() {
 // ---------------------------------------------------------------------------------------
 // CSRF
 // ---------------------------------------------------------------------------------------
-
-fn cookie_config() -> JwtConfig {
-    hs().token_location([TokenLocation::Cookies])
-}
-
-fn with_cookie(request: test::TestRequest, token: &str) -> test::TestRequest {
-    request.cookie(Cookie::new("access_token_cookie", token.to_owned()))
-}
-
-fn method(name: &str) -> test::TestRequest {
-    test::TestRequest::default()
-        .method(Method::from_bytes(name.as_bytes()).unwrap())
-        .uri("/protected")
-}
 
 #[actix_web::test]
 async fn csrf_is_checked_against_the_signed_claim() {
@@ -2644,8 +2572,8 @@ async fn deep_nesting_and_huge_tokens_are_refused() {
 // ---------------------------------------------------------------------------------------
 
 #[jwt_required]
-async fn counted(runs: web::Data<AtomicUsize>) -> HttpResponse {
-    runs.fetch_add(1, Ordering::SeqCst);
+async fn counted(runs: web::Data<Hits>) -> HttpResponse {
+    runs.hit();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 

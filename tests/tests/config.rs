@@ -15,13 +15,12 @@ use std::collections::HashMap;
 use base64::Engine as _;
 use std::time::Duration;
 
+use jwt_tests::{SECRET, fixture_key};
+
 use jwt_runtime::{
     Algorithm, ConfigError, Expiry, JwtConfig, JwtManager, SameSite, Secret, TokenLocation,
     TokenType,
 };
-
-/// A 32-byte HMAC secret (no short-key warning).
-const SECRET: &str = "config-test-secret-of-32-bytes!!";
 
 /// An RSA key pair that is NOT the pair of the fixture's RSA keys.
 const OTHER_RSA_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----
@@ -54,18 +53,11 @@ struct Keys {
 }
 
 fn keys() -> Keys {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/python-reference-tokens.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let key = |name: &str| json["keys"][name].as_str().unwrap().to_owned();
     Keys {
-        rsa_private: key("rsa_private"),
-        rsa_public: key("rsa_public"),
-        ec_private: key("ec_private"),
-        ec_public: key("ec_public"),
+        rsa_private: fixture_key("rsa_private"),
+        rsa_public: fixture_key("rsa_public"),
+        ec_private: fixture_key("ec_private"),
+        ec_public: fixture_key("ec_public"),
     }
 }
 

@@ -6,28 +6,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{Fresh, JwtManagerBuilder};
+use jwt_tests::{SECRET, bearer, msg, ran, runs, send, with_bearer};
 use serde_json::Value;
-
-const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
-
-thread_local! {
-    /// How many times a handler body ran on this test's thread (each test has its own).
-    static RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-fn ran() {
-    RUNS.with(|runs| runs.set(runs.get() + 1));
-}
-
-fn runs() -> usize {
-    RUNS.with(std::cell::Cell::get)
-}
 
 fn builder(config: JwtConfig) -> JwtManagerBuilder {
     JwtManager::builder(config.secret_key(SECRET)).ignore_registered_loaders()
@@ -156,34 +140,6 @@ macro_rules! app {
         )
         .await
     };
-}
-
-async fn read<B: MessageBody>(response: ServiceResponse<B>) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
-    )
-}
-
-async fn send<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    read(test::call_service(app, request.to_request()).await).await
-}
-
-fn bearer(uri: &str, token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri(uri)
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
-
-fn msg(text: &str) -> Value {
-    json!({ "msg": text })
 }
 
 #[actix_web::test]
@@ -395,9 +351,7 @@ async fn refresh_route_needs_a_refresh_token_and_issues_a_non_fresh_access_token
     let manager = manager();
     let app = app!(manager);
     let refresh_token = manager.create_refresh_token(&"dave").unwrap();
-    let request = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {refresh_token}")));
+    let request = with_bearer(test::TestRequest::post().uri("/refresh"), &refresh_token);
     let (status, body) = send(&app, request).await;
     assert_eq!(status, StatusCode::OK);
     let access = manager
@@ -406,9 +360,7 @@ async fn refresh_route_needs_a_refresh_token_and_issues_a_non_fresh_access_token
     assert_eq!(access.identity::<String>().unwrap(), "dave");
     assert_eq!(access.fresh(), jwt_runtime::Freshness::Fresh(false));
     let access_token = manager.create_access_token(&"dave").unwrap();
-    let request = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {access_token}")));
+    let request = with_bearer(test::TestRequest::post().uri("/refresh"), &access_token);
     assert_eq!(
         send(&app, request).await,
         (
@@ -442,7 +394,7 @@ async fn options_requests_are_verified() {
     );
     assert_eq!(runs(), before, "the handler ran without a token");
     let token = manager.create_access_token(&"alice").unwrap();
-    let request = options().insert_header(("Authorization", format!("Bearer {token}")));
+    let request = with_bearer(options(), &token);
     assert_eq!(
         send(&app, request).await,
         (StatusCode::OK, json!({"identity": "alice"}))
@@ -634,9 +586,7 @@ async fn blacklist_checks_only_the_configured_token_types_and_fails_closed() {
             assert_eq!(status, StatusCode::OK, "{checks:?}");
         }
         let refresh_token = manager.create_refresh_token(&"x").unwrap();
-        let request = test::TestRequest::post()
-            .uri("/refresh")
-            .insert_header(("Authorization", format!("Bearer {refresh_token}")));
+        let request = with_bearer(test::TestRequest::post().uri("/refresh"), &refresh_token);
         let (status, _) = send(&app, request).await;
         assert_eq!(
             status == StatusCode::UNAUTHORIZED,
@@ -705,9 +655,7 @@ async fn loaders_run_in_the_reference_order_and_a_wrong_type_stops_before_the_bl
     );
     assert_eq!(take(), ["blacklist"]);
     let refresh_token = manager.create_refresh_token(&"x").unwrap();
-    let request = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {refresh_token}")));
+    let request = with_bearer(test::TestRequest::post().uri("/refresh"), &refresh_token);
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
     assert_eq!(take(), ["blacklist", "user"]);
     assert_eq!(
@@ -833,9 +781,7 @@ async fn claims_verification_on_access_routes_only_with_identity_visible_to_the_
     );
     // Refresh routes skip claims verification.
     let refresh_token = manager.create_refresh_token(&"gina").unwrap();
-    let request = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {refresh_token}")));
+    let request = with_bearer(test::TestRequest::post().uri("/refresh"), &refresh_token);
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
 
     let custom = builder(JwtConfig::default())

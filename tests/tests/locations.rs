@@ -7,9 +7,9 @@
 //! not run (a per-test [`Hits`] counter handed to the handlers as `web::Data`).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
 use actix_web::cookie::{Cookie, SameSite as CookieSameSite};
@@ -18,27 +18,12 @@ use actix_web::http::header::{self, ContentType, HeaderValue};
 use actix_web::route;
 use actix_web::test::{self, TestRequest};
 use jwt_runtime::prelude::*;
+use jwt_tests::{Hits, Reply, SECRET, bearer_header, call, json_post};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------
 // Fixture
 // ---------------------------------------------------------------------------------------
-
-const SECRET: &str = "locations-test-secret-of-32-bytes!!!";
-
-/// How many times the handlers of one test's App ran.
-#[derive(Default)]
-struct Hits(AtomicUsize);
-
-impl Hits {
-    fn hit(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 fn config() -> JwtConfig {
     JwtConfig::default().secret_key(SECRET)
@@ -53,10 +38,6 @@ fn build(config: JwtConfig) -> JwtManager {
         .ignore_registered_loaders()
         .build()
         .expect("valid configuration")
-}
-
-fn new_hits() -> web::Data<Hits> {
-    web::Data::new(Hits::default())
 }
 
 /// An App with every handler of this file, the manager and the hit counter.
@@ -85,74 +66,22 @@ macro_rules! app {
     };
 }
 
-/// What a test looks at in a response.
-struct Reply {
-    status: u16,
-    body: Value,
-    raw: String,
-    set_cookie: Vec<String>,
-}
-
-impl Reply {
-    /// The `Set-Cookie` lines, parsed, in order.
-    fn cookies(&self) -> Vec<Cookie<'static>> {
-        self.set_cookie
-            .iter()
-            .map(|line| Cookie::parse(line.clone()).expect("a valid Set-Cookie line"))
-            .collect()
-    }
-
-    fn cookie_names(&self) -> Vec<String> {
-        self.cookies().iter().map(|c| c.name().to_owned()).collect()
-    }
-
-    fn cookie(&self, name: &str) -> Cookie<'static> {
-        self.cookies()
-            .into_iter()
-            .find(|c| c.name() == name)
-            .unwrap_or_else(|| panic!("no Set-Cookie {name} in {:?}", self.set_cookie))
-    }
-}
-
-async fn send<S, R, B>(app: &S, req: R) -> Reply
-where
-    S: Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let resp = test::call_service(app, req).await;
-    let status = resp.status().as_u16();
-    let set_cookie = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .map(|v| v.to_str().expect("ASCII Set-Cookie").to_owned())
-        .collect();
-    let bytes = test::read_body(resp).await;
-    let raw = String::from_utf8_lossy(&bytes).into_owned();
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(raw.clone()));
-    Reply {
-        status,
-        body,
-        raw,
-        set_cookie,
-    }
-}
-
 /// The request is refused with `status` and `{"msg": msg}`, and no handler runs.
-async fn expect_err<S, R, B>(app: &S, hits: &Hits, req: R, status: u16, msg: &str)
+async fn expect_err<S, B>(app: &S, hits: &Hits, req: Request, status: u16, msg: &str)
 where
-    S: Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     let before = hits.count();
-    let reply = send(app, req).await;
+    let reply = call(app, req).await;
     assert_eq!(
-        (reply.status, &reply.body),
+        (reply.status.as_u16(), &reply.body),
         (status, &json!({ "msg": msg })),
         "raw body: {:?}",
-        reply.raw
+        reply.text()
     );
     assert_eq!(
-        reply.raw,
+        reply.text(),
         format!("{}\n", json!({ "msg": msg })),
         "compact body + newline"
     );
@@ -160,20 +89,16 @@ where
 }
 
 /// The request succeeds (200) and the handler runs once; returns the JSON body.
-async fn expect_ok<S, R, B>(app: &S, hits: &Hits, req: R) -> Value
+async fn expect_ok<S, B>(app: &S, hits: &Hits, req: Request) -> Value
 where
-    S: Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     let before = hits.count();
-    let reply = send(app, req).await;
-    assert_eq!(reply.status, 200, "raw body: {:?}", reply.raw);
+    let reply = call(app, req).await;
+    assert_eq!(reply.status, 200, "raw body: {:?}", reply.text());
     assert_eq!(hits.count(), before + 1, "the handler must run once");
     reply.body
-}
-
-fn bearer(token: &str) -> (header::HeaderName, String) {
-    (header::AUTHORIZATION, format!("Bearer {token}"))
 }
 
 fn access_cookie(token: &str) -> Cookie<'static> {
@@ -182,13 +107,6 @@ fn access_cookie(token: &str) -> Cookie<'static> {
 
 fn refresh_cookie(token: &str) -> Cookie<'static> {
     Cookie::new("refresh_token_cookie", token.to_owned())
-}
-
-fn json_post(uri: &str, body: &Value) -> TestRequest {
-    TestRequest::post()
-        .uri(uri)
-        .insert_header(ContentType::json())
-        .set_payload(body.to_string())
 }
 
 fn form_post(uri: &str, body: &str) -> TestRequest {
@@ -360,7 +278,7 @@ async fn token_refresh(hits: web::Data<Hits>) -> Result<HttpResponse, JwtError> 
 #[actix_web::test]
 async fn header_default_bearer() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -368,7 +286,7 @@ async fn header_default_bearer() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
     )
     .await;
@@ -386,7 +304,7 @@ async fn header_default_bearer() {
 #[actix_web::test]
 async fn header_wrong_scheme_is_422() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     expect_err(
         &app,
@@ -404,7 +322,7 @@ async fn header_wrong_scheme_is_422() {
 #[actix_web::test]
 async fn header_multiple_fields_in_any_position() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     for value in [
@@ -446,7 +364,7 @@ async fn header_multiple_fields_in_any_position() {
 #[actix_web::test]
 async fn header_custom_name() {
     let manager = build(config().header_name("Foo"));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -473,7 +391,7 @@ async fn header_custom_name() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         401,
         "Missing Foo Header",
@@ -495,7 +413,7 @@ async fn header_custom_name() {
 #[actix_web::test]
 async fn header_custom_type() {
     let manager = build(config().header_type("JWT"));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -513,7 +431,7 @@ async fn header_custom_type() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         422,
         "Bad Authorization header. Expected value 'JWT <JWT>'",
@@ -524,7 +442,7 @@ async fn header_custom_type() {
 #[actix_web::test]
 async fn header_empty_type_takes_the_bare_token() {
     let manager = build(config().header_type(""));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -542,7 +460,7 @@ async fn header_empty_type_takes_the_bare_token() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         422,
         "Bad Authorization header. Expected value '<JWT>'",
@@ -553,7 +471,7 @@ async fn header_empty_type_takes_the_bare_token() {
 #[actix_web::test]
 async fn header_malformed_values_are_422_never_500() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let bad = "Bad Authorization header. Expected value 'Bearer <JWT>'";
@@ -574,7 +492,7 @@ async fn header_malformed_values_are_422_never_500() {
     ];
     for value in values {
         let before = hits.count();
-        let reply = send(
+        let reply = call(
             &app,
             TestRequest::get()
                 .uri("/protected")
@@ -583,7 +501,7 @@ async fn header_malformed_values_are_422_never_500() {
         )
         .await;
         assert_eq!(
-            (reply.status, &reply.body),
+            (reply.status.as_u16(), &reply.body),
             (422, &json!({ "msg": bad })),
             "Authorization: {value:?}"
         );
@@ -594,7 +512,7 @@ async fn header_malformed_values_are_422_never_500() {
 #[actix_web::test]
 async fn header_empty_value_is_missing() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     // Python: `request.headers.get(...)` is '' (falsy) → NoAuthorizationError.
     expect_err(
@@ -613,7 +531,7 @@ async fn header_empty_value_is_missing() {
 #[actix_web::test]
 async fn header_two_lines_are_refused() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     expect_err(
@@ -621,8 +539,8 @@ async fn header_two_lines_are_refused() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .append_header(bearer(&token))
-            .append_header(bearer(&token))
+            .append_header(bearer_header(&token))
+            .append_header(bearer_header(&token))
             .to_request(),
         422,
         "Bad Authorization header. Expected value 'Bearer <JWT>'",
@@ -633,7 +551,7 @@ async fn header_two_lines_are_refused() {
 #[actix_web::test]
 async fn header_non_ascii_bytes_are_422() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     for bytes in [
         &b"Bearer \xff\xfe"[..],
@@ -641,7 +559,7 @@ async fn header_non_ascii_bytes_are_422() {
         &b"\xe9t\xe9"[..],
     ] {
         let before = hits.count();
-        let reply = send(
+        let reply = call(
             &app,
             TestRequest::get()
                 .uri("/protected")
@@ -653,7 +571,7 @@ async fn header_non_ascii_bytes_are_422() {
         )
         .await;
         assert_eq!(
-            (reply.status, &reply.body),
+            (reply.status.as_u16(), &reply.body),
             (
                 422,
                 &json!({ "msg": "Bad Authorization header. Expected value 'Bearer <JWT>'" })
@@ -667,7 +585,7 @@ async fn header_non_ascii_bytes_are_422() {
 #[actix_web::test]
 async fn header_optional_treats_a_bad_scheme_as_no_token() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     for value in ["Basic abc", "Bearer "] {
         let body = expect_ok(
@@ -691,7 +609,7 @@ async fn header_optional_treats_a_bad_scheme_as_no_token() {
         &hits,
         TestRequest::get()
             .uri("/optional")
-            .insert_header(bearer("aaaaa.bbbbb.ccccc"))
+            .insert_header(bearer_header("aaaaa.bbbbb.ccccc"))
             .to_request(),
         422,
         "Invalid header padding",
@@ -706,7 +624,7 @@ async fn header_optional_treats_a_bad_scheme_as_no_token() {
 #[actix_web::test]
 async fn query_string_default_name() {
     let manager = build(located([TokenLocation::QueryString]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -742,7 +660,7 @@ async fn query_string_default_name() {
 #[actix_web::test]
 async fn query_string_custom_name() {
     let manager = build(located([TokenLocation::QueryString]).query_string_name("foo"));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -769,7 +687,7 @@ async fn query_string_custom_name() {
 #[actix_web::test]
 async fn query_string_only_ignores_the_header() {
     let manager = build(located([TokenLocation::QueryString]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     expect_err(
@@ -777,7 +695,7 @@ async fn query_string_only_ignores_the_header() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         401,
         "Missing \"jwt\" query paramater",
@@ -792,21 +710,31 @@ async fn query_string_only_ignores_the_header() {
 #[actix_web::test]
 async fn json_token_and_the_handler_still_reads_the_body() {
     let manager = build(located([TokenLocation::Json]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let sent = json!({ "access_token": token, "note": "kept", "n": [1, 2, 3] });
-    let body = expect_ok(&app, &hits, json_post("/json_echo", &sent).to_request()).await;
+    let body = expect_ok(
+        &app,
+        &hits,
+        json_post("/json_echo", sent.to_string()).to_request(),
+    )
+    .await;
     assert_eq!(body, json!({ "identity": ALICE, "body": sent }));
     // A handler that does not read the body.
-    let body = expect_ok(&app, &hits, json_post("/protected", &sent).to_request()).await;
+    let body = expect_ok(
+        &app,
+        &hits,
+        json_post("/protected", sent.to_string()).to_request(),
+    )
+    .await;
     assert_eq!(body, json!({ "identity": ALICE }));
 }
 
 #[actix_web::test]
 async fn json_media_types_with_parameters_and_suffix_are_accepted() {
     let manager = build(located([TokenLocation::Json]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let payload = json!({ "access_token": token }).to_string();
@@ -817,7 +745,7 @@ async fn json_media_types_with_parameters_and_suffix_are_accepted() {
         "application/vnd.api+json",
     ] {
         let before = hits.count();
-        let reply = send(
+        let reply = call(
             &app,
             TestRequest::post()
                 .uri("/protected")
@@ -827,7 +755,7 @@ async fn json_media_types_with_parameters_and_suffix_are_accepted() {
         )
         .await;
         assert_eq!(
-            (reply.status, &reply.body),
+            (reply.status.as_u16(), &reply.body),
             (200, &json!({ "identity": ALICE })),
             "Content-Type: {content_type}"
         );
@@ -851,7 +779,7 @@ async fn json_media_types_with_parameters_and_suffix_are_accepted() {
 #[actix_web::test]
 async fn json_wrong_content_type_is_401() {
     let manager = build(located([TokenLocation::Json]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let msg = "Invalid content-type. Must be application/json.";
@@ -888,7 +816,7 @@ async fn json_wrong_content_type_is_401() {
 #[actix_web::test]
 async fn json_missing_key_empty_array_or_invalid_body_is_401() {
     let manager = build(located([TokenLocation::Json]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let msg = "Missing \"access_token\" key in json data.";
@@ -902,7 +830,7 @@ async fn json_missing_key_empty_array_or_invalid_body_is_401() {
     ];
     for payload in bodies {
         let before = hits.count();
-        let reply = send(
+        let reply = call(
             &app,
             TestRequest::post()
                 .uri("/protected")
@@ -912,7 +840,7 @@ async fn json_missing_key_empty_array_or_invalid_body_is_401() {
         )
         .await;
         assert_eq!(
-            (reply.status, &reply.body),
+            (reply.status.as_u16(), &reply.body),
             (401, &json!({ "msg": msg })),
             "body: {payload:?}"
         );
@@ -923,20 +851,20 @@ async fn json_missing_key_empty_array_or_invalid_body_is_401() {
 #[actix_web::test]
 async fn json_refresh_route_reads_refresh_token_key() {
     let manager = build(located([TokenLocation::Json]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let refresh = manager.create_refresh_token(&ALICE).unwrap();
     let body = expect_ok(
         &app,
         &hits,
-        json_post("/refresh", &json!({ "refresh_token": refresh })).to_request(),
+        json_post("/refresh", json!({ "refresh_token": refresh }).to_string()).to_request(),
     )
     .await;
     assert_eq!(body, json!({ "identity": ALICE }));
     expect_err(
         &app,
         &hits,
-        json_post("/refresh", &json!({ "access_token": refresh })).to_request(),
+        json_post("/refresh", json!({ "access_token": refresh }).to_string()).to_request(),
         401,
         "Missing \"refresh_token\" key in json data.",
     )
@@ -946,7 +874,7 @@ async fn json_refresh_route_reads_refresh_token_key() {
     expect_err(
         &app,
         &hits,
-        json_post("/refresh", &json!({ "refresh_token": access })).to_request(),
+        json_post("/refresh", json!({ "refresh_token": access }).to_string()).to_request(),
         422,
         "Only refresh tokens are allowed",
     )
@@ -960,28 +888,28 @@ async fn json_custom_keys() {
             .json_key("foo")
             .refresh_json_key("bar"),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let access = manager.create_access_token(&ALICE).unwrap();
     let refresh = manager.create_refresh_token(&ALICE).unwrap();
     let body = expect_ok(
         &app,
         &hits,
-        json_post("/protected", &json!({ "foo": access })).to_request(),
+        json_post("/protected", json!({ "foo": access }).to_string()).to_request(),
     )
     .await;
     assert_eq!(body, json!({ "identity": ALICE }));
     let body = expect_ok(
         &app,
         &hits,
-        json_post("/refresh", &json!({ "bar": refresh })).to_request(),
+        json_post("/refresh", json!({ "bar": refresh }).to_string()).to_request(),
     )
     .await;
     assert_eq!(body, json!({ "identity": ALICE }));
     expect_err(
         &app,
         &hits,
-        json_post("/protected", &json!({ "access_token": access })).to_request(),
+        json_post("/protected", json!({ "access_token": access }).to_string()).to_request(),
         401,
         "Missing \"foo\" key in json data.",
     )
@@ -989,7 +917,7 @@ async fn json_custom_keys() {
     expect_err(
         &app,
         &hits,
-        json_post("/refresh", &json!({ "refresh_token": refresh })).to_request(),
+        json_post("/refresh", json!({ "refresh_token": refresh }).to_string()).to_request(),
         401,
         "Missing \"bar\" key in json data.",
     )
@@ -1003,7 +931,7 @@ async fn json_custom_keys() {
 #[actix_web::test]
 async fn cookie_default_csrf() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -1065,7 +993,7 @@ async fn cookie_default_csrf() {
 #[actix_web::test]
 async fn cookie_get_is_csrf_exempt() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -1094,7 +1022,7 @@ async fn cookie_get_is_csrf_exempt() {
 #[actix_web::test]
 async fn cookie_missing() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     expect_err(
@@ -1122,7 +1050,7 @@ async fn cookie_missing() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         401,
         "Missing cookie \"access_token_cookie\"",
@@ -1147,7 +1075,7 @@ async fn cookie_missing() {
 #[actix_web::test]
 async fn cookie_values_are_read_raw() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let escaped = token.replace('.', "%2E");
@@ -1180,7 +1108,7 @@ async fn cookie_values_are_read_raw() {
 #[actix_web::test]
 async fn cookie_csrf_disabled() {
     let manager = build(located([TokenLocation::Cookies]).cookie_csrf_protect(false));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -1204,7 +1132,7 @@ async fn cookie_custom_csrf_header_names() {
             .access_csrf_header_name("X-ACCESS-CSRF")
             .refresh_csrf_header_name("X-REFRESH-CSRF"),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let access = manager.create_access_token(&ALICE).unwrap();
     let refresh = manager.create_refresh_token(&ALICE).unwrap();
@@ -1262,7 +1190,7 @@ async fn cookie_custom_csrf_header_names() {
 #[actix_web::test]
 async fn cookie_csrf_from_form_field_default_name() {
     let manager = build(located([TokenLocation::Cookies]).csrf_check_form(true));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -1326,7 +1254,7 @@ async fn cookie_csrf_from_form_field_default_name() {
 #[actix_web::test]
 async fn cookie_csrf_form_field_is_ignored_without_the_option() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -1350,7 +1278,7 @@ async fn cookie_csrf_from_form_field_custom_names() {
             .access_csrf_field_name("my_access_csrf")
             .refresh_csrf_field_name("my_refresh_csrf"),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let access = manager.create_access_token(&ALICE).unwrap();
     let refresh = manager.create_refresh_token(&ALICE).unwrap();
@@ -1398,7 +1326,7 @@ async fn cookie_csrf_from_form_field_custom_names() {
 #[actix_web::test]
 async fn cookie_custom_csrf_methods() {
     let manager = build(located([TokenLocation::Cookies]).csrf_methods(["GET"]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -1438,7 +1366,7 @@ async fn cookie_custom_csrf_methods() {
 #[actix_web::test]
 async fn cookie_refresh_route() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let access = manager.create_access_token(&ALICE).unwrap();
     let refresh = manager.create_refresh_token(&ALICE).unwrap();
@@ -1496,7 +1424,7 @@ async fn cookie_refresh_route() {
 #[actix_web::test]
 async fn cookie_jwt_optional_still_checks_csrf() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -1537,10 +1465,10 @@ async fn cookie_jwt_optional_still_checks_csrf() {
 
 async fn login_reply(config: JwtConfig) -> (JwtManager, Reply) {
     let manager = build(config);
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
-    let reply = send(&app, TestRequest::post().uri("/login").to_request()).await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
+    let reply = call(&app, TestRequest::post().uri("/login").to_request()).await;
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
     (manager, reply)
 }
 
@@ -1596,7 +1524,12 @@ async fn set_cookie_persistent_secure_domain_samesite() {
             .cookie_samesite(jwt_runtime::SameSite::Lax),
     )
     .await;
-    assert_eq!(reply.set_cookie.len(), 4, "{:?}", reply.set_cookie);
+    assert_eq!(
+        reply.set_cookie_lines().len(),
+        4,
+        "{:?}",
+        reply.set_cookie_lines()
+    );
     let in_a_year = OffsetDateTime::now_utc() + CookieDuration::days(364);
     for cookie in reply.cookies() {
         assert_eq!(
@@ -1663,7 +1596,7 @@ async fn set_cookie_custom_names_and_paths() {
         ]
     );
     // The custom names are also the ones read.
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let access = reply.cookie("my_access");
     let csrf = reply.cookie("my_access_csrf");
@@ -1727,9 +1660,9 @@ async fn set_cookie_only_access_without_csrf_cookie() {
 #[actix_web::test]
 async fn unset_jwt_cookies_expires_all_four() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
-    let reply = send(&app, TestRequest::post().uri("/logout").to_request()).await;
+    let reply = call(&app, TestRequest::post().uri("/logout").to_request()).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, json!({ "logout": true }));
     assert_eq!(
@@ -1741,7 +1674,7 @@ async fn unset_jwt_cookies_expires_all_four() {
             "csrf_refresh_token"
         ]
     );
-    for (line, cookie) in reply.set_cookie.iter().zip(reply.cookies()) {
+    for (line, cookie) in reply.set_cookie_lines().iter().zip(reply.cookies()) {
         assert_eq!(cookie.value(), "", "{line}");
         let expires = cookie
             .expires_datetime()
@@ -1780,17 +1713,21 @@ async fn unset_cookies_keep_the_configured_attributes() {
 #[actix_web::test]
 async fn cookie_helpers_without_the_cookie_location_return_an_error() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
-    let reply = send(
+    let reply = call(
         &app,
         TestRequest::post()
             .uri("/cookie_helpers_errors")
             .to_request(),
     )
     .await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
-    assert!(reply.set_cookie.is_empty(), "{:?}", reply.set_cookie);
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
+    assert!(
+        reply.set_cookie_lines().is_empty(),
+        "{:?}",
+        reply.set_cookie_lines()
+    );
     let errors = reply.body["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 5);
     for error in errors {
@@ -1823,10 +1760,10 @@ async fn cookie_helpers_without_the_cookie_location_return_an_error() {
 #[actix_web::test]
 async fn set_cookie_max_age_argument() {
     let manager = build(located([TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
-    let reply = send(&app, TestRequest::post().uri("/login_max_age").to_request()).await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
+    let reply = call(&app, TestRequest::post().uri("/login_max_age").to_request()).await;
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
     let ages: Vec<_> = reply.cookies().iter().map(Cookie::max_age).collect();
     assert_eq!(
         ages,
@@ -1841,13 +1778,13 @@ async fn set_cookie_max_age_argument() {
         assert!(cookie.expires_datetime().is_some(), "{cookie}");
     }
     // max_age=0 is falsy: the configured (session) lifetime applies.
-    let reply = send(
+    let reply = call(
         &app,
         TestRequest::post().uri("/login_max_age_zero").to_request(),
     )
     .await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
-    assert_eq!(reply.set_cookie.len(), 2);
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
+    assert_eq!(reply.set_cookie_lines().len(), 2);
     for cookie in reply.cookies() {
         assert_eq!(cookie.max_age(), None, "{cookie}");
         assert_eq!(cookie.expires(), None, "{cookie}");
@@ -1879,13 +1816,13 @@ async fn set_cookie_max_age_argument_overrides_persistent_config() {
 #[actix_web::test]
 async fn all_four_locations_each_work_alone() {
     let manager = build(located(TokenLocation::ALL));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let requests = [
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         TestRequest::get()
             .uri("/protected")
@@ -1894,7 +1831,7 @@ async fn all_four_locations_each_work_alone() {
         TestRequest::get()
             .uri(&format!("/protected?jwt={token}"))
             .to_request(),
-        json_post("/protected", &json!({ "access_token": token })).to_request(),
+        json_post("/protected", json!({ "access_token": token }).to_string()).to_request(),
     ];
     for req in requests {
         let body = expect_ok(&app, &hits, req).await;
@@ -1915,7 +1852,7 @@ async fn all_four_locations_each_work_alone() {
 #[actix_web::test]
 async fn missing_everywhere_messages() {
     let manager = build(located([TokenLocation::Cookies, TokenLocation::Headers]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     expect_err(
         &app,
@@ -1928,7 +1865,7 @@ async fn missing_everywhere_messages() {
     .await;
 
     let manager = build(located([TokenLocation::Json, TokenLocation::QueryString]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     expect_err(
         &app,
@@ -1942,7 +1879,7 @@ async fn missing_everywhere_messages() {
     expect_err(
         &app,
         &hits,
-        json_post("/protected", &json!({})).to_request(),
+        json_post("/protected", json!({}).to_string()).to_request(),
         401,
         "Missing JWT in json or query_string (Missing \"access_token\" key in json data.; \
          Missing \"jwt\" query paramater)",
@@ -1952,7 +1889,7 @@ async fn missing_everywhere_messages() {
     expect_err(
         &app,
         &hits,
-        json_post("/refresh", &json!({})).to_request(),
+        json_post("/refresh", json!({}).to_string()).to_request(),
         401,
         "Missing JWT in json or query_string (Missing \"refresh_token\" key in json data.; \
          Missing \"jwt\" query paramater)",
@@ -1965,7 +1902,7 @@ async fn location_order_decides_between_a_valid_cookie_and_a_bad_header() {
     let bad_header = ("Authorization", "Bearer aaaaa.bbbbb.ccccc");
 
     let manager = build(located([TokenLocation::Cookies, TokenLocation::Headers]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -1981,7 +1918,7 @@ async fn location_order_decides_between_a_valid_cookie_and_a_bad_header() {
     assert_eq!(body, json!({ "identity": ALICE }));
 
     let manager = build(located([TokenLocation::Headers, TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     // A valid cookie alone works in either order.
@@ -2024,7 +1961,7 @@ async fn location_order_decides_between_a_valid_cookie_and_a_bad_header() {
 #[actix_web::test]
 async fn cookie_without_csrf_wins_over_a_later_valid_header() {
     let manager = build(located([TokenLocation::Cookies, TokenLocation::Headers]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     expect_err(
@@ -2033,7 +1970,7 @@ async fn cookie_without_csrf_wins_over_a_later_valid_header() {
         TestRequest::post()
             .uri("/protected")
             .cookie(access_cookie(&token))
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         401,
         "Missing CSRF token",
@@ -2045,7 +1982,7 @@ async fn cookie_without_csrf_wins_over_a_later_valid_header() {
         &hits,
         TestRequest::post()
             .uri("/protected")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
     )
     .await;
@@ -2055,7 +1992,7 @@ async fn cookie_without_csrf_wins_over_a_later_valid_header() {
 async fn per_route_locations_override_the_config() {
     // Config: headers only; routes: cookies / headers / (cookies, headers).
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = expect_ok(
@@ -2073,7 +2010,7 @@ async fn per_route_locations_override_the_config() {
         &hits,
         TestRequest::get()
             .uri("/override/cookies")
-            .insert_header(bearer(&token))
+            .insert_header(bearer_header(&token))
             .to_request(),
         401,
         "Missing cookie \"access_token_cookie\"",
@@ -2105,7 +2042,7 @@ async fn per_route_locations_override_the_config() {
 
     // Config: (headers, cookies); route: (cookies, headers) → the cookie wins over a bad header.
     let manager = build(located([TokenLocation::Headers, TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let bad_header = ("Authorization", "Bearer aaaaa.bbbbb.ccccc");
@@ -2149,7 +2086,7 @@ async fn per_route_locations_override_the_config() {
 async fn per_route_cookie_location_keeps_csrf_protection() {
     // Config: headers and cookies, CSRF on; route: cookies only → CSRF still checked.
     let manager = build(located([TokenLocation::Headers, TokenLocation::Cookies]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let csrf = manager.get_csrf_token(&token).unwrap();
@@ -2183,7 +2120,7 @@ async fn per_route_cookie_location_on_a_headers_only_app_is_not_csrf_free() {
     // reads on JWT_CSRF_METHODS need the CSRF value; flask-jwt-extended 4, where per-route
     // locations come from, answers 401 `Missing CSRF token` here).
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     expect_err(
@@ -2239,12 +2176,12 @@ impl Jar {
 #[actix_web::test]
 async fn browser_and_api_clients_share_one_app() {
     let manager = build(located([TokenLocation::Cookies, TokenLocation::Headers]));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
 
     // --- Browser ---
     let mut jar = Jar::default();
-    let reply = send(&app, TestRequest::post().uri("/login").to_request()).await;
+    let reply = call(&app, TestRequest::post().uri("/login").to_request()).await;
     assert_eq!(reply.status, 200);
     jar.store(&reply);
     let mut names: Vec<&str> = jar.0.iter().map(|(n, _)| n.as_str()).collect();
@@ -2302,14 +2239,14 @@ async fn browser_and_api_clients_share_one_app() {
     .await;
     let refresh_csrf = jar.get("csrf_refresh_token").unwrap().to_owned();
     let before = hits.count();
-    let reply = send(
+    let reply = call(
         &app,
         jar.send(TestRequest::post().uri("/token/refresh"))
             .insert_header(("X-CSRF-TOKEN", refresh_csrf))
             .to_request(),
     )
     .await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
     assert_eq!(hits.count(), before + 1);
     assert_eq!(reply.body["refreshed"], ALICE);
     assert_eq!(
@@ -2343,13 +2280,13 @@ async fn browser_and_api_clients_share_one_app() {
     .await;
 
     // Logout clears the four cookies.
-    let reply = send(
+    let reply = call(
         &app,
         jar.send(TestRequest::post().uri("/logout")).to_request(),
     )
     .await;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.set_cookie.len(), 4);
+    assert_eq!(reply.set_cookie_lines().len(), 4);
     jar.store(&reply);
     assert!(jar.0.is_empty(), "{:?}", jar.0);
     expect_err(
@@ -2363,7 +2300,7 @@ async fn browser_and_api_clients_share_one_app() {
     .await;
 
     // --- API client: bearer header, no cookies, no CSRF ---
-    let reply = send(&app, TestRequest::post().uri("/login").to_request()).await;
+    let reply = call(&app, TestRequest::post().uri("/login").to_request()).await;
     assert_eq!(reply.status, 200);
     let access = reply.body["access_token"].as_str().unwrap().to_owned();
     let refresh = reply.body["refresh_token"].as_str().unwrap().to_owned();
@@ -2376,22 +2313,22 @@ async fn browser_and_api_clients_share_one_app() {
             &app,
             &hits,
             req.uri("/protected")
-                .insert_header(bearer(&access))
+                .insert_header(bearer_header(&access))
                 .to_request(),
         )
         .await;
         assert_eq!(body, json!({ "identity": ALICE }));
     }
     let before = hits.count();
-    let reply = send(
+    let reply = call(
         &app,
         TestRequest::post()
             .uri("/token/refresh")
-            .insert_header(bearer(&refresh))
+            .insert_header(bearer_header(&refresh))
             .to_request(),
     )
     .await;
-    assert_eq!(reply.status, 200, "raw: {:?}", reply.raw);
+    assert_eq!(reply.status, 200, "raw: {:?}", reply.text());
     assert_eq!(hits.count(), before + 1);
     let new_access = reply.body["access_token"].as_str().unwrap().to_owned();
     expect_ok(
@@ -2399,7 +2336,7 @@ async fn browser_and_api_clients_share_one_app() {
         &hits,
         TestRequest::post()
             .uri("/protected")
-            .insert_header(bearer(&new_access))
+            .insert_header(bearer_header(&new_access))
             .to_request(),
     )
     .await;
@@ -2409,7 +2346,7 @@ async fn browser_and_api_clients_share_one_app() {
         &hits,
         TestRequest::get()
             .uri("/protected")
-            .insert_header(bearer(&refresh))
+            .insert_header(bearer_header(&refresh))
             .to_request(),
         422,
         "Only access tokens are allowed",

@@ -22,17 +22,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use jwt_runtime::{
     ErrorKind, Expiry, Fresh, Freshness, JwtConfig, JwtError, JwtManager, TokenLocation,
     TokenOptions, TokenType,
 };
+use jwt_tests::{SECRET, hmac_key, reference_fixture, sign_parts};
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 
-/// A 32-byte HMAC secret.
-const SECRET: &str = "token-test-secret-of-32-bytes!!!";
 /// The creation time of the reference vectors (late 2026).
 const NOW: u64 = 1_795_907_433;
 /// The exact JOSE header PyJWT 2 writes for HS256.
@@ -115,21 +114,14 @@ fn assert_keys(token: &str, expected: &[&str]) {
     assert_eq!(keys_in_order(&text), expected, "payload: {text}");
 }
 
-/// Signs arbitrary header and payload JSON text, as a foreign issuer (or an attacker) would.
-fn sign_raw(header: &str, payload: &str, secret: &str, algorithm: Algorithm) -> String {
-    let mut token = URL_SAFE_NO_PAD.encode(header);
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(payload));
-    let key = EncodingKey::from_secret(secret.as_bytes()).unwrap();
-    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), &key, algorithm).unwrap();
-    token.push('.');
-    token.push_str(&signature);
-    token
-}
-
 /// An HS256 token with the standard header, signed with `SECRET`.
 fn craft(payload: &Value) -> String {
-    sign_raw(HS256_HEADER, &payload.to_string(), SECRET, Algorithm::HS256)
+    sign_parts(
+        HS256_HEADER,
+        payload.to_string().as_bytes(),
+        &hmac_key(SECRET.as_bytes()),
+        Algorithm::HS256,
+    )
 }
 
 /// The claims PyJWT would accept at `NOW`, with `extra` merged in; a key written
@@ -822,7 +814,12 @@ fn algorithm_not_allowed() {
         r#"{"alg":256,"typ":"JWT"}"#,
         r#"{"alg":null}"#,
     ] {
-        let token = sign_raw(header, &body, SECRET, Algorithm::HS256);
+        let token = sign_parts(
+            header,
+            body.as_bytes(),
+            &hmac_key(SECRET.as_bytes()),
+            Algorithm::HS256,
+        );
         assert_eq!(
             invalid(&m, &token),
             "The specified alg value is not allowed",
@@ -840,10 +837,10 @@ fn algorithm_not_allowed() {
         "The specified alg value is not allowed"
     );
     // A really HS512-signed token with HS256 configured.
-    let hs512 = sign_raw(
+    let hs512 = sign_parts(
         r#"{"alg":"HS512","typ":"JWT"}"#,
-        &body,
-        SECRET,
+        body.as_bytes(),
+        &hmac_key(SECRET.as_bytes()),
         Algorithm::HS512,
     );
     assert_eq!(
@@ -861,10 +858,10 @@ fn algorithm_not_allowed() {
 fn signature_verification_failed() {
     let m = manager(base());
     let body = claims_with(&json!({})).to_string();
-    let other = sign_raw(
+    let other = sign_parts(
         HS256_HEADER,
-        &body,
-        "another-secret-of-32-bytes-long!",
+        body.as_bytes(),
+        &hmac_key(b"another-secret-of-32-bytes-long!"),
         Algorithm::HS256,
     );
     assert_eq!(invalid(&m, &other), "Signature verification failed");
@@ -1142,12 +1139,25 @@ fn jwt_id_must_be_a_string() {
 fn invalid_payload_string() {
     let m = manager(base());
     assert_eq!(
-        invalid(&m, &sign_raw(HS256_HEADER, "[1]", SECRET, Algorithm::HS256)),
+        invalid(
+            &m,
+            &sign_parts(
+                HS256_HEADER,
+                b"[1]",
+                &hmac_key(SECRET.as_bytes()),
+                Algorithm::HS256
+            )
+        ),
         "Invalid payload string: must be a json object"
     );
     let message = invalid(
         &m,
-        &sign_raw(HS256_HEADER, "{nope", SECRET, Algorithm::HS256),
+        &sign_parts(
+            HS256_HEADER,
+            b"{nope",
+            &hmac_key(SECRET.as_bytes()),
+            Algorithm::HS256,
+        ),
     );
     assert!(message.starts_with("Invalid payload string: "), "{message}");
 }
@@ -1158,14 +1168,19 @@ fn the_signature_is_checked_before_the_payload_is_parsed() {
     // the payload of an unverified token first; this port never parses attacker-chosen
     // JSON before the algorithm and the signature check out. Both answer 422.
     let m = manager(base());
-    let bad_signature = sign_raw(
+    let bad_signature = sign_parts(
         HS256_HEADER,
-        "{nope",
-        "another-secret-of-32-bytes-long!",
+        b"{nope",
+        &hmac_key(b"another-secret-of-32-bytes-long!"),
         Algorithm::HS256,
     );
     assert_eq!(invalid(&m, &bad_signature), "Signature verification failed");
-    let bad_alg = sign_raw(r#"{"alg":"none"}"#, "[1]", SECRET, Algorithm::HS256);
+    let bad_alg = sign_parts(
+        r#"{"alg":"none"}"#,
+        b"[1]",
+        &hmac_key(SECRET.as_bytes()),
+        Algorithm::HS256,
+    );
     assert_eq!(
         invalid(&m, &bad_alg),
         "The specified alg value is not allowed"
@@ -1176,10 +1191,10 @@ fn the_signature_is_checked_before_the_payload_is_parsed() {
 fn key_id_must_be_a_string() {
     let m = manager(base());
     let body = claims_with(&json!({})).to_string();
-    let token = sign_raw(
+    let token = sign_parts(
         r#"{"alg":"HS256","kid":5,"typ":"JWT"}"#,
-        &body,
-        SECRET,
+        body.as_bytes(),
+        &hmac_key(SECRET.as_bytes()),
         Algorithm::HS256,
     );
     assert_eq!(
@@ -1406,11 +1421,7 @@ struct Vector {
 }
 
 fn fixture() -> Fixture {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/python-reference-tokens.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_value(reference_fixture()).unwrap()
 }
 
 /// The vector's configuration, read through the environment syntax.
