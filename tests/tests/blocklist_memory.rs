@@ -16,7 +16,7 @@ use jwt_runtime::{BlocklistError, TokenType};
 use jwt_tests::blocklist_app::{
     self, Store, app, builder, login_tokens, logout_request, protected_request, refresh_request,
 };
-use jwt_tests::{Hits, SECRET, msg, now_seconds, send};
+use jwt_tests::{Hits, SECRET, hmac_key, msg, now_seconds, send};
 
 /// Runs a blocklist future to completion.
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -94,7 +94,7 @@ fn token_without_jti() -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap()
 }

@@ -21,7 +21,7 @@ use jwt_tests::blocklist_app::{
     self, Store, app, builder, login_tokens, logout_request, protected_request, refresh_request,
 };
 use jwt_tests::{
-    Hits, SECRET, free_port, msg, now_seconds, redis_prefix, redis_url, send, skipped,
+    Hits, SECRET, free_port, hmac_key, msg, now_seconds, redis_prefix, redis_url, send, skipped,
 };
 
 fn admin(url: &str) -> redis::Connection {
@@ -263,7 +263,7 @@ async fn a_token_without_jti_cannot_be_revoked_and_is_refused() {
     let token = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({"identity": "x", "type": "access", "iat": now, "nbf": now, "exp": now + 60}),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap();
     let manager = builder(JwtConfig::default())

@@ -17,7 +17,10 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::{JwtConfig, JwtManager};
-use jwt_tests::{SECRET, call, json_post, redis_prefix, redis_url, send, server, with_bearer};
+use jwt_tests::{
+    SECRET, call, free_port, hmac_key, json_post, redis_prefix, redis_url, send, server,
+    with_bearer,
+};
 use serde_json::{Value, json};
 
 fn manager(env: &[(&str, &str)]) -> JwtManager {
@@ -292,7 +295,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     let no_jti = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({"identity": "u", "type": "access", "fresh": false, "exp": 4_000_000_000_u64}),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap();
     // The contract's loader asks whether the token's `jti` is in the store: such a token
@@ -440,11 +443,7 @@ fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
         "{stderr}"
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(&binary)
         .env("JWT_SECRET_KEY", SECRET)
         .env("PORT", port.to_string())

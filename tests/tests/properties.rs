@@ -459,9 +459,7 @@ fn mutated_tokens_in_a_header_never_authenticate() {
             replacement
         };
         let mutated: String = chars.into_iter().collect();
-        actix_web::test::TestRequest::get()
-            .uri("/protected")
-            .insert_header((header::AUTHORIZATION, format!("Bearer {mutated}")))
+        bearer("/protected", &mutated)
     });
 }
 

@@ -4,6 +4,7 @@
 use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use jwt_runtime::prelude::*;
+use jwt_tests::with_bearer;
 use serde_json::Value;
 
 use super::{
@@ -205,10 +206,7 @@ async fn options_requests_are_verified_like_any_other_method() {
     refused(
         &app,
         "OPTIONS on a refresh route with an access token",
-        method("OPTIONS").uri("/refresh").insert_header((
-            header::AUTHORIZATION,
-            format!("Bearer {}", token(&json!({}))),
-        )),
+        with_bearer(method("OPTIONS").uri("/refresh"), &token(&json!({}))),
         422,
         "Only refresh tokens are allowed",
     )
@@ -216,10 +214,7 @@ async fn options_requests_are_verified_like_any_other_method() {
     let body = accepted(
         &app,
         "OPTIONS with a valid token",
-        method("OPTIONS").insert_header((
-            header::AUTHORIZATION,
-            format!("Bearer {}", token(&json!({}))),
-        )),
+        with_bearer(method("OPTIONS"), &token(&json!({}))),
     )
     .await;
     assert_eq!(body, json!({"identity": "alice"}));

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::test;
 use jwt_runtime::prelude::*;
-use jwt_tests::NOW;
+use jwt_tests::{NOW, bearer_header};
 
 use super::{
     BAD_BARE_HEADER, BAD_HEADER, MISSING_HEADER, MISSING_KEY, MISSING_QUERY, accepted, app,
@@ -81,8 +81,8 @@ async fn authorization_header_variants() {
         &app,
         "two lines",
         get("/protected")
-            .append_header((header::AUTHORIZATION, format!("Bearer {valid}")))
-            .append_header((header::AUTHORIZATION, format!("Bearer {valid}"))),
+            .append_header(bearer_header(&valid))
+            .append_header(bearer_header(&valid)),
         422,
         BAD_HEADER,
     )
@@ -91,7 +91,7 @@ async fn authorization_header_variants() {
         &app,
         "two lines, second empty",
         get("/protected")
-            .append_header((header::AUTHORIZATION, format!("Bearer {valid}")))
+            .append_header(bearer_header(&valid))
             .append_header((header::AUTHORIZATION, "")),
         422,
         BAD_HEADER,
@@ -119,8 +119,8 @@ async fn authorization_header_variants() {
         &app,
         "optional, two lines",
         get("/optional")
-            .append_header((header::AUTHORIZATION, format!("Bearer {valid}")))
-            .append_header((header::AUTHORIZATION, format!("Bearer {valid}"))),
+            .append_header(bearer_header(&valid))
+            .append_header(bearer_header(&valid)),
     )
     .await;
     assert_eq!(body, json!({"identity": null}));

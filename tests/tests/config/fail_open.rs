@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use jwt_runtime::{Expiry, JwtConfig, JwtManager, Secret, TokenLocation};
-use jwt_tests::SECRET;
+use jwt_tests::{SECRET, hmac_key, now_seconds};
 
 use super::{ED_PUBLIC, base, build, keys, lookup_err, lookup_ok, rejected};
 
@@ -140,14 +140,11 @@ fn keys_in_other_forms_are_refused_as_hmac_secrets() {
         .decode_key_loader(move |_, _| Secret::from(loader_der.clone()))
         .build()
         .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = now_seconds();
     let forged = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &serde_json::json!({"identity": "admin", "type": "access", "fresh": false, "jti": "x", "iat": now, "nbf": now, "exp": now + 60}),
-        &jsonwebtoken::EncodingKey::from_secret(&public_der).unwrap(),
+        &hmac_key(&public_der),
     )
     .unwrap();
     let err = manager.decode_token(&forged, None, false).unwrap_err();
