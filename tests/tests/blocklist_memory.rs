@@ -271,7 +271,7 @@ async fn logout_revokes_access_and_refresh_tokens_together() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let (access, refresh) = blocklist_app::logout_revokes_both(&app, &runs).await;
     let jti = |token: &str| manager.get_jti(token).unwrap().unwrap();
@@ -302,7 +302,7 @@ async fn token_checks_decide_which_types_are_looked_up() {
         .build()
         .unwrap();
         let store = Store::from(Arc::clone(&counting) as Arc<dyn Blocklist>);
-        let runs = web::Data::new(Hits::default());
+        let runs = Hits::new_data();
         let app = app(&manager, &store, &runs).await;
         let (access, refresh) = login_tokens(&app, "bob").await;
         for token in [&access, &refresh] {
@@ -345,7 +345,7 @@ async fn blacklist_disabled_never_asks_the_blocklist() {
         .build()
         .unwrap();
     let store = Store::from(Arc::clone(&counting) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let (access, _) = login_tokens(&app, "carol").await;
     assert_eq!(send(&app, logout_request(&access)).await.0, StatusCode::OK);
@@ -364,7 +364,7 @@ async fn a_store_that_cannot_answer_refuses_every_request() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(Down) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let (access, refresh) = login_tokens(&app, "dave").await;
     let unavailable = (
@@ -384,7 +384,7 @@ async fn a_token_without_jti_is_refused_where_revocation_is_checked() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(MemoryBlocklist::new()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     assert_eq!(
         send(&app, protected_request(&token_without_jti())).await,
@@ -409,7 +409,7 @@ async fn a_revoked_token_stays_refused_through_the_decode_leeway() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let token = manager
         .create_access_token_with(

@@ -318,7 +318,7 @@ async fn each_check_and_each_revocation_is_one_round_trip() {
 
     // Through a request: one EXISTS per checked request.
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let token = manager.create_access_token(&"b").unwrap();
     reset_stats(&mut admin);
@@ -345,7 +345,7 @@ async fn logout_revokes_access_and_refresh_tokens_together_in_redis() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let (access, refresh) = blocklist_app::logout_revokes_both(&app, &runs).await;
 
@@ -377,7 +377,7 @@ async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
             .build()
             .unwrap();
         let store = Store::from(Arc::new(blocklist) as Arc<dyn Blocklist>);
-        let runs = web::Data::new(Hits::default());
+        let runs = Hits::new_data();
         apps.push(app(&manager, &store, &runs).await);
         runs_of.push(runs);
     }
@@ -420,7 +420,7 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Hits::default());
+    let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let never = |user: &str| {
         manager
