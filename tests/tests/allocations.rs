@@ -6,10 +6,11 @@
 use std::alloc::System;
 
 use actix_web::dev::Service;
-use actix_web::test::{TestRequest, init_service};
+use actix_web::test::init_service;
 use actix_web::{App, HttpResponse, web};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{SECRET, bearer};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -30,11 +31,10 @@ const PROTECTED_BUDGET: usize = 18;
 
 #[actix_web::test]
 async fn one_verified_request_allocates_within_budget() {
-    let manager =
-        JwtManager::builder(JwtConfig::default().secret_key("an-allocation-test-secret-32-b!!"))
-            .ignore_registered_loaders()
-            .build()
-            .unwrap();
+    let manager = JwtManager::builder(JwtConfig::default().secret_key(SECRET))
+        .ignore_registered_loaders()
+        .build()
+        .unwrap();
     let token = manager.create_access_token(&"alice").unwrap();
     let app = init_service(
         App::new()
@@ -44,10 +44,7 @@ async fn one_verified_request_allocates_within_budget() {
     )
     .await;
     let count = |uri: &'static str| {
-        let request = TestRequest::get()
-            .uri(uri)
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .to_request();
+        let request = bearer(uri, &token).to_request();
         let app = &app;
         async move {
             let region = Region::new(GLOBAL);

@@ -4,15 +4,12 @@
 //! failures play with a blocklist.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod blocklist_app;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::StatusCode;
 use actix_web::rt::System;
-use actix_web::web;
 use jwt_runtime::blocklist::BlocklistError;
 use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
 use jwt_runtime::config::Expiry;
@@ -21,7 +18,10 @@ use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::json;
 
-use blocklist_app::{Runs, Store, app, builder, delete, get, login_tokens, msg, post, send};
+use jwt_tests::blocklist_app::{
+    self, Store, app, builder, login_tokens, logout_request, protected_request, refresh_request,
+};
+use jwt_tests::{Hits, SECRET, hmac_key, msg, now_seconds, send};
 
 /// Runs a blocklist future to completion.
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -45,15 +45,6 @@ impl TestClock {
     fn get(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
     }
-}
-
-fn now_seconds() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .try_into()
-        .unwrap()
 }
 
 /// Counts look-ups, so a test can tell when the blocklist was (not) asked.
@@ -108,7 +99,7 @@ fn token_without_jti() -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
-        &jsonwebtoken::EncodingKey::from_secret(blocklist_app::SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap()
 }
@@ -283,8 +274,8 @@ async fn logout_revokes_access_and_refresh_tokens_together() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let (access, refresh) = blocklist_app::logout_revokes_both(&app, &runs).await;
     let jti = |token: &str| manager.get_jti(token).unwrap().unwrap();
     assert!(blocklist.contains(&jti(&access)));
@@ -305,7 +296,7 @@ async fn token_checks_decide_which_types_are_looked_up() {
         });
         let manager = JwtManager::builder(
             JwtConfig::default()
-                .secret_key(blocklist_app::SECRET)
+                .secret_key(SECRET)
                 .blacklist_enabled(true)
                 .blacklist_token_checks(checks.clone()),
         )
@@ -314,8 +305,8 @@ async fn token_checks_decide_which_types_are_looked_up() {
         .build()
         .unwrap();
         let store = Store::from(Arc::clone(&counting) as Arc<dyn Blocklist>);
-        let runs = web::Data::new(Runs::default());
-        let app = app!(manager, store, runs);
+        let runs = Hits::new_data();
+        let app = app(&manager, &store, &runs).await;
         let (access, refresh) = login_tokens(&app, "bob").await;
         for token in [&access, &refresh] {
             let claims = manager.decode_token(token).unwrap();
@@ -323,8 +314,8 @@ async fn token_checks_decide_which_types_are_looked_up() {
         }
         let lookups = counting.lookups.load(Ordering::SeqCst);
         let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
-        let access_answer = send(&app, get("/protected", &access)).await;
-        let refresh_answer = send(&app, post("/refresh", &refresh)).await;
+        let access_answer = send(&app, protected_request(&access)).await;
+        let refresh_answer = send(&app, refresh_request(&refresh)).await;
         assert_eq!(access_answer == revoked, access_refused, "{checks:?}");
         assert_eq!(refresh_answer == revoked, refresh_refused, "{checks:?}");
         assert_eq!(
@@ -335,7 +326,7 @@ async fn token_checks_decide_which_types_are_looked_up() {
         // A wrong token type is refused before the look-up.
         let lookups = counting.lookups.load(Ordering::SeqCst);
         assert_eq!(
-            send(&app, get("/protected", &refresh)).await,
+            send(&app, protected_request(&refresh)).await,
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 msg("Only access tokens are allowed")
@@ -351,22 +342,19 @@ async fn blacklist_disabled_never_asks_the_blocklist() {
         inner: MemoryBlocklist::new(),
         lookups: AtomicUsize::new(0),
     });
-    let manager = JwtManager::builder(JwtConfig::default().secret_key(blocklist_app::SECRET))
+    let manager = JwtManager::builder(JwtConfig::default().secret_key(SECRET))
         .ignore_registered_loaders()
         .blocklist(Arc::clone(&counting))
         .build()
         .unwrap();
     let store = Store::from(Arc::clone(&counting) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let (access, _) = login_tokens(&app, "carol").await;
-    assert_eq!(
-        send(&app, delete("/logout", &access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(send(&app, logout_request(&access)).await.0, StatusCode::OK);
     // Revoked in the store, but JWT_BLACKLIST_ENABLED is false, as the reference has it.
     assert_eq!(
-        send(&app, get("/protected", &access)).await.0,
+        send(&app, protected_request(&access)).await.0,
         StatusCode::OK
     );
     assert_eq!(counting.lookups.load(Ordering::SeqCst), 0);
@@ -379,17 +367,17 @@ async fn a_store_that_cannot_answer_refuses_every_request() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(Down) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let (access, refresh) = login_tokens(&app, "dave").await;
     let unavailable = (
         StatusCode::SERVICE_UNAVAILABLE,
         msg("Token revocation check failed; try again later"),
     );
-    assert_eq!(send(&app, get("/protected", &access)).await, unavailable);
-    assert_eq!(send(&app, post("/refresh", &refresh)).await, unavailable);
-    assert_eq!(send(&app, delete("/logout", &access)).await, unavailable);
-    assert_eq!(runs.get(), 0, "no handler ran");
+    assert_eq!(send(&app, protected_request(&access)).await, unavailable);
+    assert_eq!(send(&app, refresh_request(&refresh)).await, unavailable);
+    assert_eq!(send(&app, logout_request(&access)).await, unavailable);
+    assert_eq!(runs.count(), 0, "no handler ran");
 }
 
 #[actix_web::test]
@@ -399,13 +387,13 @@ async fn a_token_without_jti_is_refused_where_revocation_is_checked() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(MemoryBlocklist::new()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     assert_eq!(
-        send(&app, get("/protected", &token_without_jti())).await,
+        send(&app, protected_request(&token_without_jti())).await,
         (StatusCode::UNAUTHORIZED, msg("Token has been revoked"))
     );
-    assert_eq!(runs.get(), 0);
+    assert_eq!(runs.count(), 0);
 }
 
 #[actix_web::test]
@@ -424,34 +412,31 @@ async fn a_revoked_token_stays_refused_through_the_decode_leeway() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let token = manager
         .create_access_token_with(
             &"erin",
             TokenOptions::default().expires(Duration::from_secs(10)),
         )
         .unwrap();
-    assert_eq!(
-        send(&app, delete("/logout", &token)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(send(&app, logout_request(&token)).await.0, StatusCode::OK);
     // 20 s past exp: the manager still accepts the token (leeway 30 s), so the
     // blocklist must still refuse it.
     clock.advance(30);
     assert_eq!(
-        send(&app, get("/protected", &token)).await,
+        send(&app, protected_request(&token)).await,
         (StatusCode::UNAUTHORIZED, msg("Token has been revoked"))
     );
     // Past exp + leeway: expired, and the entry is gone.
     clock.advance(10);
     assert_eq!(
-        send(&app, get("/protected", &token)).await,
+        send(&app, protected_request(&token)).await,
         (StatusCode::UNAUTHORIZED, msg("Token has expired"))
     );
     assert_eq!(blocklist.purge_expired(), 1);
     assert!(blocklist.is_empty());
-    assert_eq!(runs.get(), 0);
+    assert_eq!(runs.count(), 0);
 }
 
 #[test]

@@ -7,17 +7,13 @@
 //! `redis-server` (from `PATH`) on a free loopback port, so they can stop it.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod blocklist_app;
-
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
-use actix_web::web;
 use jwt_runtime::JwtConfig;
 use jwt_runtime::blocklist::Blocklist;
 use jwt_runtime::blocklist::RedisBlocklist;
@@ -25,53 +21,18 @@ use jwt_runtime::config::Expiry;
 use jwt_runtime::prelude::*;
 use serde_json::json;
 
-use blocklist_app::{Runs, Store, app, builder, delete, get, login_tokens, msg, post, send};
-
-/// Says why a test is skipped, past libtest's output capture (visible in a passing run).
-fn skipped(reason: &str) {
-    let _ = writeln!(std::io::stderr(), "{reason}");
-}
-
-/// `REDIS_URL`, or `None` after printing why the test is skipped.
-fn redis_url(test: &str) -> Option<String> {
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            skipped(&format!(
-                "{test}: skipped: REDIS_URL is not set (e.g. REDIS_URL=redis://127.0.0.1:6379/; .ci/run starts a redis-server and sets it)"
-            ));
-            None
-        }
-    }
-}
-
-/// A key prefix of this run and test, so runs and tests never share keys.
-fn prefix(test: &str) -> String {
-    format!("jwt-runtime-test:{}:{test}", std::process::id())
-}
+use jwt_tests::blocklist_app::{
+    self, Store, app, builder, login_tokens, logout_request, protected_request, refresh_request,
+};
+use jwt_tests::{
+    Hits, SECRET, free_port, hmac_key, msg, now_seconds, redis_prefix, redis_url, send, skipped,
+};
 
 fn admin(url: &str) -> redis::Connection {
     redis::Client::open(url)
         .unwrap()
         .get_connection_with_timeout(Duration::from_secs(2))
         .unwrap()
-}
-
-fn now_seconds() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .try_into()
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A `redis-server` of a test's own, with persistence on (AOF), in its own directory.
@@ -198,7 +159,7 @@ async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
     let Some(url) = redis_url("revoke_stores_the_jti_for_the_token_remaining_lifetime") else {
         return;
     };
-    let prefix = prefix("ttl");
+    let prefix = redis_prefix("ttl");
     let blocklist = RedisBlocklist::connect(&url, &prefix).await.unwrap();
     let mut admin = admin(&url);
     let manager = builder(JwtConfig::default())
@@ -279,7 +240,7 @@ async fn a_token_expiring_past_year_9999_is_revoked_for_good() {
     let Some(url) = redis_url("a_token_expiring_past_year_9999_is_revoked_for_good") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &prefix("far-future"))
+    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("far-future"))
         .await
         .unwrap();
     let mut admin = admin(&url);
@@ -299,14 +260,14 @@ async fn a_token_without_jti_cannot_be_revoked_and_is_refused() {
     let Some(url) = redis_url("a_token_without_jti_cannot_be_revoked_and_is_refused") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &prefix("no-jti"))
+    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("no-jti"))
         .await
         .unwrap();
     let now = now_seconds();
     let token = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({"identity": "x", "type": "access", "iat": now, "nbf": now, "exp": now + 60}),
-        &jsonwebtoken::EncodingKey::from_secret(blocklist_app::SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap();
     let manager = builder(JwtConfig::default())
@@ -361,12 +322,12 @@ async fn each_check_and_each_revocation_is_one_round_trip() {
 
     // Through a request: one EXISTS per checked request.
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let token = manager.create_access_token(&"b").unwrap();
     reset_stats(&mut admin);
     assert_eq!(
-        send(&app, get("/protected", &token)).await.0,
+        send(&app, protected_request(&token)).await.0,
         StatusCode::OK
     );
     assert_eq!(
@@ -380,7 +341,7 @@ async fn logout_revokes_access_and_refresh_tokens_together_in_redis() {
     let Some(url) = redis_url("logout_revokes_access_and_refresh_tokens_together_in_redis") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &prefix("recipe"))
+    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("recipe"))
         .await
         .unwrap();
     let manager = builder(JwtConfig::default())
@@ -388,8 +349,8 @@ async fn logout_revokes_access_and_refresh_tokens_together_in_redis() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let (access, refresh) = blocklist_app::logout_revokes_both(&app, &runs).await;
 
     let mut admin = admin(&url);
@@ -410,7 +371,7 @@ async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
     else {
         return;
     };
-    let prefix = prefix("shared");
+    let prefix = redis_prefix("shared");
     let mut apps = Vec::new();
     let mut runs_of = Vec::new();
     for _ in 0..2 {
@@ -420,8 +381,8 @@ async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
             .build()
             .unwrap();
         let store = Store::from(Arc::new(blocklist) as Arc<dyn Blocklist>);
-        let runs = web::Data::new(Runs::default());
-        apps.push(app!(manager, store, runs));
+        let runs = Hits::new_data();
+        apps.push(app(&manager, &store, &runs).await);
         runs_of.push(runs);
     }
     let [one, two] = &apps[..] else {
@@ -432,25 +393,19 @@ async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
     // Logged in on one, logged out on two: both refuse.
     let (access, refresh) = login_tokens(one, "alice").await;
     assert_eq!(
-        send(two, get("/protected", &access)).await.0,
+        send(two, protected_request(&access)).await.0,
         StatusCode::OK
     );
-    assert_eq!(
-        send(two, delete("/logout", &access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(send(two, logout_request(&access)).await.0, StatusCode::OK);
     for app in [one, two] {
-        assert_eq!(send(app, get("/protected", &access)).await, revoked);
-        assert_eq!(send(app, post("/refresh", &refresh)).await, revoked);
+        assert_eq!(send(app, protected_request(&access)).await, revoked);
+        assert_eq!(send(app, refresh_request(&refresh)).await, revoked);
     }
     // And the other way round.
     let (access, _) = login_tokens(two, "bob").await;
-    assert_eq!(
-        send(one, delete("/logout", &access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(send(one, logout_request(&access)).await.0, StatusCode::OK);
     for app in [one, two] {
-        assert_eq!(send(app, get("/protected", &access)).await, revoked);
+        assert_eq!(send(app, protected_request(&access)).await, revoked);
     }
 }
 
@@ -469,8 +424,8 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
         .build()
         .unwrap();
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
-    let runs = web::Data::new(Runs::default());
-    let app = app!(manager, store, runs);
+    let runs = Hits::new_data();
+    let app = app(&manager, &store, &runs).await;
     let never = |user: &str| {
         manager
             .create_access_token_with(&user, TokenOptions::default().expires(Expiry::Never))
@@ -481,23 +436,23 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
     let (valid_access, valid_refresh) = login_tokens(&app, "bob").await;
     let valid_forever = never("bot");
     assert_eq!(
-        send(&app, delete("/logout", &revoked_access)).await.0,
+        send(&app, logout_request(&revoked_access)).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        send(&app, delete("/logout", &revoked_forever)).await.0,
+        send(&app, logout_request(&revoked_forever)).await.0,
         StatusCode::OK
     );
     let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
     assert_eq!(
-        send(&app, get("/protected", &revoked_access)).await,
+        send(&app, protected_request(&revoked_access)).await,
         revoked
     );
     assert_eq!(
-        send(&app, get("/protected", &valid_access)).await.0,
+        send(&app, protected_request(&valid_access)).await.0,
         StatusCode::OK
     );
-    let runs_before = runs.get();
+    let runs_before = runs.count();
 
     // Outage: every checked request is refused, none is let through, and quickly.
     server.stop();
@@ -515,9 +470,9 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
             ("/refresh", &revoked_refresh),
         ] {
             let request = if path == "/refresh" {
-                post(path, token)
+                refresh_request(token)
             } else {
-                get(path, token)
+                protected_request(token)
             };
             let started = Instant::now();
             assert_eq!(send(&app, request).await, unavailable, "{path}");
@@ -529,14 +484,14 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
         }
     }
     // Revoking during the outage fails too (the handler says so; nothing is let through).
-    assert_eq!(runs.get(), runs_before, "no protected handler ran");
+    assert_eq!(runs.count(), runs_before, "no protected handler ran");
 
     // Back up, same data directory: the connection comes back by itself and the
     // revocations made before the outage still hold.
     server.run();
     let mut answer = None;
     for _ in 0..100 {
-        let got = send(&app, get("/protected", &valid_access)).await;
+        let got = send(&app, protected_request(&valid_access)).await;
         if got.0 == StatusCode::OK {
             answer = Some(got);
             break;
@@ -550,34 +505,28 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
         "reconnected"
     );
     assert_eq!(
-        send(&app, get("/protected", &revoked_access)).await,
+        send(&app, protected_request(&revoked_access)).await,
         revoked
     );
     assert_eq!(
-        send(&app, get("/protected", &revoked_forever)).await,
+        send(&app, protected_request(&revoked_forever)).await,
         revoked
     );
+    assert_eq!(send(&app, refresh_request(&revoked_refresh)).await, revoked);
     assert_eq!(
-        send(&app, post("/refresh", &revoked_refresh)).await,
-        revoked
-    );
-    assert_eq!(
-        send(&app, get("/protected", &valid_forever)).await.0,
+        send(&app, protected_request(&valid_forever)).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        send(&app, post("/refresh", &valid_refresh)).await.0,
+        send(&app, refresh_request(&valid_refresh)).await.0,
         StatusCode::OK
     );
     // A fresh login works, and revoking works again.
     let (fresh, _) = login_tokens(&app, "carol").await;
     assert_eq!(
-        send(&app, get("/protected", &fresh)).await.0,
+        send(&app, protected_request(&fresh)).await.0,
         StatusCode::OK
     );
-    assert_eq!(
-        send(&app, delete("/logout", &fresh)).await.0,
-        StatusCode::OK
-    );
-    assert_eq!(send(&app, get("/protected", &fresh)).await, revoked);
+    assert_eq!(send(&app, logout_request(&fresh)).await.0, StatusCode::OK);
+    assert_eq!(send(&app, protected_request(&fresh)).await, revoked);
 }

@@ -5,10 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "case tables")]
 
-#[path = "support/live.rs"]
-#[allow(dead_code, reason = "this file uses part of the shared server")]
-mod live;
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,11 +15,10 @@ use actix_web::{HttpResponse, get, web};
 use jwt_runtime::JwtManagerBuilder;
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
-use live::LiveServer;
+use jwt_tests::live::LiveServer;
+use jwt_tests::{SECRET, bearer};
 use serde_json::Value;
 use serde_json::json;
-
-const SECRET: &str = "diagnostics-test-secret-32-bytes";
 
 /// Everything `tracing` printed on this thread while the guard lives.
 #[derive(Clone, Default)]
@@ -215,11 +210,6 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
             .build()
             .unwrap();
         let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
-        let bearer = |uri: &str, token: &str| {
-            test::TestRequest::get()
-                .uri(uri)
-                .insert_header(("Authorization", format!("Bearer {token}")))
-        };
         let request = match trigger {
             Trigger::Valid => bearer("/protected", &valid),
             Trigger::NoToken => test::TestRequest::get().uri("/protected"),
@@ -321,9 +311,7 @@ async fn a_typed_loader_parameter_that_does_not_fit_fails_closed_with_a_warning(
     let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
     let (captured, _guard) = capture();
     let fits = manager.create_access_token(&"alice").unwrap();
-    let request = test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {fits}")));
+    let request = bearer("/protected", &fits);
     assert_eq!(
         test::call_service(&app, request.to_request())
             .await
@@ -332,9 +320,7 @@ async fn a_typed_loader_parameter_that_does_not_fit_fails_closed_with_a_warning(
     );
     assert!(captured.text().is_empty(), "{}", captured.text());
     let number = manager.create_access_token(&42).unwrap();
-    let request = test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {number}")));
+    let request = bearer("/protected", &number);
     let response = test::call_service(&app, request.to_request()).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
@@ -414,9 +400,7 @@ async fn a_panic_payload_that_panics_when_dropped_is_caught_too() {
     let token = manager.create_access_token(&"alice").unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
     let (captured, _guard) = capture();
-    let request = test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")));
+    let request = bearer("/protected", &token);
     let response = test::call_service(&app, request.to_request()).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let log = captured.text();
@@ -454,12 +438,7 @@ async fn extractor_errors_answer_through_the_loaders_with_the_configured_key() {
     )
     .await;
     let (captured, _guard) = capture();
-    let get = |uri: &str| {
-        test::TestRequest::get()
-            .uri(uri)
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .to_request()
-    };
+    let get = |uri: &str| bearer(uri, &token).to_request();
     // An identity that is not a `u64`: the invalid-token loader answers.
     let response = test::call_service(&app, get("/identity")).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -6,20 +6,13 @@
 #[path = "../../examples/asymmetric_keys.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{bearer, send};
 use serde_json::{Value, json};
-use support::send;
-
-fn protected(token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
 
 #[actix_web::test]
 async fn rs256_round_trip() {
@@ -36,7 +29,7 @@ async fn rs256_round_trip() {
     let header = manager.get_unverified_jwt_headers(token).unwrap();
     assert_eq!(header["alg"], "RS256");
 
-    let (status, body) = send(&app, protected(token)).await;
+    let (status, body) = send(&app, bearer("/protected", token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
 
@@ -65,7 +58,7 @@ async fn other_signatures_are_refused() {
         .unwrap()
         .create_access_token(&"test")
         .unwrap();
-    let (status, body) = send(&app, protected(&hs256)).await;
+    let (status, body) = send(&app, bearer("/protected", &hs256)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body,
@@ -83,7 +76,7 @@ async fn other_signatures_are_refused() {
         serde_json::to_vec(&payload).unwrap(),
     );
     let tampered = parts.join(".");
-    let (status, body) = send(&app, protected(&tampered)).await;
+    let (status, body) = send(&app, bearer("/protected", &tampered)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Signature verification failed"}));
 }

@@ -5,24 +5,17 @@
 #[path = "../../examples/basic_usage.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use std::time::{Duration, SystemTime};
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{bearer, send};
 use serde_json::{Value, json};
-use support::send;
 
 fn login(body: &Value) -> test::TestRequest {
     test::TestRequest::post().uri("/login").set_json(body)
-}
-
-fn protected(token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")))
 }
 
 #[actix_web::test]
@@ -45,7 +38,7 @@ async fn login_then_protected() {
     assert_eq!(keys, ["access_token"]);
     let token = body["access_token"].as_str().unwrap();
 
-    let (status, body) = send(&app, protected(token)).await;
+    let (status, body) = send(&app, bearer("/protected", token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
 
@@ -110,7 +103,7 @@ async fn protected_refusals() {
     let app = test::init_service(App::new().wrap(manager).configure(example::routes)).await;
 
     // Not a JWT.
-    let (status, body) = send(&app, protected("foobarbaz")).await;
+    let (status, body) = send(&app, bearer("/protected", "foobarbaz")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Not enough segments"}));
 
@@ -130,7 +123,7 @@ async fn protected_refusals() {
         .unwrap()
         .create_access_token(&"test")
         .unwrap();
-    let (status, body) = send(&app, protected(&forged)).await;
+    let (status, body) = send(&app, bearer("/protected", &forged)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Signature verification failed"}));
 
@@ -141,7 +134,7 @@ async fn protected_refusals() {
         .unwrap()
         .create_access_token(&"test")
         .unwrap();
-    let (status, body) = send(&app, protected(&expired)).await;
+    let (status, body) = send(&app, bearer("/protected", &expired)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body, json!({"msg": "Token has expired"}));
 }

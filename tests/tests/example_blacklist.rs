@@ -8,38 +8,14 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
-#[path = "support/server.rs"]
-#[allow(dead_code, reason = "this file uses part of the shared helper")]
-mod server;
-
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+use jwt_tests::server::ExampleServer;
+use jwt_tests::{bearer, msg, redis_prefix, redis_url, send, with_bearer};
 use serde_json::{Value, json};
-use server::ExampleServer;
-
-async fn send<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let body = test::read_body(response).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-fn with_token(request: test::TestRequest, token: &str) -> test::TestRequest {
-    request.insert_header(("Authorization", format!("Bearer {token}")))
-}
-
-fn msg(text: &str) -> Value {
-    json!({ "msg": text })
-}
 
 /// The Python example's walk-through, against any store.
 async fn scenario(blocklist: Arc<dyn Blocklist>) {
@@ -60,9 +36,10 @@ async fn scenario(blocklist: Arc<dyn Blocklist>) {
     assert_eq!(status, StatusCode::OK);
     let access = body["access_token"].as_str().unwrap().to_owned();
     let refresh = body["refresh_token"].as_str().unwrap().to_owned();
-    let protected = |token: &str| with_token(test::TestRequest::get().uri("/protected"), token);
-    let refresh_with = |token: &str| with_token(test::TestRequest::post().uri("/refresh"), token);
-    let logout = |path: &str, token: &str| with_token(test::TestRequest::delete().uri(path), token);
+    let protected = |token: &str| bearer("/protected", token);
+    let refresh_with = |token: &str| with_bearer(test::TestRequest::post().uri("/refresh"), token);
+    let logout =
+        |path: &str, token: &str| with_bearer(test::TestRequest::delete().uri(path), token);
     let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
 
     assert_eq!(
@@ -113,12 +90,12 @@ async fn the_same_with_the_store_the_environment_selects() {
 
 #[::core::prelude::v1::test]
 fn two_server_processes_sharing_redis_refuse_a_token_revoked_through_either() {
-    let Some(url) = server::redis_url(
-        "two_server_processes_sharing_redis_refuse_a_token_revoked_through_either",
-    ) else {
+    let Some(url) =
+        redis_url("two_server_processes_sharing_redis_refuse_a_token_revoked_through_either")
+    else {
         return;
     };
-    let prefix = format!("jwt-runtime-test:{}:example", std::process::id());
+    let prefix = redis_prefix("example");
     let env = [
         ("REDIS_URL", url.as_str()),
         ("REDIS_KEY_PREFIX", prefix.as_str()),

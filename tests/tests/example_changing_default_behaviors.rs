@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, with_bearer};
 use serde_json::{Value, json};
 
 #[actix_web::test]
@@ -33,11 +34,6 @@ async fn seed_document_scenario() {
         .set_json(json!({"username": "test", "password": "test"}));
     let body: Value = test::call_and_read_body_json(&app, login.to_request()).await;
     let token = body["access_token"].as_str().unwrap().to_owned();
-    let bearer = |uri: &str, token: &str| {
-        test::TestRequest::get()
-            .uri(uri)
-            .insert_header(("Authorization", format!("Bearer {token}")))
-    };
     let body: Value =
         test::call_and_read_body_json(&app, bearer("/protected", &token).to_request()).await;
     assert_eq!(body, json!({"hello": "world"}));
@@ -92,9 +88,7 @@ async fn dev_and_api_tokens_keep_a_non_string_identity() {
     for identity in [json!(42), json!({"id": 7, "org": "acme"})] {
         let token = manager.create_access_token(&identity).unwrap();
         for uri in ["/create-dev-token", "/create-api-token"] {
-            let request = test::TestRequest::post()
-                .uri(uri)
-                .insert_header(("Authorization", format!("Bearer {token}")));
+            let request = with_bearer(test::TestRequest::post().uri(uri), &token);
             let body: Value = test::call_and_read_body_json(&app, request.to_request()).await;
             let minted = manager
                 .decode_token(body["token"].as_str().unwrap())

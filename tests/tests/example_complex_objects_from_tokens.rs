@@ -6,7 +6,6 @@
 #[path = "../../examples/complex_objects_from_tokens.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use actix_http::Request;
 use actix_web::body::MessageBody;
@@ -14,8 +13,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send};
 use serde_json::{Value, json};
-use support::send;
 
 /// Logs in as `username` (any JSON value) and calls `/admin-only` with the token.
 async fn admin_only_as<S, B>(app: &S, username: &Value) -> (StatusCode, Value)
@@ -29,10 +28,7 @@ where
     let (status, body) = send(app, login).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let token = body["access_token"].as_str().unwrap();
-    let admin_only = test::TestRequest::get()
-        .uri("/admin-only")
-        .insert_header(("Authorization", format!("Bearer {token}")));
-    send(app, admin_only).await
+    send(app, bearer("/admin-only", token)).await
 }
 
 #[actix_web::test]

@@ -5,21 +5,14 @@
 #[path = "../../examples/custom_claims.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send};
 use serde_json::{Value, json};
-use support::send;
-
-fn protected(token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
 
 #[actix_web::test]
 async fn claims_round_trip() {
@@ -33,7 +26,7 @@ async fn claims_round_trip() {
     assert_eq!(status, StatusCode::OK);
     let token = body["access_token"].as_str().unwrap();
 
-    let (status, body) = send(&app, protected(token)).await;
+    let (status, body) = send(&app, bearer("/protected", token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"hello_is": "test", "foo_is": ["bar", "baz"]}));
 
@@ -53,7 +46,7 @@ async fn the_loader_runs_for_every_access_token_and_no_refresh_token() {
 
     // Any access token of this manager, whoever it is for, gets the claims.
     let token = manager.create_access_token(&"someone").unwrap();
-    let (status, body) = send(&app, protected(&token)).await;
+    let (status, body) = send(&app, bearer("/protected", &token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,

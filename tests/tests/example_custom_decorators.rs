@@ -6,7 +6,6 @@
 #[path = "../../examples/custom_decorators.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use std::time::{Duration, SystemTime};
 
@@ -16,14 +15,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send};
 use serde_json::json;
-use support::send;
-
-fn protected(token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
 
 async fn login<S, B>(app: &S, username: &str) -> String
 where
@@ -48,7 +41,7 @@ async fn admins_only() {
         manager.decode_token(&admin).unwrap().user_claims_value(),
         &json!({"roles": "admin"})
     );
-    let (status, body) = send(&app, protected(&admin)).await;
+    let (status, body) = send(&app, bearer("/protected", &admin)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"secret_message": "go banana!"}));
 
@@ -57,7 +50,7 @@ async fn admins_only() {
         manager.decode_token(&peasant).unwrap().user_claims_value(),
         &json!({"roles": "peasant"})
     );
-    let (status, body) = send(&app, protected(&peasant)).await;
+    let (status, body) = send(&app, bearer("/protected", &peasant)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body, json!({"msg": "Admins only!"}));
 
@@ -68,7 +61,7 @@ async fn admins_only() {
             jwt_runtime::TokenOptions::default().user_claims(json!({"roles": "admin"})),
         )
         .unwrap();
-    let (status, _) = send(&app, protected(&forged_role)).await;
+    let (status, _) = send(&app, bearer("/protected", &forged_role)).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -81,7 +74,7 @@ async fn the_token_is_verified_first() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body, json!({"msg": "Missing Authorization Header"}));
 
-    let (status, body) = send(&app, protected("foobarbaz")).await;
+    let (status, body) = send(&app, bearer("/protected", "foobarbaz")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Not enough segments"}));
 
@@ -91,12 +84,12 @@ async fn the_token_is_verified_first() {
         .unwrap()
         .create_access_token(&"admin")
         .unwrap();
-    let (status, body) = send(&app, protected(&expired)).await;
+    let (status, body) = send(&app, bearer("/protected", &expired)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body, json!({"msg": "Token has expired"}));
 
     let refresh = manager.create_refresh_token(&"admin").unwrap();
-    let (status, body) = send(&app, protected(&refresh)).await;
+    let (status, body) = send(&app, bearer("/protected", &refresh)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Only access tokens are allowed"}));
 }

@@ -7,57 +7,13 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
 use actix_web::cookie::time::OffsetDateTime;
 use actix_web::cookie::{Cookie, Expiration};
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
-use serde_json::{Value, json};
-
-/// What a browser would see of a response.
-struct Answer {
-    status: StatusCode,
-    cookies: Vec<Cookie<'static>>,
-    body: Value,
-}
-
-impl Answer {
-    fn cookie(&self, name: &str) -> &Cookie<'static> {
-        self.cookies
-            .iter()
-            .find(|c| c.name() == name)
-            .unwrap_or_else(|| panic!("no {name} cookie in {:?}", self.cookies))
-    }
-
-    fn names(&self) -> Vec<&str> {
-        self.cookies.iter().map(Cookie::name).collect()
-    }
-}
-
-async fn send<S, B>(app: &S, req: test::TestRequest) -> Answer
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, req.to_request()).await;
-    let status = response.status();
-    let cookies = response
-        .response()
-        .cookies()
-        .map(Cookie::into_owned)
-        .collect();
-    let body = test::read_body(response).await;
-    let body = serde_json::from_slice(&body)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&body)));
-    Answer {
-        status,
-        cookies,
-        body,
-    }
-}
+use jwt_tests::{call, with_bearer};
+use serde_json::json;
 
 fn login(password: &str) -> test::TestRequest {
     test::TestRequest::post()
@@ -81,11 +37,11 @@ async fn login_sets_jwt_and_csrf_cookies() {
     let manager = JwtManager::new(example::config()).unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
 
-    let answer = send(&app, login("test")).await;
+    let answer = call(&app, login("test").to_request()).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.body, json!({"login": true}));
     assert_eq!(
-        answer.names(),
+        answer.cookie_names(),
         [
             "access_token_cookie",
             "csrf_access_token",
@@ -112,10 +68,10 @@ async fn login_sets_jwt_and_csrf_cookies() {
         let cookie = answer.cookie(name);
         assert_ne!(cookie.http_only(), Some(true), "{name}");
         assert_eq!(cookie.path(), Some("/"), "{name}");
-        let token = answer.cookie(jwt).value();
+        let token = answer.cookie(jwt);
         assert_eq!(
             cookie.value(),
-            manager.get_csrf_token(token).unwrap(),
+            manager.get_csrf_token(token.value()).unwrap(),
             "{name}"
         );
     }
@@ -125,32 +81,32 @@ async fn login_sets_jwt_and_csrf_cookies() {
     assert_eq!(access.identity::<String>().unwrap(), "test");
     assert_eq!(access.get("type"), Some(&json!("access")));
 
-    let answer = send(&app, login("nope")).await;
+    let answer = call(&app, login("nope").to_request()).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.body, json!({"login": false}));
-    assert!(answer.cookies.is_empty());
+    assert!(answer.cookies().is_empty());
 }
 
 #[actix_web::test]
 async fn protected_route_with_csrf_double_submit() {
     let manager = JwtManager::new(example::config()).unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
-    let answer = send(&app, login("test")).await;
+    let answer = call(&app, login("test").to_request()).await;
     let access = answer.cookie("access_token_cookie").value().to_owned();
     let csrf = answer.cookie("csrf_access_token").value().to_owned();
 
     // GET changes nothing: the cookie alone is enough.
-    let got = send(&app, api(test::TestRequest::get(), &access)).await;
+    let got = call(&app, api(test::TestRequest::get(), &access).to_request()).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, json!({"hello": "from test"}));
 
     // POST needs the CSRF value back in the X-CSRF-TOKEN header.
-    let got = send(&app, api(test::TestRequest::post(), &access)).await;
+    let got = call(&app, api(test::TestRequest::post(), &access).to_request()).await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
     assert_eq!(got.body, json!({"msg": "Missing CSRF token"}));
 
     let wrong = api(test::TestRequest::post(), &access).insert_header(("X-CSRF-TOKEN", "guess"));
-    let got = send(&app, wrong).await;
+    let got = call(&app, wrong.to_request()).await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         got.body,
@@ -158,18 +114,16 @@ async fn protected_route_with_csrf_double_submit() {
     );
 
     let right = api(test::TestRequest::post(), &access).insert_header(("X-CSRF-TOKEN", csrf));
-    let got = send(&app, right).await;
+    let got = call(&app, right.to_request()).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, json!({"hello": "from test"}));
 
     // Cookies are the only location: no cookie, no entry, header or not.
     for req in [
         test::TestRequest::get().uri("/api/example"),
-        test::TestRequest::get()
-            .uri("/api/example")
-            .insert_header(("Authorization", format!("Bearer {access}"))),
+        with_bearer(test::TestRequest::get().uri("/api/example"), &access),
     ] {
-        let got = send(&app, req).await;
+        let got = call(&app, req.to_request()).await;
         assert_eq!(got.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             got.body,
@@ -182,20 +136,22 @@ async fn protected_route_with_csrf_double_submit() {
 async fn refresh_renews_the_access_cookies() {
     let manager = JwtManager::new(example::config()).unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
-    let answer = send(&app, login("test")).await;
+    let answer = call(&app, login("test").to_request()).await;
     let access = answer.cookie("access_token_cookie").value().to_owned();
     let access_csrf = answer.cookie("csrf_access_token").value().to_owned();
     let refresh = answer.cookie("refresh_token_cookie").value().to_owned();
     let refresh_csrf = answer.cookie("csrf_refresh_token").value().to_owned();
 
-    let got = send(&app, token_refresh(&refresh)).await;
+    let got = call(&app, token_refresh(&refresh).to_request()).await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
     assert_eq!(got.body, json!({"msg": "Missing CSRF token"}));
 
     // The access token's CSRF value is not the refresh token's.
-    let got = send(
+    let got = call(
         &app,
-        token_refresh(&refresh).insert_header(("X-CSRF-TOKEN", access_csrf)),
+        token_refresh(&refresh)
+            .insert_header(("X-CSRF-TOKEN", access_csrf))
+            .to_request(),
     )
     .await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
@@ -204,32 +160,47 @@ async fn refresh_renews_the_access_cookies() {
         json!({"msg": "CSRF double submit tokens do not match"})
     );
 
-    let got = send(
+    let got = call(
         &app,
-        token_refresh(&refresh).insert_header(("X-CSRF-TOKEN", refresh_csrf)),
+        token_refresh(&refresh)
+            .insert_header(("X-CSRF-TOKEN", refresh_csrf))
+            .to_request(),
     )
     .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, json!({"refresh": true}));
-    assert_eq!(got.names(), ["access_token_cookie", "csrf_access_token"]);
+    assert_eq!(
+        got.cookie_names(),
+        ["access_token_cookie", "csrf_access_token"]
+    );
     let new_access = got.cookie("access_token_cookie").value().to_owned();
     assert_ne!(new_access, access);
     assert_eq!(got.cookie("access_token_cookie").path(), Some("/api/"));
-    let got = send(&app, api(test::TestRequest::get(), &new_access)).await;
+    let got = call(
+        &app,
+        api(test::TestRequest::get(), &new_access).to_request(),
+    )
+    .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, json!({"hello": "from test"}));
 
     // No refresh cookie (the browser does not send it elsewhere), or an access token in its place.
-    let got = send(&app, test::TestRequest::post().uri("/token/refresh")).await;
+    let got = call(
+        &app,
+        test::TestRequest::post().uri("/token/refresh").to_request(),
+    )
+    .await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         got.body,
         json!({"msg": "Missing cookie \"refresh_token_cookie\""})
     );
     let csrf = manager.get_csrf_token(&access).unwrap();
-    let got = send(
+    let got = call(
         &app,
-        token_refresh(&access).insert_header(("X-CSRF-TOKEN", csrf)),
+        token_refresh(&access)
+            .insert_header(("X-CSRF-TOKEN", csrf))
+            .to_request(),
     )
     .await;
     assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -241,11 +212,15 @@ async fn remove_unsets_every_cookie() {
     let manager = JwtManager::new(example::config()).unwrap();
     let app = test::init_service(App::new().wrap(manager).configure(example::routes)).await;
 
-    let got = send(&app, test::TestRequest::post().uri("/token/remove")).await;
+    let got = call(
+        &app,
+        test::TestRequest::post().uri("/token/remove").to_request(),
+    )
+    .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, json!({"logout": true}));
     assert_eq!(
-        got.names(),
+        got.cookie_names(),
         [
             "access_token_cookie",
             "csrf_access_token",
@@ -254,7 +229,7 @@ async fn remove_unsets_every_cookie() {
         ]
     );
     for (cookie, path) in got
-        .cookies
+        .cookies()
         .iter()
         .zip(["/api/", "/", "/token/refresh", "/"])
     {

@@ -5,15 +5,14 @@
 #[path = "../../examples/optional_endpoints.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use std::time::{Duration, SystemTime};
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::send;
 use serde_json::json;
-use support::send;
 
 fn partially_protected(authorization: Option<&str>) -> test::TestRequest {
     let req = test::TestRequest::get().uri("/partially-protected");

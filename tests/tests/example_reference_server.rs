@@ -6,9 +6,6 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
-#[path = "support/server.rs"]
-mod server;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,9 +17,11 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{
+    SECRET, call, free_port, hmac_key, json_post, redis_prefix, redis_url, send, server,
+    with_bearer,
+};
 use serde_json::{Value, json};
-
-const SECRET: &str = "reference-server-test-secret-32b!";
 
 fn manager(env: &[(&str, &str)]) -> JwtManager {
     let mut vars: HashMap<String, String> = env
@@ -34,43 +33,12 @@ fn manager(env: &[(&str, &str)]) -> JwtManager {
     example::build_manager(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
 }
 
-async fn send<S, B>(
-    app: &S,
-    request: test::TestRequest,
-) -> (StatusCode, Value, Vec<Cookie<'static>>)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let cookies = response
-        .response()
-        .cookies()
-        .map(Cookie::into_owned)
-        .collect();
-    let body = test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-        cookies,
-    )
-}
-
-fn post_json(uri: &str, body: &Value) -> test::TestRequest {
-    test::TestRequest::post().uri(uri).set_json(body)
-}
-
-fn with_bearer(request: test::TestRequest, token: &str) -> test::TestRequest {
-    request.insert_header(("Authorization", format!("Bearer {token}")))
-}
-
 async fn token_for<S, B>(app: &S, body: Value) -> String
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let (status, body, _) = send(app, post_json("/token", &body)).await;
+    let (status, body) = send(app, json_post("/token", body.to_string())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }
@@ -90,12 +58,12 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
         json!([1]),
     ] {
         assert_eq!(
-            send(&app, post_json("/login", &bad)).await.0,
+            send(&app, json_post("/login", bad.to_string())).await.0,
             StatusCode::UNAUTHORIZED,
             "{bad}"
         );
     }
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         test::TestRequest::post()
             .uri("/login")
@@ -110,9 +78,12 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
         )
     );
 
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
-        post_json("/login", &json!({"username": "admin", "password": "admin"})),
+        json_post(
+            "/login",
+            json!({"username": "admin", "password": "admin"}).to_string(),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -127,14 +98,14 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
                 .uri("/protected"),
             &access,
         );
-        let (status, body, _) = send(&app, request).await;
+        let (status, body) = send(&app, request).await;
         assert_eq!(status, StatusCode::OK, "{method}");
         assert_eq!(
             body,
             json!({"identity": "admin", "claims": {"roles": ["admin"]}, "user": {"username": "admin"}})
         );
     }
-    let (status, body, _) = send(&app, test::TestRequest::get().uri("/protected")).await;
+    let (status, body) = send(&app, test::TestRequest::get().uri("/protected")).await;
     assert_eq!(
         (status, body),
         (
@@ -168,7 +139,7 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
         json!({"identity": "admin"})
     );
 
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::post().uri("/refresh"), &refresh),
     )
@@ -183,7 +154,7 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
         ),
         ("admin", &json!(false))
     );
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/fresh"), new_access),
     )
@@ -196,7 +167,7 @@ async fn public_login_protected_optional_fresh_refresh_raw() {
         )
     );
 
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/raw"), &access),
     )
@@ -228,7 +199,7 @@ async fn token_helper_and_its_validation() {
     );
     // A past freshness is stale.
     let stale = token_for(&app, json!({"identity": "u", "fresh": -60})).await;
-    let (status, _, _) = send(
+    let (status, _) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/fresh"), &stale),
     )
@@ -251,7 +222,7 @@ async fn token_helper_and_its_validation() {
         json!({"identity": "u", "fresh": -1e20}),
         json!({"identity": "u", "expires": 1e-10}),
     ] {
-        let (status, body, _) = send(&app, post_json("/token", &bad)).await;
+        let (status, body) = send(&app, json_post("/token", bad.to_string())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(body["msg"].is_string(), "{bad}");
     }
@@ -262,7 +233,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     let manager = manager(&[("JWT_BLACKLIST_ENABLED", "true")]);
     let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
     let ghost = token_for(&app, json!({"identity": "ghost"})).await;
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/protected"), &ghost),
     )
@@ -279,7 +250,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
         json!({"identity": "u", "user_claims": {"banned": true}}),
     )
     .await;
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/protected"), &banned),
     )
@@ -293,7 +264,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     );
 
     let token = token_for(&app, json!({"identity": "u"})).await;
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::post().uri("/revoke"), &token),
     )
@@ -302,7 +273,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
         (status, body),
         (StatusCode::OK, json!({"msg": "Token revoked"}))
     );
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         with_bearer(test::TestRequest::get().uri("/protected"), &token),
     )
@@ -318,7 +289,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     let no_jti = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({"identity": "u", "type": "access", "fresh": false, "exp": 4_000_000_000_u64}),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()).unwrap(),
+        &hmac_key(SECRET.as_bytes()),
     )
     .unwrap();
     // The contract's loader asks whether the token's `jti` is in the store: such a token
@@ -332,7 +303,7 @@ async fn loaders_of_the_contract_ghost_banned_and_revoke() {
     )
     .await;
     for app in [&app, &unchecked] {
-        let (status, body, _) = send(
+        let (status, body) = send(
             app,
             with_bearer(test::TestRequest::post().uri("/revoke"), &no_jti),
         )
@@ -360,14 +331,17 @@ async fn cookie_login_refresh_logout_with_csrf() {
         ("JWT_ERROR_MESSAGE_KEY", "error"),
     ]);
     let app = test::init_service(App::new().wrap(manager.clone()).configure(example::routes)).await;
-    let (status, body, cookies) = send(
+    let reply = call(
         &app,
-        post_json(
+        json_post(
             "/cookie/login",
-            &json!({"username": "test", "password": "test"}),
-        ),
+            json!({"username": "test", "password": "test"}).to_string(),
+        )
+        .to_request(),
     )
     .await;
+    let cookies = reply.cookies();
+    let (status, body) = (reply.status, reply.body);
     assert_eq!((status, body), (StatusCode::OK, json!({"login": true})));
     let names: Vec<&str> = cookies.iter().map(Cookie::name).collect();
     assert_eq!(
@@ -387,7 +361,7 @@ async fn cookie_login_refresh_logout_with_csrf() {
         request.cookie(Cookie::new(name.to_owned(), jar[name].clone()))
     };
 
-    let (status, body, _) = send(
+    let (status, body) = send(
         &app,
         cookie(
             test::TestRequest::post().uri("/protected"),
@@ -426,14 +400,22 @@ async fn cookie_login_refresh_logout_with_csrf() {
         "refresh_token_cookie",
     )
     .insert_header(("X-CSRF-TOKEN", jar["csrf_refresh_token"].clone()));
-    let (status, body, cookies) = send(&app, request).await;
+    let reply = call(&app, request.to_request()).await;
+    let cookies = reply.cookies();
+    let (status, body) = (reply.status, reply.body);
     assert_eq!((status, body), (StatusCode::OK, json!({"refresh": true})));
     assert_eq!(
         cookies.iter().map(Cookie::name).collect::<Vec<_>>(),
         ["access_token_cookie", "csrf_access_token"]
     );
 
-    let (status, body, cookies) = send(&app, test::TestRequest::post().uri("/cookie/logout")).await;
+    let reply = call(
+        &app,
+        test::TestRequest::post().uri("/cookie/logout").to_request(),
+    )
+    .await;
+    let cookies = reply.cookies();
+    let (status, body) = (reply.status, reply.body);
     assert_eq!((status, body), (StatusCode::OK, json!({"logout": true})));
     assert_eq!(cookies.len(), 4);
     assert!(cookies.iter().all(|c| c.value().is_empty()));
@@ -455,11 +437,7 @@ fn the_server_process_prints_its_line_serves_and_refuses_a_bad_environment() {
         "{stderr}"
     );
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(&binary)
         .env("JWT_SECRET_KEY", SECRET)
         .env("PORT", port.to_string())
@@ -565,12 +543,10 @@ fn a_bare_run_shows_the_weak_secret_warning_and_verifies_options_requests() {
 fn servers_sharing_redis_refuse_a_token_revoked_through_either() {
     // With REDIS_URL, the revoked set is the library's Redis store: every server on it
     // refuses a token revoked through one of them.
-    let Some(url) =
-        server::redis_url("servers_sharing_redis_refuse_a_token_revoked_through_either")
-    else {
+    let Some(url) = redis_url("servers_sharing_redis_refuse_a_token_revoked_through_either") else {
         return;
     };
-    let prefix = format!("jwt-runtime-test:{}:reference", std::process::id());
+    let prefix = redis_prefix("reference");
     let env = [
         ("REDIS_URL", url.as_str()),
         ("REDIS_KEY_PREFIX", prefix.as_str()),

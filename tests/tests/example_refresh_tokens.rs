@@ -5,26 +5,17 @@
 #[path = "../../examples/refresh_tokens.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use std::time::{Duration, SystemTime};
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send, with_bearer};
 use serde_json::{Value, json};
-use support::send;
-
-fn bearer(req: test::TestRequest, token: &str) -> test::TestRequest {
-    req.insert_header(("Authorization", format!("Bearer {token}")))
-}
-
-fn protected(token: &str) -> test::TestRequest {
-    bearer(test::TestRequest::get().uri("/protected"), token)
-}
 
 fn refresh(token: &str) -> test::TestRequest {
-    bearer(test::TestRequest::post().uri("/refresh"), token)
+    with_bearer(test::TestRequest::post().uri("/refresh"), token)
 }
 
 #[actix_web::test]
@@ -43,7 +34,7 @@ async fn login_protected_refresh() {
     let access = body["access_token"].as_str().unwrap().to_owned();
     let refresh_token = body["refresh_token"].as_str().unwrap().to_owned();
 
-    let (status, body) = send(&app, protected(&access)).await;
+    let (status, body) = send(&app, bearer("/protected", &access)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
 
@@ -63,7 +54,7 @@ async fn login_protected_refresh() {
     let claims = manager.decode_token(new_access).unwrap();
     assert_eq!(claims.identity::<String>().unwrap(), "test");
     assert_eq!(claims.get("type"), Some(&json!("access")));
-    let (status, body) = send(&app, protected(new_access)).await;
+    let (status, body) = send(&app, bearer("/protected", new_access)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
 }
@@ -81,13 +72,17 @@ async fn an_expired_access_token_is_replaced_with_the_refresh_token() {
     let old_access = an_hour_ago.create_access_token(&"test").unwrap();
     let old_refresh = an_hour_ago.create_refresh_token(&"test").unwrap();
 
-    let (status, body) = send(&app, protected(&old_access)).await;
+    let (status, body) = send(&app, bearer("/protected", &old_access)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body, json!({"msg": "Token has expired"}));
 
     let (status, body) = send(&app, refresh(&old_refresh)).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = send(&app, protected(body["access_token"].as_str().unwrap())).await;
+    let (status, body) = send(
+        &app,
+        bearer("/protected", body["access_token"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
 }
@@ -99,7 +94,7 @@ async fn each_token_only_opens_its_own_routes() {
     let access = manager.create_access_token(&"test").unwrap();
     let refresh_token = manager.create_refresh_token(&"test").unwrap();
 
-    let (status, body) = send(&app, protected(&refresh_token)).await;
+    let (status, body) = send(&app, bearer("/protected", &refresh_token)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Only access tokens are allowed"}));
 

@@ -5,19 +5,12 @@
 #[path = "../../examples/token_freshness.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send, with_bearer};
 use serde_json::json;
-use support::send;
-
-fn get(uri: &str, token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri(uri)
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
 
 fn credentials(uri: &str, password: &str) -> test::TestRequest {
     test::TestRequest::post()
@@ -45,17 +38,15 @@ async fn fresh_then_refreshed_then_fresh_again() {
     );
 
     // A fresh token opens both routes.
-    let (status, body) = send(&app, get("/protected", &fresh)).await;
+    let (status, body) = send(&app, bearer("/protected", &fresh)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
-    let (status, body) = send(&app, get("/protected-fresh", &fresh)).await;
+    let (status, body) = send(&app, bearer("/protected-fresh", &fresh)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"fresh_logged_in_as": "test"}));
 
     // /refresh: a non-fresh access token, good for /protected only.
-    let req = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {refresh}")));
+    let req = with_bearer(test::TestRequest::post().uri("/refresh"), &refresh);
     let (status, body) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK);
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
@@ -63,10 +54,10 @@ async fn fresh_then_refreshed_then_fresh_again() {
     let non_fresh = body["access_token"].as_str().unwrap().to_owned();
     let claims = manager.decode_token(&non_fresh).unwrap();
     assert_eq!(claims.get("fresh"), Some(&json!(false)));
-    let (status, body) = send(&app, get("/protected", &non_fresh)).await;
+    let (status, body) = send(&app, bearer("/protected", &non_fresh)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"logged_in_as": "test"}));
-    let (status, body) = send(&app, get("/protected-fresh", &non_fresh)).await;
+    let (status, body) = send(&app, bearer("/protected-fresh", &non_fresh)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body, json!({"msg": "Fresh token required"}));
 
@@ -79,7 +70,7 @@ async fn fresh_then_refreshed_then_fresh_again() {
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["access_token"]);
     let fresh_again = body["access_token"].as_str().unwrap();
-    let (status, body) = send(&app, get("/protected-fresh", fresh_again)).await;
+    let (status, body) = send(&app, bearer("/protected-fresh", fresh_again)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"fresh_logged_in_as": "test"}));
 }
@@ -96,7 +87,7 @@ async fn refusals() {
     // A refresh token is not an access token, fresh or not.
     let refresh = manager.create_refresh_token(&"test").unwrap();
     for uri in ["/protected", "/protected-fresh"] {
-        let (status, body) = send(&app, get(uri, &refresh)).await;
+        let (status, body) = send(&app, bearer(uri, &refresh)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}");
         assert_eq!(
             body,
@@ -109,9 +100,7 @@ async fn refusals() {
     let fresh = manager
         .create_access_token_with(&"test", jwt_runtime::TokenOptions::default().fresh(true))
         .unwrap();
-    let req = test::TestRequest::post()
-        .uri("/refresh")
-        .insert_header(("Authorization", format!("Bearer {fresh}")));
+    let req = with_bearer(test::TestRequest::post().uri("/refresh"), &fresh);
     let (status, body) = send(&app, req).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body, json!({"msg": "Only refresh tokens are allowed"}));

@@ -5,19 +5,12 @@
 #[path = "../../examples/tokens_from_complex_objects.rs"]
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
-mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
 use jwt_runtime::JwtManager;
+use jwt_tests::{bearer, send};
 use serde_json::json;
-use support::send;
-
-fn protected(token: &str) -> test::TestRequest {
-    test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-}
 
 #[actix_web::test]
 async fn identity_and_roles_from_one_object() {
@@ -31,7 +24,7 @@ async fn identity_and_roles_from_one_object() {
     assert_eq!(status, StatusCode::OK);
     let token = body["access_token"].as_str().unwrap();
 
-    let (status, body) = send(&app, protected(token)).await;
+    let (status, body) = send(&app, bearer("/protected", token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
@@ -57,7 +50,7 @@ async fn any_user_object_works() {
         roles: vec!["admin".to_owned()],
     };
     let token = manager.create_access_token(&user).unwrap();
-    let (status, body) = send(&app, protected(&token)).await;
+    let (status, body) = send(&app, bearer("/protected", &token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,

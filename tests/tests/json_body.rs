@@ -9,14 +9,9 @@
 //! port. Allocations are counted with `stats_alloc`.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-#[path = "support/live.rs"]
-mod live;
-
 use std::alloc::System;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
@@ -27,7 +22,8 @@ use actix_web::{App, HttpResponse, web};
 use jwt_runtime::config::TokenLocation;
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
-use live::LiveServer;
+use jwt_tests::live::LiveServer;
+use jwt_tests::{Hits, Reply, SECRET, bearer_header, call, json_post, send};
 use serde_json::json;
 use serde_json::{Map, Value};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -39,7 +35,6 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 // Fixture
 // ---------------------------------------------------------------------------------------
 
-const SECRET: &str = "json-body-test-secret-of-32-bytes!!!";
 const ALICE: &str = "alice";
 const MISSING_KEY: &str = "Missing \"access_token\" key in json data.";
 const TIMEOUT: &str = "Request body was not received in time";
@@ -62,33 +57,22 @@ fn build(config: JwtConfig) -> JwtManager {
         .expect("valid configuration")
 }
 
-/// How many times the handlers of one App ran.
-type Hits = web::Data<AtomicUsize>;
-
-fn new_hits() -> Hits {
-    web::Data::new(AtomicUsize::new(0))
-}
-
-fn count(hits: &Hits) -> usize {
-    hits.load(Ordering::SeqCst)
-}
-
 #[jwt_required]
-async fn protected(hits: Hits) -> HttpResponse {
-    hits.fetch_add(1, Ordering::SeqCst);
+async fn protected(hits: web::Data<Hits>) -> HttpResponse {
+    hits.hit();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
 }
 
 #[jwt_optional]
-async fn optional(hits: Hits) -> HttpResponse {
-    hits.fetch_add(1, Ordering::SeqCst);
+async fn optional(hits: web::Data<Hits>) -> HttpResponse {
+    hits.hit();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
 }
 
 /// Reads the whole body as JSON after the guard took the token from it.
 #[jwt_required]
-async fn json_echo(hits: Hits, body: web::Json<Value>) -> HttpResponse {
-    hits.fetch_add(1, Ordering::SeqCst);
+async fn json_echo(hits: web::Data<Hits>, body: web::Json<Value>) -> HttpResponse {
+    hits.hit();
     HttpResponse::Ok().json(json!({
         "identity": get_jwt_identity::<String>(),
         "body": body.into_inner(),
@@ -97,8 +81,8 @@ async fn json_echo(hits: Hits, body: web::Json<Value>) -> HttpResponse {
 
 /// Reads the whole body as bytes after the guard took the token from it; echoes them.
 #[jwt_required]
-async fn bytes_echo(hits: Hits, body: web::Bytes) -> HttpResponse {
-    hits.fetch_add(1, Ordering::SeqCst);
+async fn bytes_echo(hits: web::Data<Hits>, body: web::Bytes) -> HttpResponse {
+    hits.hit();
     HttpResponse::Ok().body(body)
 }
 
@@ -120,20 +104,6 @@ macro_rules! app {
     };
 }
 
-/// Status, the body as JSON (or as a JSON string when it is not JSON), the raw body.
-async fn send<S, B>(app: &S, req: actix_http::Request) -> (u16, Value, Vec<u8>)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, req).await;
-    let status = response.status().as_u16();
-    let raw = test::read_body(response).await.to_vec();
-    let body = serde_json::from_slice(&raw)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&raw).into_owned()));
-    (status, body, raw)
-}
-
 /// The request is refused with `status` and `{"msg": msg}`, and no handler runs.
 async fn refused<S, B>(
     app: &S,
@@ -146,10 +116,15 @@ async fn refused<S, B>(
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let before = count(hits);
-    let (got, body, raw) = send(app, req).await;
+    let before = hits.count();
+    let Reply {
+        status: got,
+        body,
+        raw,
+        ..
+    } = call(app, req).await;
     assert_eq!(
-        (got, &body),
+        (got.as_u16(), &body),
         (status, &json!({ "msg": msg })),
         "case: {case}"
     );
@@ -158,7 +133,7 @@ async fn refused<S, B>(
         format!("{}\n", json!({ "msg": msg })).into_bytes(),
         "case: {case}: the library's error body"
     );
-    assert_eq!(count(hits), before, "case: {case}: the handler ran");
+    assert_eq!(hits.count(), before, "case: {case}: the handler ran");
 }
 
 /// The request is answered 200 by the handler, which ran once; returns the raw body.
@@ -167,22 +142,20 @@ where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let before = count(hits);
-    let (got, body, raw) = send(app, req).await;
+    let before = hits.count();
+    let Reply {
+        status: got,
+        body,
+        raw,
+        ..
+    } = call(app, req).await;
     assert_eq!(got, 200, "case: {case}: {body}");
     assert_eq!(
-        count(hits),
+        hits.count(),
         before + 1,
         "case: {case}: the handler did not run"
     );
     raw
-}
-
-fn json_post(uri: &str, body: impl Into<Vec<u8>>) -> TestRequest {
-    TestRequest::post()
-        .uri(uri)
-        .insert_header(ContentType::json())
-        .set_payload(body.into())
 }
 
 /// The same request without its `Content-Length`: a body of unknown length (chunked).
@@ -209,7 +182,7 @@ fn padded(token: &str, length: usize) -> String {
 #[actix_web::test]
 async fn declared_length_over_the_limit_is_413_and_the_handler_does_not_run() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     // The default limit is 64 KiB, and the token inside the body does not help.
@@ -242,14 +215,13 @@ async fn declared_length_over_the_limit_is_413_and_the_handler_does_not_run() {
     );
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
-    let before = count(&hits);
-    let (status, body, _) = send(
-        &app,
-        json_post("/protected", padded(&token, 1001)).to_request(),
-    )
-    .await;
-    assert_eq!((status, body), (413, json!({ "error": too_large(1000) })));
-    assert_eq!(count(&hits), before);
+    let before = hits.count();
+    let (status, body) = send(&app, json_post("/protected", padded(&token, 1001))).await;
+    assert_eq!(
+        (status.as_u16(), body),
+        (413, json!({ "error": too_large(1000) }))
+    );
+    assert_eq!(hits.count(), before);
     accepted(
         &app,
         &hits,
@@ -262,7 +234,7 @@ async fn declared_length_over_the_limit_is_413_and_the_handler_does_not_run() {
 #[actix_web::test]
 async fn a_body_of_unknown_length_is_413_once_past_the_limit() {
     let manager = build(config().json_body_limit(1000usize));
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     refused(
@@ -297,7 +269,7 @@ async fn a_body_of_unknown_length_is_413_once_past_the_limit() {
 #[actix_web::test]
 async fn the_apps_smaller_json_config_limit_applies() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = json!({ "access_token": token }).to_string();
     let length = body.len();
@@ -379,7 +351,7 @@ async fn the_csrf_form_field_body_has_the_same_limit() {
             .csrf_check_form(true)
             .json_body_limit(1000usize),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let form = format!("csrf_token=x&pad={}", "x".repeat(2000));
@@ -407,7 +379,7 @@ async fn a_request_that_does_not_need_the_body_is_not_limited() {
             .secret_key(SECRET)
             .json_body_limit(1000usize),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let body = padded("unused", 70 * 1024);
@@ -416,7 +388,7 @@ async fn a_request_that_does_not_need_the_body_is_not_limited() {
         &hits,
         "header token, 70 KiB body",
         json_post("/bytes_echo", body.clone())
-            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .insert_header(bearer_header(&token))
             .to_request(),
     )
     .await;
@@ -430,7 +402,7 @@ async fn a_request_that_does_not_need_the_body_is_not_limited() {
             .token_location([TokenLocation::Headers, TokenLocation::Json])
             .json_body_limit(1000usize),
     );
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let echoed = accepted(
@@ -438,15 +410,18 @@ async fn a_request_that_does_not_need_the_body_is_not_limited() {
         &hits,
         "headers,json with a header token, 70 KiB body",
         json_post("/bytes_echo", body.clone())
-            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .insert_header(bearer_header(&token))
             .to_request(),
     )
     .await;
     assert_eq!(echoed, body.clone().into_bytes());
     // ... while without one the body is where the token would be, and it is limited.
-    let (status, answer, _) = send(&app, json_post("/bytes_echo", body).to_request()).await;
-    assert_eq!((status, answer), (413, json!({"msg": too_large(1000)})));
-    assert_eq!(count(&hits), 1);
+    let (status, answer) = send(&app, json_post("/bytes_echo", body)).await;
+    assert_eq!(
+        (status.as_u16(), answer),
+        (413, json!({"msg": too_large(1000)}))
+    );
+    assert_eq!(hits.count(), 1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -454,15 +429,15 @@ async fn a_request_that_does_not_need_the_body_is_not_limited() {
 // ---------------------------------------------------------------------------------------
 
 #[jwt_required]
-async fn counted(runs: web::Data<AtomicUsize>) -> HttpResponse {
-    runs.fetch_add(1, Ordering::SeqCst);
+async fn counted(runs: web::Data<Hits>) -> HttpResponse {
+    runs.hit();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
 /// Echoes the body it reads after the guard.
 #[jwt_required]
-async fn echoed(runs: web::Data<AtomicUsize>, body: web::Bytes) -> HttpResponse {
-    runs.fetch_add(1, Ordering::SeqCst);
+async fn echoed(runs: web::Data<Hits>, body: web::Bytes) -> HttpResponse {
+    runs.hit();
     HttpResponse::Ok().body(body)
 }
 
@@ -473,7 +448,7 @@ fn live_routes(config: &mut web::ServiceConfig) {
         .route("/echo", web::post().to(echoed));
 }
 
-/// A real server with `config` (see `support/live.rs`).
+/// A real server with `config`.
 fn live(config: JwtConfig) -> LiveServer {
     LiveServer::start(build(config), live_routes)
 }
@@ -633,7 +608,7 @@ fn many_keys(token: &str, size: usize) -> (String, usize) {
 #[actix_web::test]
 async fn a_60_kib_body_with_thousands_of_keys_and_the_token_last() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let (body, keys) = many_keys(&token, 60 * 1024);
@@ -676,7 +651,7 @@ async fn a_60_kib_body_with_thousands_of_keys_and_the_token_last() {
 #[actix_web::test]
 async fn the_allocations_of_a_request_do_not_grow_with_the_keys_of_its_body() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let small = json!({ "access_token": token }).to_string();
@@ -708,7 +683,7 @@ async fn the_allocations_of_a_request_do_not_grow_with_the_keys_of_its_body() {
 #[actix_web::test]
 async fn the_key_counts_at_the_top_level_only_and_its_last_value_wins() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let nested = [
@@ -800,7 +775,7 @@ async fn the_key_counts_at_the_top_level_only_and_its_last_value_wins() {
 #[actix_web::test]
 async fn a_body_that_is_not_one_valid_json_object_is_401_wherever_the_fault() {
     let manager = build(config());
-    let hits = new_hits();
+    let hits = Hits::new_data();
     let app = app!(manager, hits);
     let token = manager.create_access_token(&ALICE).unwrap();
     let good = json!({ "access_token": token }).to_string();

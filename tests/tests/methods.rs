@@ -13,7 +13,6 @@
 //! suite cannot pass by refusing everything.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::dev::HttpServiceFactory;
@@ -22,27 +21,12 @@ use actix_web::{App, FromRequest, HttpRequest, HttpResponse, Responder, web};
 use actix_web::{Handler, route, test};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{NOW, SECRET, ran, runs, with_bearer};
 use serde_json::Value;
 use serde_json::json;
 
-const SECRET: &str = "methods-suite-secret-of-32-bytes!";
-/// The managers' fixed clock (Unix seconds).
-const NOW: u64 = 1_700_000_000;
 /// Where the handler is mounted (the `#[route]` handlers repeat it as a literal).
 const URI: &str = "/x";
-
-thread_local! {
-    /// How many times a handler body ran on this test's thread (each test has its own).
-    static RUNS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn ran() {
-    RUNS.with(|runs| runs.set(runs.get() + 1));
-}
-
-fn runs() -> usize {
-    RUNS.with(Cell::get)
-}
 
 /// Counts a handler run and answers the identity of the request's token (null if none).
 fn answer() -> HttpResponse {
@@ -316,7 +300,7 @@ async fn check_style(style: Style) {
                     .method(method.clone())
                     .uri(style.uri());
                 if let Some(token) = tokens.get(check, kind) {
-                    request = request.insert_header(("Authorization", format!("Bearer {token}")));
+                    request = with_bearer(request, token);
                 }
                 let (status, body, runs_handler) = expected(check, kind);
                 let before = runs();

@@ -12,41 +12,27 @@
 //! app-based properties build their app once and run every case against it.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::cell::Cell;
 use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::App;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, EncodingKey};
+use jsonwebtoken::Algorithm;
 use jwt_runtime::config::{TokenLocation, TokenType};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{FreshClaim, JwtManagerBuilder};
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{ATTACKER, NOW, SECRET, b64, bearer, hmac_key, ran, runs, send};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
 use serde_json::{Map, Value};
 
-const SECRET: &str = "property-tests-secret-of-32-bytes!";
-const ATTACKER: &str = "attacker-chosen-secret-of-32-bytes";
-const NOW: u64 = 1_700_000_000;
 const CASES: u32 = 256;
-
-thread_local! {
-    /// How many times a handler body ran on this thread.
-    static RUNS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn runs() -> usize {
-    RUNS.with(Cell::get)
-}
 
 #[jwt_required]
 async fn protected() -> HttpResponse {
-    RUNS.with(|runs| runs.set(runs.get() + 1));
+    ran();
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
@@ -283,10 +269,6 @@ fn manager_default_names_message(token: &str) -> String {
 // Garbage never decodes
 // ---------------------------------------------------------------------------------------
 
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 proptest! {
     #![proptest_config(config())]
 
@@ -345,8 +327,7 @@ enum Signature {
 }
 
 fn sign(input: &[u8], secret: &str) -> String {
-    let key = EncodingKey::from_secret(secret.as_bytes()).unwrap();
-    jsonwebtoken::crypto::sign(input, &key, Algorithm::HS256).unwrap()
+    jsonwebtoken::crypto::sign(input, &hmac_key(secret.as_bytes()), Algorithm::HS256).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,18 +416,16 @@ fn against_the_app<S: Strategy>(
             .route("/protected", web::route().to(protected)),
     ));
     // The app works: a valid token in a header runs the handler.
-    let (status, _) = system.block_on(call(
-        &app,
-        actix_web::test::TestRequest::get()
-            .uri("/protected")
-            .insert_header((header::AUTHORIZATION, format!("Bearer {valid}"))),
-    ));
+    let (status, _) = system.block_on(send(&app, bearer("/protected", &valid)));
     assert_eq!(status, 200);
     let mut runner = TestRunner::new(config());
     let result = runner.run(strategy, |value| {
         let before = runs();
-        let (status, body) = system.block_on(call(&app, request(value, &valid)));
-        prop_assert!((400..500).contains(&status), "status {status}, body {body}");
+        let (status, body) = system.block_on(send(&app, request(value, &valid)));
+        prop_assert!(
+            (400..500).contains(&status.as_u16()),
+            "status {status}, body {body}"
+        );
         prop_assert!(body["msg"].is_string(), "body {body}");
         prop_assert_eq!(runs(), before, "the handler ran: {}", body);
         Ok::<(), TestCaseError>(())
@@ -454,25 +433,6 @@ fn against_the_app<S: Strategy>(
     if let Err(error) = result {
         panic!("{error}");
     }
-}
-
-async fn call<S, B>(app: &S, request: actix_web::test::TestRequest) -> (u16, Value)
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let response = actix_web::test::call_service(app, request.to_request()).await;
-    let status = response.status().as_u16();
-    let body = actix_web::test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
-    )
 }
 
 #[::core::prelude::v1::test]
@@ -500,9 +460,7 @@ fn mutated_tokens_in_a_header_never_authenticate() {
             replacement
         };
         let mutated: String = chars.into_iter().collect();
-        actix_web::test::TestRequest::get()
-            .uri("/protected")
-            .insert_header((header::AUTHORIZATION, format!("Bearer {mutated}")))
+        bearer("/protected", &mutated)
     });
 }
 

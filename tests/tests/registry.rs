@@ -10,9 +10,8 @@ use actix_web::{App, test};
 use actix_web::{HttpResponse, get};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{SECRET, bearer};
 use serde_json::json;
-
-const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
 
 #[get("/protected")]
 #[jwt_required]
@@ -80,9 +79,7 @@ async fn registered_loaders_read_borrowed_arguments() {
         let token = manager
             .create_access_token_with(&identity, options)
             .unwrap();
-        let request = test::TestRequest::get()
-            .uri("/user")
-            .insert_header(("Authorization", format!("Bearer {token}")));
+        let request = bearer("/user", &token);
         let response = test::call_service(&app, request.to_request()).await;
         assert_eq!(response.status().as_u16(), status, "{identity} {claims}");
         let got: serde_json::Value = test::read_body_json(response).await;
@@ -100,9 +97,7 @@ async fn loaders_from_a_library_crate_and_this_binary_are_registered() {
     .unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).service(protected)).await;
     let token = manager.create_access_token(&"x").unwrap();
-    let request = test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")));
+    let request = bearer("/protected", &token);
     let response = test::call_service(&app, request.to_request()).await;
     assert_eq!(response.status(), StatusCode::GONE);
     let body: serde_json::Value = test::read_body_json(response).await;
@@ -122,9 +117,7 @@ async fn builder_loaders_override_registered_ones() {
     .unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).service(protected)).await;
     let token = manager.create_access_token(&"x").unwrap();
-    let request = test::TestRequest::get()
-        .uri("/protected")
-        .insert_header(("Authorization", format!("Bearer {token}")));
+    let request = bearer("/protected", &token);
     assert_eq!(
         test::call_service(&app, request.to_request())
             .await

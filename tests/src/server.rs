@@ -1,5 +1,5 @@
 //! An example's server as a real process on a loopback port, for the tests that need the
-//! wire or several servers (included with `#[path = "support/server.rs"] mod server;`).
+//! wire or several servers.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -7,8 +7,11 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 
+use crate::free_port;
+
 /// The example `name`'s binary, which `cargo test` builds beside the tests.
-pub(crate) fn example_binary(name: &str) -> std::path::PathBuf {
+#[must_use]
+pub fn example_binary(name: &str) -> std::path::PathBuf {
     let binary = std::env::current_exe()
         .unwrap()
         .parent()
@@ -26,7 +29,8 @@ pub(crate) fn example_binary(name: &str) -> std::path::PathBuf {
 }
 
 /// One `examples/<name>` process, killed when dropped.
-pub(crate) struct ExampleServer {
+#[derive(Debug)]
+pub struct ExampleServer {
     child: Child,
     port: u16,
     _stdout: BufReader<ChildStdout>,
@@ -35,13 +39,10 @@ pub(crate) struct ExampleServer {
 impl ExampleServer {
     /// Starts the example `name` (built by `cargo test` beside the tests) with `env` and a
     /// free `PORT`, and waits for its `listening on` line.
-    pub(crate) fn spawn(name: &str, env: &[(&str, &str)]) -> Self {
+    #[must_use]
+    pub fn spawn(name: &str, env: &[(&str, &str)]) -> Self {
         let binary = example_binary(name);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let mut child = Command::new(&binary)
             .envs(env.iter().copied())
             .env("PORT", port.to_string())
@@ -63,7 +64,8 @@ impl ExampleServer {
     }
 
     /// Stops the server; what it wrote to stderr (its warnings, at `RUST_LOG=warn`).
-    pub(crate) fn stop(mut self) -> String {
+    #[must_use]
+    pub fn stop(mut self) -> String {
         let _ = self.child.kill();
         let mut stderr = String::new();
         if let Some(mut pipe) = self.child.stderr.take() {
@@ -74,7 +76,8 @@ impl ExampleServer {
 
     /// One HTTP/1.1 request with a bearer token (none when empty) and a JSON body:
     /// `(status, JSON body)`.
-    pub(crate) fn request(
+    #[must_use]
+    pub fn request(
         &self,
         method: &str,
         path: &str,
@@ -111,18 +114,4 @@ impl Drop for ExampleServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// `REDIS_URL`, or `None` after saying (past libtest's capture) why `test` is skipped.
-pub(crate) fn redis_url(test: &str) -> Option<String> {
-    let url = std::env::var("REDIS_URL")
-        .ok()
-        .filter(|url| !url.is_empty());
-    if url.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{test}: skipped: REDIS_URL is not set (.ci/run starts a redis-server and sets it)"
-        );
-    }
-    url
 }

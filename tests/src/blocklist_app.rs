@@ -1,16 +1,14 @@
 //! An app for the blocklist tests, whatever the store: the access + refresh recipe
 //! (login puts the refresh token's `jti`/`exp` into the access token; logout revokes both),
 //! a refresh endpoint, and a protected endpoint that counts its runs.
-#![allow(dead_code, reason = "each test crate uses part of this module")]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use actix_http::Request;
+use actix_web::App;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::test;
-use actix_web::{HttpResponse, web};
-use actix_web::{delete, get, post};
+use actix_web::test::{self, TestRequest};
+use actix_web::{HttpResponse, delete, get, post, web};
 use jwt_runtime::JwtManagerBuilder;
 use jwt_runtime::blocklist::Blocklist;
 use jwt_runtime::config::TokenType;
@@ -19,23 +17,13 @@ use jwt_runtime::{JwtConfig, JwtManager};
 use serde_json::Value;
 use serde_json::json;
 
-pub(crate) const SECRET: &str = "a-test-secret-that-is-32-bytes!!";
+use crate::{Hits, SECRET, bearer, msg, send, with_bearer};
 
 /// The store, as the handlers see it.
-pub(crate) type Store = web::Data<dyn Blocklist>;
-
-/// How many times the protected handlers ran.
-#[derive(Default)]
-pub(crate) struct Runs(AtomicUsize);
-
-impl Runs {
-    pub(crate) fn get(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub type Store = web::Data<dyn Blocklist>;
 
 /// A builder with the blacklist on for both token types; no registered loaders.
-pub(crate) fn builder(config: JwtConfig) -> JwtManagerBuilder {
+pub fn builder(config: JwtConfig) -> JwtManagerBuilder {
     JwtManager::builder(
         config
             .secret_key(SECRET)
@@ -66,8 +54,8 @@ async fn login_route(body: web::Json<Value>) -> Result<HttpResponse, JwtError> {
 
 #[post("/refresh")]
 #[jwt_refresh_token_required]
-async fn refresh_route(runs: web::Data<Runs>) -> Result<HttpResponse, JwtError> {
-    runs.0.fetch_add(1, Ordering::SeqCst);
+async fn refresh_route(runs: web::Data<Hits>) -> Result<HttpResponse, JwtError> {
+    runs.hit();
     let refresh = get_jwt().ok_or_else(|| JwtError::Internal("no token".to_owned()))?;
     let options = TokenOptions::default().user_claims(refresh_link(&refresh));
     let user = get_jwt_identity::<String>();
@@ -97,13 +85,13 @@ async fn logout_route(store: Store) -> HttpResponse {
 
 #[get("/protected")]
 #[jwt_required]
-async fn protected_route(runs: web::Data<Runs>) -> HttpResponse {
-    runs.0.fetch_add(1, Ordering::SeqCst);
+async fn protected_route(runs: web::Data<Hits>) -> HttpResponse {
+    runs.hit();
     HttpResponse::Ok().json(json!({ "hello": get_jwt_identity::<String>() }))
 }
 
-/// The routes; the App needs [`Store`] and `web::Data<Runs>` as app data.
-pub(crate) fn routes(config: &mut web::ServiceConfig) {
+/// The routes; the App needs [`Store`] and `web::Data<Hits>` as app data.
+pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(login_route)
         .service(refresh_route)
@@ -111,63 +99,53 @@ pub(crate) fn routes(config: &mut web::ServiceConfig) {
         .service(protected_route);
 }
 
-/// `app!(manager, store: Store, runs: web::Data<Runs>)`.
-macro_rules! app {
-    ($manager:expr, $store:expr, $runs:expr) => {
-        actix_web::test::init_service(
-            actix_web::App::new()
-                .wrap($manager.clone())
-                .app_data($store.clone())
-                .app_data($runs.clone())
-                .configure(blocklist_app::routes),
-        )
-        .await
-    };
-}
-pub(crate) use app;
-
-pub(crate) async fn send<S, B>(app: &S, request: test::TestRequest) -> (StatusCode, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let body = test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
+/// An in-process App with [`routes`], wrapped with `manager`, with `store` and `runs` as
+/// app data.
+pub fn app(
+    manager: &JwtManager,
+    store: &Store,
+    runs: &web::Data<Hits>,
+) -> impl Future<
+    Output = impl Service<
+        Request,
+        Response = ServiceResponse<impl MessageBody + use<>>,
+        Error = actix_web::Error,
+    > + use<>,
+> + use<> {
+    test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .app_data(store.clone())
+            .app_data(runs.clone())
+            .configure(routes),
     )
 }
 
-pub(crate) fn bearer(request: test::TestRequest, token: &str) -> test::TestRequest {
-    request.insert_header(("Authorization", format!("Bearer {token}")))
+/// `GET /protected` with `token` as bearer.
+#[must_use]
+pub fn protected_request(token: &str) -> TestRequest {
+    bearer("/protected", token)
 }
 
-pub(crate) fn get(uri: &str, token: &str) -> test::TestRequest {
-    bearer(test::TestRequest::get().uri(uri), token)
+/// `POST /refresh` with `token` as bearer.
+#[must_use]
+pub fn refresh_request(token: &str) -> TestRequest {
+    with_bearer(TestRequest::post().uri("/refresh"), token)
 }
 
-pub(crate) fn post(uri: &str, token: &str) -> test::TestRequest {
-    bearer(test::TestRequest::post().uri(uri), token)
-}
-
-pub(crate) fn delete(uri: &str, token: &str) -> test::TestRequest {
-    bearer(test::TestRequest::delete().uri(uri), token)
-}
-
-pub(crate) fn msg(text: &str) -> Value {
-    json!({ "msg": text })
+/// `DELETE /logout` with `token` as bearer.
+#[must_use]
+pub fn logout_request(token: &str) -> TestRequest {
+    with_bearer(TestRequest::delete().uri("/logout"), token)
 }
 
 /// `(access_token, refresh_token)` of a login.
-pub(crate) async fn login_tokens<S, B>(app: &S, user: &str) -> (String, String)
+pub async fn login_tokens<S, B>(app: &S, user: &str) -> (String, String)
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let request = test::TestRequest::post()
+    let request = TestRequest::post()
         .uri("/login")
         .set_json(json!({"username": user}));
     let (status, body) = send(app, request).await;
@@ -181,48 +159,52 @@ where
 
 /// The recipe end to end against `app`: both tokens work, logout revokes both, a new login
 /// is unaffected. Returns the revoked `(access, refresh)`.
-pub(crate) async fn logout_revokes_both<S, B>(app: &S, runs: &Runs) -> (String, String)
+pub async fn logout_revokes_both<S, B>(app: &S, runs: &Hits) -> (String, String)
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     let (access, refresh) = login_tokens(app, "alice").await;
-    let before = runs.get();
+    let before = runs.count();
     assert_eq!(
-        send(app, get("/protected", &access)).await,
+        send(app, protected_request(&access)).await,
         (StatusCode::OK, json!({"hello": "alice"}))
     );
-    let (status, body) = send(app, post("/refresh", &refresh)).await;
+    let (status, body) = send(app, refresh_request(&refresh)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let refreshed = body["access_token"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(runs.get(), before + 2);
+    assert_eq!(runs.count(), before + 2);
 
     assert_eq!(
-        send(app, delete("/logout", &access)).await,
+        send(app, logout_request(&access)).await,
         (StatusCode::OK, msg("Successfully logged out"))
     );
     let revoked = (StatusCode::UNAUTHORIZED, msg("Token has been revoked"));
-    assert_eq!(send(app, get("/protected", &access)).await, revoked);
-    assert_eq!(send(app, post("/refresh", &refresh)).await, revoked);
-    assert_eq!(send(app, delete("/logout", &access)).await, revoked);
-    assert_eq!(runs.get(), before + 2, "no handler ran for a revoked token");
+    assert_eq!(send(app, protected_request(&access)).await, revoked);
+    assert_eq!(send(app, refresh_request(&refresh)).await, revoked);
+    assert_eq!(send(app, logout_request(&access)).await, revoked);
+    assert_eq!(
+        runs.count(),
+        before + 2,
+        "no handler ran for a revoked token"
+    );
 
     // An access token minted by /refresh names the same refresh token: its logout (here a
     // second one) revokes it too, and the refresh token stays revoked.
     assert_eq!(
-        send(app, delete("/logout", &refreshed)).await,
+        send(app, logout_request(&refreshed)).await,
         (StatusCode::OK, msg("Successfully logged out"))
     );
-    assert_eq!(send(app, get("/protected", &refreshed)).await, revoked);
+    assert_eq!(send(app, protected_request(&refreshed)).await, revoked);
 
     // Another login is unaffected.
     let (access2, refresh2) = login_tokens(app, "alice").await;
     assert_eq!(
-        send(app, get("/protected", &access2)).await.0,
+        send(app, protected_request(&access2)).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        send(app, post("/refresh", &refresh2)).await.0,
+        send(app, refresh_request(&refresh2)).await.0,
         StatusCode::OK
     );
     (access, refresh)

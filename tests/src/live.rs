@@ -1,28 +1,31 @@
 //! A real actix server on `127.0.0.1:0` on its own thread, for the tests that talk raw
-//! HTTP/1.1 (included with `#[path = "support/live.rs"] mod live;`). Its handlers count
-//! their runs in the `web::Data<AtomicUsize>` it installs.
+//! HTTP/1.1. Its handlers count their runs in the `web::Data<Hits>` it installs.
 
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
 use jwt_runtime::JwtManager;
 
+use crate::Hits;
+
 /// The server; stopped when dropped.
-pub(crate) struct LiveServer {
-    pub(crate) manager: JwtManager,
+#[derive(Debug)]
+pub struct LiveServer {
+    /// The manager the App is wrapped with.
+    pub manager: JwtManager,
     addr: SocketAddr,
-    runs: Arc<AtomicUsize>,
+    runs: Arc<Hits>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl LiveServer {
     /// One worker serving `routes`, wrapped with `manager`.
-    pub(crate) fn start(manager: JwtManager, routes: fn(&mut web::ServiceConfig)) -> Self {
-        let runs = Arc::new(AtomicUsize::new(0));
+    #[must_use]
+    pub fn start(manager: JwtManager, routes: fn(&mut web::ServiceConfig)) -> Self {
+        let runs = Arc::new(Hits::default());
         let (sender, receiver) = mpsc::channel();
         let (app_manager, app_runs) = (manager.clone(), Arc::clone(&runs));
         let thread = std::thread::spawn(move || {
@@ -53,13 +56,15 @@ impl LiveServer {
     }
 
     /// How many times its handlers ran.
-    pub(crate) fn runs(&self) -> usize {
-        self.runs.load(Ordering::SeqCst)
+    #[must_use]
+    pub fn runs(&self) -> usize {
+        self.runs.count()
     }
 
     /// A connection whose reads give up after `read_timeout`: the bound on a server that
     /// never answers.
-    pub(crate) fn connect(&self, read_timeout: Duration) -> TcpStream {
+    #[must_use]
+    pub fn connect(&self, read_timeout: Duration) -> TcpStream {
         let stream = TcpStream::connect(self.addr).unwrap();
         stream.set_read_timeout(Some(read_timeout)).unwrap();
         stream
