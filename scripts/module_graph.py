@@ -20,9 +20,9 @@ for path in sorted(src.rglob("*.rs")):
     text = re.sub(r"(?m)^\s*//.*$", "", text)
     for m in re.finditer(r"\bcrate::(\w+)", text):
         target = m.group(1)
-        if target != top and target not in ("__private",) and (src / f"{target}.rs").exists() or (src / target).is_dir():
-            if target != top:
-                modules[top].add(target)
+        is_module = (src / f"{target}.rs").exists() or (src / target).is_dir()
+        if is_module and target != top:
+            modules[top].add(target)
 edges = {a: sorted(b for b in bs if b in modules) for a, bs in modules.items()}
 for a in sorted(edges):
     print(f"{a} -> {', '.join(edges[a]) or '(nothing)'}")
