@@ -7,10 +7,10 @@ use std::task::{Context, Poll, ready};
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::error::{JsonPayloadError, PayloadError};
+use actix_web::error::{InternalError, JsonPayloadError, PayloadError};
 use actix_web::http::header;
 use actix_web::web::{self, Bytes, BytesMut};
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use futures_util::{FutureExt, StreamExt, stream};
 use serde::de::IgnoredAny;
 use tokio::sync::oneshot;
@@ -109,13 +109,29 @@ where
         // A JwtError from a guard, an extractor or a handler's `?`: answer through the
         // loaders (with the request's token still in scope), as the reference's app-level
         // error handlers do.
-        let (request, _) = response.into_parts();
-        let answer = context::with_ambient(ambient, |ambient| {
+        let (request, answered) = response.into_parts();
+        let mut answer = context::with_ambient(ambient, |ambient| {
             verify::error_response(&ambient.manager, &request, &error)
         });
+        keep_added_headers(&answered, &mut answer);
+        // The error stays on the response, for middleware further out.
+        let answer = HttpResponse::from_error(InternalError::from_response(error, answer));
         Poll::Ready(Ok(
             ServiceResponse::new(request, answer).map_into_right_body()
         ))
+    }
+}
+
+/// Headers that middleware inside this one added to the response being replaced (CORS,
+/// security headers, a session cookie) are kept on the answer, unless it sets them itself;
+/// the body's own headers are the answer's.
+fn keep_added_headers<B>(replaced: &HttpResponse<B>, answer: &mut HttpResponse) {
+    let own: Vec<header::HeaderName> = answer.headers().keys().cloned().collect();
+    for (name, value) in replaced.headers() {
+        if name == header::CONTENT_TYPE || name == header::CONTENT_LENGTH || own.contains(name) {
+            continue;
+        }
+        answer.headers_mut().append(name.clone(), value.clone());
     }
 }
 

@@ -26,6 +26,9 @@ use crate::token::{DecodeOptions, TokenOptions};
 pub(crate) struct Ambient {
     pub(crate) manager: JwtManager,
     verified: RefCell<Option<Rc<Verified>>>,
+    /// A token refused after it was decoded (not fresh, claims or user refused): shown
+    /// only to the loaders answering that refusal, never to the rest of the request.
+    refused: RefCell<Option<Rc<Verified>>>,
 }
 
 impl Ambient {
@@ -33,6 +36,7 @@ impl Ambient {
         Ambient {
             manager,
             verified: RefCell::new(None),
+            refused: RefCell::new(None),
         }
     }
 }
@@ -72,9 +76,13 @@ pub(crate) fn scope_ambient<F: Future>(
     AMBIENT.scope(ambient, future)
 }
 
-/// Runs `f` with `ambient` in scope (the middleware answering an error after the
-/// request's future has finished).
+/// Runs `f` with `ambient` in scope: the middleware answering an error after the
+/// request's future has finished. A token refused after decoding is the request's token
+/// again while the loaders answer the refusal, as they saw it before.
 pub(crate) fn with_ambient<R>(ambient: Ambient, f: impl FnOnce(&Ambient) -> R) -> R {
+    if let Some(refused) = ambient.refused.take() {
+        drop(ambient.verified.replace(Some(refused)));
+    }
     AMBIENT.sync_scope(ambient, || AMBIENT.with(f))
 }
 
@@ -86,9 +94,24 @@ pub(crate) fn error_message_key() -> String {
 }
 
 /// Makes `jwt` the verified token for the rest of the request (Python's
-/// `verify_jwt_in_request()` storing `ctx.jwt`); `None` for an anonymous optional request.
-pub(crate) fn set_verified(jwt: Option<Rc<Verified>>) {
-    let _ = AMBIENT.try_with(|a| *a.verified.borrow_mut() = jwt);
+/// `verify_jwt_in_request()` storing `ctx.jwt`), `None` for an anonymous optional
+/// request; returns the token it replaces.
+pub(crate) fn replace_verified(jwt: Option<Rc<Verified>>) -> Option<Rc<Verified>> {
+    // `replace` releases the borrow before the old token (and its user) is dropped.
+    AMBIENT.try_with(|a| a.verified.replace(jwt)).ok().flatten()
+}
+
+/// A token refused after decoding: the request's token is `previous` again (nothing
+/// that runs later sees the refused one), and `refused` is kept for the loaders that
+/// answer the refusal.
+pub(crate) fn refuse(refused: Rc<Verified>, previous: Option<Rc<Verified>>) {
+    let replaced = AMBIENT.try_with(|a| {
+        (
+            a.verified.replace(previous),
+            a.refused.replace(Some(refused)),
+        )
+    });
+    drop(replaced);
 }
 
 /// The manager of the App serving the current request.

@@ -27,16 +27,16 @@ pub use ::std;
     message = "a loader parameter `{Self}` is read from the token's JSON, so it must implement `serde::Deserialize`",
     label = "not deserialisable"
 )]
-pub trait JsonArg: Sized {
-    /// Reads the parameter.
+pub trait JsonArg<'a>: Sized {
+    /// Reads the parameter (it may borrow from the JSON, e.g. a `Cow<str>`).
     ///
     /// # Errors
     /// When the JSON does not fit the parameter's type.
-    fn from_json(value: &Value) -> Result<Self, serde_json::Error>;
+    fn from_json(value: &'a Value) -> Result<Self, serde_json::Error>;
 }
 
-impl<T: serde::de::DeserializeOwned> JsonArg for T {
-    fn from_json(value: &Value) -> Result<Self, serde_json::Error> {
+impl<'a, T: Deserialize<'a>> JsonArg<'a> for T {
+    fn from_json(value: &'a Value) -> Result<Self, serde_json::Error> {
         T::deserialize(value)
     }
 }

@@ -77,9 +77,10 @@ pub mod mode {
 
 /// Runs the verification for one request, whatever its method (OPTIONS included: actix
 /// routes any method to a handler registered with `web::to`, `web::route()` or
-/// `default_service`, so no method may skip the check). The verified token becomes the
-/// request's (visible to the loaders from then on). `Ok(None)`: no token, and the mode
-/// allows that.
+/// `default_service`, so no method may skip the check). A verified token becomes the
+/// request's; one refused after decoding (freshness, claims verification, user loader) is
+/// visible only to the loaders (as Python's `ctx.jwt` is set before those checks), and
+/// the request's token stays what it was. `Ok(None)`: no token, and the mode allows that.
 pub(crate) async fn verify_request(
     manager: &JwtManager,
     req: &HttpRequest,
@@ -92,14 +93,18 @@ pub(crate) async fn verify_request(
         Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
             if mode == Mode::Optional =>
         {
-            context::set_verified(None);
+            drop(context::replace_verified(None));
             return Ok(None);
         }
         Err(error) => return Err(error),
     };
     let verified = Rc::new(Verified::new(claims));
-    context::set_verified(Some(Rc::clone(&verified)));
-    after_decode(manager, mode, &verified).await?;
+    let previous = context::replace_verified(Some(Rc::clone(&verified)));
+    if let Err(error) = after_decode(manager, mode, &verified).await {
+        context::refuse(verified, previous);
+        return Err(error);
+    }
+    drop(previous);
     Ok(Some(verified))
 }
 

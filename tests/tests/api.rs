@@ -341,3 +341,97 @@ fn configuration_errors_are_an_enum() {
         "JWT_HEADER_TYPE: invalid value `two words`: must be one word (or empty for a bare token)"
     );
 }
+
+#[get("/maybe")]
+async fn maybe(jwt: Option<Jwt>) -> impl Responder {
+    // `Option<Jwt>` swallows a refusal: the refused token must not be the request's.
+    HttpResponse::Ok()
+        .json(json!({ "jwt": jwt.is_some(), "identity": get_jwt_identity::<String>() }))
+}
+
+#[actix_web::test]
+async fn a_token_refused_after_decoding_is_seen_by_its_loaders_only() {
+    let clock = ManualClock::starting_now();
+    let manager = JwtManager::builder(JwtConfig::default().secret_key(SECRET))
+        .ignore_registered_loaders()
+        .clock(clock.source())
+        .claims_verification_loader(|claims| claims.get("banned").is_none())
+        .claims_verification_failed_loader(|| {
+            HttpResponse::Forbidden().json(json!({ "refused": get_jwt_identity::<String>() }))
+        })
+        .build()
+        .unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(maybe)
+            .service(protected),
+    )
+    .await;
+    let banned = mint(&manager)
+        .user_claims(json!({ "banned": true }))
+        .create("mallory")
+        .unwrap();
+    let welcome = mint(&manager).create("alice").unwrap();
+    let get = |token: &str| {
+        request_with_token(
+            &manager,
+            Method::GET,
+            "/maybe",
+            TokenLocation::Headers,
+            token,
+        )
+    };
+    assert_eq!(
+        call(&app, get(&banned)).await,
+        (StatusCode::OK, json!({ "jwt": false, "identity": null }))
+    );
+    assert_eq!(
+        call(&app, get(&welcome)).await,
+        (StatusCode::OK, json!({ "jwt": true, "identity": "alice" }))
+    );
+    // The loader answering the refusal still sees the refused token, as Python's does.
+    let post = request_with_token(
+        &manager,
+        Method::POST,
+        "/protected",
+        TokenLocation::Headers,
+        &banned,
+    );
+    assert_eq!(
+        call(&app, post).await,
+        (StatusCode::FORBIDDEN, json!({ "refused": "mallory" }))
+    );
+}
+
+#[actix_web::test]
+async fn a_refusal_keeps_the_headers_of_inner_middleware_and_its_error() {
+    let clock = ManualClock::starting_now();
+    let manager = manager(&clock, &[TokenLocation::Headers]);
+    let app = test::init_service(
+        App::new()
+            .wrap(actix_web::middleware::DefaultHeaders::new().add(("X-Inner", "kept")))
+            .wrap(manager.clone())
+            .service(protected),
+    )
+    .await;
+    let response = test::call_service(
+        &app,
+        test::TestRequest::post().uri("/protected").to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers().get("X-Inner").unwrap(), "kept");
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/json"
+    );
+    // Middleware further out still sees why the request was refused.
+    let error = response.response().error().expect("the refusal's error");
+    assert!(
+        error.to_string().contains("Missing Authorization Header"),
+        "{error}"
+    );
+    let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+    assert_eq!(body, json!({ "msg": "Missing Authorization Header" }));
+}

@@ -107,7 +107,7 @@ fn json_argument(
         )
     } else {
         (
-            quote!(<#ty as #private::JsonArg>::from_json(#value)),
+            quote!(<#ty as #private::JsonArg<'_>>::from_json(#value)),
             quote!(#owned),
         )
     };

@@ -7,8 +7,9 @@
 //! request and answers with a response), its parameters (each passed by reference), its
 //! result, the trait its user function's result goes through, the name of the builder's
 //! `async` setter, and what happens when the token's JSON does not deserialise into the
-//! user function's parameter. A response loader answers `None` to decline: the library's
-//! default answer to the error is sent. The builder's setters (`manager/builder.rs`) and the macro
+//! user function's parameter. A response slot holds a function answering
+//! `Option<HttpResponse>`: a user's loader always answers `Some` (its `Responder`, whatever
+//! that is); `None` is how the `default_answer` policy lets the library's default answer stand. The builder's setters (`manager/builder.rs`) and the macro
 //! crate's shims are generated from the same rows; adding a slot is one row here, one in
 //! `jwt-macros/src/loader/spec.rs`, and its attribute's docs.
 
@@ -214,11 +215,12 @@ macro_rules! slot_table {
                     ///
                     /// ```
                     /// # use jwt_runtime::{JwtConfig, JwtManager};
-                    /// use jwt_runtime::__private::UserOutput;
+                    /// use std::{any::Any, rc::Rc};
                     /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
                     ///     .user_loader_callback_loader_async(|identity| {
                     ///         let name = identity.as_str().map(str::to_owned);
-                    ///         Box::pin(async move { UserOutput::into_output(name, "user_loader_callback_loader") })
+                    ///         // The user (any type, as `get_current_user::<U>()` reads it), or `None`.
+                    ///         Box::pin(async move { Ok(name.map(|name| Rc::new(name) as Rc<dyn Any>)) })
                     ///     })
                     ///     .build()?;
                     /// # let _ = manager;

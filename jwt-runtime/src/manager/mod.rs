@@ -132,20 +132,35 @@ enum PendingKey<'a> {
 }
 
 impl PendingKey<'_> {
-    /// The key without waiting; an `async` loader is an error naming the `async` method.
-    fn now(self, loader: &str, method: &str) -> Result<Option<Secret>, JwtError> {
-        match self {
-            PendingKey::Ready(key) => Ok(key),
-            PendingKey::Async(_) => Err(JwtError::Internal(format!("{loader} is async: {method}"))),
-        }
-    }
-
     /// The key, awaiting an `async` loader (a panic while it runs is caught).
     async fn wait(self, loader: &'static str) -> Result<Option<Secret>, JwtError> {
         match self {
             PendingKey::Ready(key) => Ok(key),
             PendingKey::Async(future) => Ok(Some(guarded_async(loader, future).await??)),
         }
+    }
+
+    /// The key of a plain loader (the sync methods refuse an `async` one before asking;
+    /// a future here is still an error, never the configured key).
+    fn ready(self, loader: &str) -> Result<Option<Secret>, JwtError> {
+        match self {
+            PendingKey::Ready(key) => Ok(key),
+            PendingKey::Async(_) => Err(JwtError::Internal(format!("{loader} is async"))),
+        }
+    }
+}
+
+/// Refuses an `async` loader in a method that cannot await it, before it is called.
+fn refuse_async<S, A>(
+    loader: Option<&MaybeAsync<S, A>>,
+    name: &str,
+    instead: &str,
+) -> Result<(), JwtError> {
+    match loader {
+        Some(MaybeAsync::Async(_)) => {
+            Err(JwtError::Internal(format!("{name} is async: {instead}")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -341,10 +356,14 @@ impl JwtManager {
         options: TokenOptions,
     ) -> Result<String, JwtError> {
         let draft = self.draft(identity, token_type, options)?;
-        let key = self.encode_key(&draft)?.now(
+        refuse_async(
+            self.inner.loaders.encode_key_loader.as_ref(),
             slots::encode_key_loader::NAME,
             "create tokens with create_access_token_async / create_refresh_token_async",
         )?;
+        let key = self
+            .encode_key(&draft)?
+            .ready(slots::encode_key_loader::NAME)?;
         self.sign(&draft, key.as_ref())
     }
 
@@ -517,13 +536,17 @@ impl JwtManager {
         options: DecodeOptions<'_>,
     ) -> Result<Claims, JwtError> {
         let split = self.split(encoded_token)?;
+        refuse_async(
+            self.inner.loaders.decode_key_loader.as_ref(),
+            slots::decode_key_loader::NAME,
+            "decode tokens with decode_token_async",
+        )?;
         let unverified = self.unverified_claims(&split)?;
         let key = match &unverified {
             None => None,
-            Some(claims) => self.decode_key(claims, &split.header)?.now(
-                slots::decode_key_loader::NAME,
-                "decode tokens with decode_token_async",
-            )?,
+            Some(claims) => self
+                .decode_key(claims, &split.header)?
+                .ready(slots::decode_key_loader::NAME)?,
         };
         self.finish_decode(split, unverified.zip(key), options)
     }
