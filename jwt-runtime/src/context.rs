@@ -5,7 +5,9 @@
 //! It is visible in the handler (plain or `async`), in its extractors and loaders, and
 //! in any code the handler awaits, but not across `tokio::spawn` / `actix_rt::spawn`
 //! (pass the values you need into a spawned task, or use the [`Jwt`](crate::Jwt)
-//! extractor).
+//! extractor). When one request is verified twice (a guard attribute and a [`Jwt`](crate::Jwt)
+//! extractor with other locations, say), the token of the last verification to finish
+//! is the request's; a refused one never is.
 
 use std::cell::{OnceCell, RefCell};
 use std::future::Future;
