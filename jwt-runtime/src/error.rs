@@ -57,6 +57,10 @@ pub enum JwtError {
     BodyTooLarge(Option<usize>),
     /// Such a body did not arrive within `JWT_JSON_BODY_TIMEOUT`: 408, no loader.
     BodyTimeout,
+    /// A token was to be created by a manager that only verifies (an asymmetric
+    /// `JWT_ALGORITHM` with `JWT_PUBLIC_KEY` and no `JWT_PRIVATE_KEY`): 500, no loader;
+    /// the message names `JWT_PRIVATE_KEY`.
+    VerifyOnly,
 }
 
 /// Which loader answers a [`JwtError`]: each variant is named after its loader, or after
@@ -91,6 +95,8 @@ pub enum ErrorKind {
     BodyTooLarge,
     /// No loader: the body read before authentication did not arrive in time.
     BodyTimeout,
+    /// No loader: a verify-only manager was asked to create a token.
+    VerifyOnly,
 }
 
 impl JwtError {
@@ -127,6 +133,10 @@ impl JwtError {
             }
             JwtError::BodyTooLarge(None) => "Request body is too large".to_owned(),
             JwtError::BodyTimeout => "Request body was not received in time".to_owned(),
+            JwtError::VerifyOnly => {
+                "Cannot create tokens: JWT_PRIVATE_KEY is not set; this server only verifies them"
+                    .to_owned()
+            }
         }
     }
 
@@ -146,7 +156,7 @@ impl JwtError {
             ErrorKind::InvalidToken => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::ClaimsVerificationFailed => StatusCode::BAD_REQUEST,
             ErrorKind::RevocationCheckFailed => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Internal | ErrorKind::VerifyOnly => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
@@ -174,6 +184,7 @@ impl JwtError {
             JwtError::Internal(_) => ErrorKind::Internal,
             JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,
             JwtError::BodyTimeout => ErrorKind::BodyTimeout,
+            JwtError::VerifyOnly => ErrorKind::VerifyOnly,
         }
     }
 }

@@ -213,12 +213,15 @@ pub(crate) fn decoding_key_from_pem(
 /// The configured key pair, prepared once.
 #[derive(Clone)]
 pub(crate) struct PreparedKeys {
-    pub(crate) encoding: EncodingKey,
+    /// `None` for a manager that only verifies (a public key and no private key).
+    pub(crate) encoding: Option<EncodingKey>,
     pub(crate) decoding: DecodingKey,
 }
 
-/// Reads and checks the keys for `config.algorithm`, then proves the pair works by
-/// signing and verifying a probe (catches mismatched pairs and wrong curves).
+/// Reads and checks the keys for `config.algorithm`, then proves a pair works by
+/// signing and verifying a probe (catches mismatched pairs and wrong curves). A public
+/// key without a private key makes a manager that only verifies; the key is still parsed
+/// and must be usable for the algorithm.
 pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
     let algorithm = config.algorithm;
     let name = crate::types::algorithm_name(algorithm);
@@ -241,7 +244,8 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
                 secret.len()
             );
         }
-        hmac_keys(secret)?
+        let (encoding, decoding) = hmac_keys(secret)?;
+        (Some(encoding), decoding)
     } else {
         let missing = |option: &'static str| {
             ConfigError::new(
@@ -250,21 +254,23 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
                 format!("must be set to use asymmetric cryptography algorithm \"{name}\""),
             )
         };
-        let private = config
-            .private_key
-            .as_ref()
-            .ok_or_else(|| missing("JWT_PRIVATE_KEY"))?;
         let public = config
             .public_key
             .as_ref()
             .ok_or_else(|| missing("JWT_PUBLIC_KEY"))?;
-        let encoding = encoding_key_from_pem(family, private.expose()).map_err(|e| {
-            ConfigError::new(
-                "JWT_PRIVATE_KEY",
-                "<PEM>",
-                format!("not a valid {name} private key: {e}"),
-            )
-        })?;
+        let encoding = config
+            .private_key
+            .as_ref()
+            .map(|private| {
+                encoding_key_from_pem(family, private.expose()).map_err(|e| {
+                    ConfigError::new(
+                        "JWT_PRIVATE_KEY",
+                        "<PEM>",
+                        format!("not a valid {name} private key: {e}"),
+                    )
+                })
+            })
+            .transpose()?;
         let decoding = decoding_key_from_pem(family, public.expose()).map_err(|e| {
             ConfigError::new(
                 "JWT_PUBLIC_KEY",
@@ -275,7 +281,24 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
         (encoding, decoding)
     };
     let probe = b"eyJhbGciOiJub25lIn0.eyJwcm9iZSI6dHJ1ZX0";
-    let signature = jsonwebtoken::crypto::sign(probe, &encoding, algorithm).map_err(|e| {
+    let Some(signing) = &encoding else {
+        // Verify-only: the key must be usable for the algorithm (a verifier is built for
+        // it); a probe signature it did not make must not verify.
+        return match jsonwebtoken::crypto::verify("AAAA", probe, &decoding, algorithm) {
+            Ok(false) => {
+                tracing::info!(
+                    "JWT_PRIVATE_KEY is not set: this manager verifies {name} tokens and cannot create any"
+                );
+                Ok(PreparedKeys { encoding, decoding })
+            }
+            _ => Err(ConfigError::new(
+                "JWT_PUBLIC_KEY",
+                "<PEM>",
+                format!("not usable to verify {name} signatures"),
+            )),
+        };
+    };
+    let signature = jsonwebtoken::crypto::sign(probe, signing, algorithm).map_err(|e| {
         ConfigError::new(
             key_option(family, true),
             "<key>",

@@ -45,12 +45,14 @@ macro_rules! option_table {
                 env "JWT_SECRET_KEY" => env::secret;
                 set some(Secret);
                 check [];
-            /// PEM signing key for `RS*`/`PS*`/`ES*`/`EdDSA`.
+            /// PEM signing key for `RS*`/`PS*`/`ES*`/`EdDSA`. Without it, a manager with a
+            /// `public_key` only verifies: creating a token is [`JwtError::VerifyOnly`](crate::JwtError::VerifyOnly).
             private_key: Option<Secret> = None;
                 env "JWT_PRIVATE_KEY" => env::secret;
                 set some(Secret);
                 check [];
-            /// PEM verifying key for `RS*`/`PS*`/`ES*`/`EdDSA`.
+            /// PEM verifying key for `RS*`/`PS*`/`ES*`/`EdDSA` (required for them; enough on
+            /// its own for a service that only verifies).
             public_key: Option<Secret> = None;
                 env "JWT_PUBLIC_KEY" => env::secret;
                 set some(Secret);

@@ -404,6 +404,9 @@ impl JwtManager {
     ) -> Result<TokenDraft, JwtError> {
         let config = &self.inner.config;
         let loaders = &self.inner.loaders;
+        if self.inner.keys.encoding.is_none() && loaders.encode_key_loader.is_none() {
+            return Err(JwtError::VerifyOnly);
+        }
         let identity = serde_json::to_value(identity)
             .map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
         let user_claims = match options.user_claims {
@@ -488,7 +491,7 @@ impl JwtManager {
                         })?;
                 &loaded_key
             }
-            None => &inner.keys.encoding,
+            None => inner.keys.encoding.as_ref().ok_or(JwtError::VerifyOnly)?,
         };
         let settings = EncodeSettings {
             names: &inner.decode.names,

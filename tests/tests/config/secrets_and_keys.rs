@@ -57,25 +57,23 @@ fn short_secret_is_accepted() {
 }
 
 #[test]
-fn rs256_without_private_key_is_refused() {
+fn rs256_without_private_key_only_verifies() {
+    // A public key alone starts a manager that verifies and cannot sign.
     let k = keys();
-    let err = rejected(
+    let manager = build(
         JwtConfig::default()
             .algorithm(Algorithm::RS256)
             .public_key(k.rsa_public),
-        "JWT_PRIVATE_KEY",
-    );
-    assert!(
-        err.to_string()
-            .contains(r#"must be set to use asymmetric cryptography algorithm "RS256""#),
-        "{err}"
-    );
-    // A secret does not stand in for the missing key.
+    )
+    .unwrap();
+    let err = manager.create_access_token(&"alice").unwrap_err();
+    assert!(err.message().contains("JWT_PRIVATE_KEY"), "{err}");
+    // A secret does not stand in for the missing keys: the public key is what is missing.
     rejected(
         JwtConfig::default()
             .algorithm(Algorithm::RS256)
             .secret_key(SECRET),
-        "JWT_PRIVATE_KEY",
+        "JWT_PUBLIC_KEY",
     );
 }
 
