@@ -369,7 +369,13 @@ async fn main() -> std::io::Result<()> {
             "WORKERS: invalid value `{w}`: expected a positive number"
         )),
     });
-    let mut server = HttpServer::new(move || App::new().wrap(manager.clone()).configure(routes));
+    // `/.well-known/jwks.json`: the public keys, for services that verify these tokens.
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(manager.clone())
+            .service(manager.jwks_resource())
+            .configure(routes)
+    });
     if let Some(workers) = workers {
         server = server.workers(workers);
     }

@@ -442,7 +442,7 @@ impl Settings {
             config = config.decode_audience(audience.iter().copied());
         }
         if let Some(issuer) = self.issuer {
-            config = config.decode_issuer(issuer);
+            config = config.decode_issuer([issuer]);
         }
         config
     }

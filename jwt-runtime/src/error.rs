@@ -61,6 +61,10 @@ pub enum JwtError {
     /// `JWT_ALGORITHM` with `JWT_PUBLIC_KEY` and no `JWT_PRIVATE_KEY`): 500, no loader;
     /// the message names `JWT_PRIVATE_KEY`.
     VerifyOnly,
+    /// The key set that verifies tokens (`JWT_JWKS_URL`, `JWT_OIDC_ISSUER`) has no usable
+    /// version: never fetched, or expired and its refresh failed. The request is refused
+    /// (fail closed): 503, no loader; holds the reason, which is logged.
+    KeySetUnavailable(String),
 }
 
 /// Which loader answers a [`JwtError`]: each variant is named after its loader, or after
@@ -97,6 +101,8 @@ pub enum ErrorKind {
     BodyTimeout,
     /// No loader: a verify-only manager was asked to create a token.
     VerifyOnly,
+    /// No loader: the key set that verifies tokens cannot be fetched.
+    KeySetUnavailable,
 }
 
 impl JwtError {
@@ -137,6 +143,9 @@ impl JwtError {
                 "Cannot create tokens: JWT_PRIVATE_KEY is not set; this server only verifies them"
                     .to_owned()
             }
+            JwtError::KeySetUnavailable(_) => {
+                "The key set that verifies tokens is unavailable; try again later".to_owned()
+            }
         }
     }
 
@@ -155,7 +164,9 @@ impl JwtError {
             | ErrorKind::UserLoaderError => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidToken => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::ClaimsVerificationFailed => StatusCode::BAD_REQUEST,
-            ErrorKind::RevocationCheckFailed => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::RevocationCheckFailed | ErrorKind::KeySetUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ErrorKind::Internal | ErrorKind::VerifyOnly => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -185,6 +196,7 @@ impl JwtError {
             JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,
             JwtError::BodyTimeout => ErrorKind::BodyTimeout,
             JwtError::VerifyOnly => ErrorKind::VerifyOnly,
+            JwtError::KeySetUnavailable(_) => ErrorKind::KeySetUnavailable,
         }
     }
 }
@@ -200,7 +212,9 @@ pub(crate) fn display_identity(identity: &serde_json::Value) -> String {
 impl fmt::Display for JwtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JwtError::RevocationCheckFailed(detail) | JwtError::Internal(detail) => {
+            JwtError::RevocationCheckFailed(detail)
+            | JwtError::Internal(detail)
+            | JwtError::KeySetUnavailable(detail) => {
                 write!(f, "{}: {detail}", self.message())
             }
             _ => f.write_str(&self.message()),

@@ -210,104 +210,54 @@ pub(crate) fn decoding_key_from_pem(
     key.map_err(|e| e.to_string())
 }
 
-/// The configured key pair, prepared once.
+/// The configured keys, prepared once.
 #[derive(Clone)]
 pub(crate) struct PreparedKeys {
-    /// `None` for a manager that only verifies (a public key and no private key).
+    /// `None` for a manager that only verifies (a public key and no private key, or only
+    /// a key set).
     pub(crate) encoding: Option<EncodingKey>,
-    pub(crate) decoding: DecodingKey,
+    /// The verifying keys in the order they are tried: the primary (`JWT_SECRET_KEY` or
+    /// `JWT_PUBLIC_KEY`), then the fallbacks. Empty when only a key set verifies.
+    pub(crate) verifying: Vec<DecodingKey>,
 }
 
 /// Reads and checks the keys for `config.algorithm`, then proves a pair works by
 /// signing and verifying a probe (catches mismatched pairs and wrong curves). A public
 /// key without a private key makes a manager that only verifies; the key is still parsed
-/// and must be usable for the algorithm.
-pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
+/// and must be usable for the algorithm. With a key set (`with_key_set`), the public key
+/// may be absent.
+pub(crate) fn prepare(config: &JwtConfig, with_key_set: bool) -> Result<PreparedKeys, ConfigError> {
     let algorithm = config.algorithm;
     let name = crate::types::algorithm_name(algorithm);
     let family = algorithm.family();
     let (encoding, decoding) = if family == AlgorithmFamily::Hmac {
-        let secret = config
-            .secret_key
-            .as_ref()
-            .map(Secret::expose)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "JWT_SECRET_KEY",
-                    "",
-                    format!("must be set when using symmetric algorithm \"{name}\""),
-                )
-            })?;
-        if secret.len() < MIN_HMAC_SECRET && !secret.is_empty() {
-            tracing::warn!(
-                "JWT_SECRET_KEY is {} bytes long; use at least {MIN_HMAC_SECRET} random bytes for {name} (RFC 7518 §3.2)",
-                secret.len()
-            );
-        }
-        let (encoding, decoding) = hmac_keys(secret)?;
+        let (encoding, decoding) = configured_secret(config, name)?;
         (Some(encoding), decoding)
     } else {
-        let missing = |option: &'static str| {
-            ConfigError::new(
-                option,
-                "",
-                format!("must be set to use asymmetric cryptography algorithm \"{name}\""),
-            )
+        let Some(pair) = configured_pair(config, family, name, with_key_set)? else {
+            tracing::info!(
+                "JWT_PUBLIC_KEY is not set: this manager verifies {name} tokens with its key set only and cannot create any"
+            );
+            return Ok(PreparedKeys {
+                encoding: None,
+                verifying: fallback_keys(config)?,
+            });
         };
-        let public = config
-            .public_key
-            .as_ref()
-            .ok_or_else(|| missing("JWT_PUBLIC_KEY"))?;
-        let encoding = config
-            .private_key
-            .as_ref()
-            .map(|private| {
-                encoding_key_from_pem(family, private.expose()).map_err(|e| {
-                    ConfigError::new(
-                        "JWT_PRIVATE_KEY",
-                        "<PEM>",
-                        format!("not a valid {name} private key: {e}"),
-                    )
-                })
-            })
-            .transpose()?;
-        let decoding = decoding_key_from_pem(family, public.expose()).map_err(|e| {
-            ConfigError::new(
-                "JWT_PUBLIC_KEY",
-                "<PEM>",
-                format!("not a valid {name} public key: {e}"),
-            )
-        })?;
-        (encoding, decoding)
+        pair
     };
     let probe = b"eyJhbGciOiJub25lIn0.eyJwcm9iZSI6dHJ1ZX0";
-    let Some(signing) = &encoding else {
-        // Verify-only: the key must be usable for the algorithm (a verifier is built for
-        // it); a probe signature it did not make must not verify.
-        return match jsonwebtoken::crypto::verify("AAAA", probe, &decoding, algorithm) {
-            Ok(false) => {
-                tracing::info!(
-                    "JWT_PRIVATE_KEY is not set: this manager verifies {name} tokens and cannot create any"
-                );
-                Ok(PreparedKeys { encoding, decoding })
-            }
-            _ => Err(ConfigError::new(
-                "JWT_PUBLIC_KEY",
-                "<PEM>",
-                format!("not usable to verify {name} signatures"),
-            )),
-        };
-    };
-    let signature = jsonwebtoken::crypto::sign(probe, signing, algorithm).map_err(|e| {
-        ConfigError::new(
-            key_option(family, true),
-            "<key>",
-            format!("cannot sign with {name}: {e}"),
-        )
-    })?;
-    match jsonwebtoken::crypto::verify(&signature, probe, &decoding, algorithm) {
-        Ok(true) => {}
-        _ => {
+    if let Some(signing) = &encoding {
+        let signature = jsonwebtoken::crypto::sign(probe, signing, algorithm).map_err(|e| {
+            ConfigError::new(
+                key_option(family, true),
+                "<key>",
+                format!("cannot sign with {name}: {e}"),
+            )
+        })?;
+        if !matches!(
+            jsonwebtoken::crypto::verify(&signature, probe, &decoding, algorithm),
+            Ok(true)
+        ) {
             return Err(ConfigError::new(
                 key_option(family, false),
                 "<key>",
@@ -316,8 +266,142 @@ pub(crate) fn prepare(config: &JwtConfig) -> Result<PreparedKeys, ConfigError> {
                 ),
             ));
         }
+    } else {
+        // Verify-only: the key must be usable for the algorithm (a verifier is built for
+        // it); a probe signature it did not make must not verify.
+        if !matches!(
+            jsonwebtoken::crypto::verify("AAAA", probe, &decoding, algorithm),
+            Ok(false)
+        ) {
+            return Err(ConfigError::new(
+                "JWT_PUBLIC_KEY",
+                "<PEM>",
+                format!("not usable to verify {name} signatures"),
+            ));
+        }
+        tracing::info!(
+            "JWT_PRIVATE_KEY is not set: this manager verifies {name} tokens and cannot create any"
+        );
     }
-    Ok(PreparedKeys { encoding, decoding })
+    let mut verifying = vec![decoding];
+    verifying.extend(fallback_keys(config)?);
+    Ok(PreparedKeys {
+        encoding,
+        verifying,
+    })
+}
+
+/// The `JWT_SECRET_KEY` pair (a short secret is only warned about, as PyJWT 2 does).
+fn configured_secret(
+    config: &JwtConfig,
+    name: &str,
+) -> Result<(EncodingKey, DecodingKey), ConfigError> {
+    let secret = config
+        .secret_key
+        .as_ref()
+        .map(Secret::expose)
+        .ok_or_else(|| {
+            ConfigError::new(
+                "JWT_SECRET_KEY",
+                "",
+                format!("must be set when using symmetric algorithm \"{name}\""),
+            )
+        })?;
+    if secret.len() < MIN_HMAC_SECRET && !secret.is_empty() {
+        tracing::warn!(
+            "JWT_SECRET_KEY is {} bytes long; use at least {MIN_HMAC_SECRET} random bytes for {name} (RFC 7518 §3.2)",
+            secret.len()
+        );
+    }
+    hmac_keys(secret)
+}
+
+/// The `JWT_PUBLIC_KEY` key, and the `JWT_PRIVATE_KEY` one when it is set; `None` when
+/// neither is set and a key set verifies.
+fn configured_pair(
+    config: &JwtConfig,
+    family: AlgorithmFamily,
+    name: &str,
+    with_key_set: bool,
+) -> Result<Option<(Option<EncodingKey>, DecodingKey)>, ConfigError> {
+    let Some(public) = config.public_key.as_ref() else {
+        if with_key_set && config.private_key.is_none() {
+            return Ok(None);
+        }
+        return Err(ConfigError::new(
+            "JWT_PUBLIC_KEY",
+            "",
+            format!("must be set to use asymmetric cryptography algorithm \"{name}\""),
+        ));
+    };
+    let encoding = config
+        .private_key
+        .as_ref()
+        .map(|private| {
+            encoding_key_from_pem(family, private.expose()).map_err(|e| {
+                ConfigError::new(
+                    "JWT_PRIVATE_KEY",
+                    "<PEM>",
+                    format!("not a valid {name} private key: {e}"),
+                )
+            })
+        })
+        .transpose()?;
+    let decoding = decoding_key_from_pem(family, public.expose()).map_err(|e| {
+        ConfigError::new(
+            "JWT_PUBLIC_KEY",
+            "<PEM>",
+            format!("not a valid {name} public key: {e}"),
+        )
+    })?;
+    Ok(Some((encoding, decoding)))
+}
+
+/// The fallback verifying keys of the configured family (the other family's option must
+/// be empty: a fallback never changes the kind of key a token is checked with).
+fn fallback_keys(config: &JwtConfig) -> Result<Vec<DecodingKey>, ConfigError> {
+    let algorithm = config.algorithm;
+    let name = crate::types::algorithm_name(algorithm);
+    let family = algorithm.family();
+    let (option, keys, other, others) = if family == AlgorithmFamily::Hmac {
+        (
+            "JWT_SECRET_KEY_FALLBACKS",
+            &config.secret_key_fallbacks,
+            "JWT_PUBLIC_KEY_FALLBACKS",
+            &config.public_key_fallbacks,
+        )
+    } else {
+        (
+            "JWT_PUBLIC_KEY_FALLBACKS",
+            &config.public_key_fallbacks,
+            "JWT_SECRET_KEY_FALLBACKS",
+            &config.secret_key_fallbacks,
+        )
+    };
+    if !others.is_empty() {
+        return Err(ConfigError::new(
+            other,
+            "<keys>",
+            format!("does not apply to {name}; use {option}"),
+        ));
+    }
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let at = |reason: String| ConfigError::new(option, format!("<key {}>", i + 1), reason);
+            if family == AlgorithmFamily::Hmac {
+                if key.expose().is_empty() || looks_like_public_key(key.expose()) {
+                    return Err(at(
+                        "a fallback HMAC secret must be a non-empty secret, not a key".to_owned(),
+                    ));
+                }
+                DecodingKey::from_secret(key.expose()).map_err(|e| at(e.to_string()))
+            } else {
+                decoding_key_from_pem(family, key.expose())
+                    .map_err(|e| at(format!("not a valid {name} public key: {e}")))
+            }
+        })
+        .collect()
 }
 
 fn key_option(family: AlgorithmFamily, signing: bool) -> &'static str {

@@ -126,6 +126,7 @@ pub mod cookies;
 mod error;
 mod extract;
 mod keys;
+mod keyset;
 mod loaders;
 mod locations;
 mod manager;
@@ -158,6 +159,9 @@ pub use crate::extract::{
 };
 pub use crate::manager::{JwtManager, JwtManagerBuilder};
 pub use crate::token::{DecodeOptions, Fresh, TokenOptions};
+/// jsonwebtoken's JWK Set (RFC 7517), for [`JwtManagerBuilder::jwk_set`] and
+/// [`JwtManager::jwks`].
+pub use jsonwebtoken::jwk::JwkSet;
 
 /// What a handler module needs: `use jwt_runtime::prelude::*;`.
 ///

@@ -219,7 +219,13 @@ pub(crate) fn error_response(
             .claims_verification_failed_loader
             .as_ref()
             .and_then(|f| answer(slots::claims_verification_failed_loader::NAME, &|| f(req))),
-        (ErrorKind::RevocationCheckFailed | ErrorKind::Internal | ErrorKind::VerifyOnly, _) => {
+        (
+            ErrorKind::RevocationCheckFailed
+            | ErrorKind::Internal
+            | ErrorKind::VerifyOnly
+            | ErrorKind::KeySetUnavailable,
+            _,
+        ) => {
             tracing::error!("{error}");
             None
         }

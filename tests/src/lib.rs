@@ -10,6 +10,7 @@
 )]
 
 pub mod blocklist_app;
+pub mod key_server;
 pub mod live;
 mod request;
 pub mod server;

@@ -63,6 +63,12 @@ impl ExampleServer {
         server
     }
 
+    /// The loopback port it listens on.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Stops the server; what it wrote to stderr (its warnings, at `RUST_LOG=warn`).
     #[must_use]
     pub fn stop(mut self) -> String {

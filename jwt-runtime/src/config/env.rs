@@ -129,6 +129,40 @@ pub(super) fn secret(_: &str, value: &str) -> Parsed<Option<Secret>> {
     Ok(Some(value).filter(|v| !v.is_empty()).map(Secret::from))
 }
 
+/// Secrets separated by commas; empty entries are skipped.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the option table's parser signature"
+)]
+pub(super) fn secrets(_: &str, value: &str) -> Parsed<Vec<Secret>> {
+    Ok(split_list(value)
+        .filter(|s| !s.is_empty())
+        .map(Secret::from)
+        .collect())
+}
+
+/// PEM blocks one after another (`-----BEGIN ...-----` to `-----END ...-----`).
+pub(super) fn pem_blocks(_: &str, value: &str) -> Parsed<Vec<Secret>> {
+    let mut blocks = Vec::new();
+    let mut rest = value.trim();
+    while !rest.is_empty() {
+        let start = rest
+            .find("-----BEGIN ")
+            .ok_or_else(|| "expected PEM blocks (`-----BEGIN ...`)".to_owned())?;
+        let end_marker = rest[start..]
+            .find("-----END ")
+            .map(|at| start + at)
+            .ok_or_else(|| "a PEM block has no `-----END ...-----` line".to_owned())?;
+        let end = rest[end_marker + "-----END ".len()..]
+            .find("-----")
+            .map(|at| end_marker + "-----END ".len() + at + "-----".len())
+            .ok_or_else(|| "a PEM block has no `-----END ...-----` line".to_owned())?;
+        blocks.push(Secret::from(&rest[start..end]));
+        rest = rest[end..].trim_start();
+    }
+    Ok(blocks)
+}
+
 /// `true`/`false`/`1`/`0`, in any case.
 pub(super) fn boolean(_: &str, value: &str) -> Parsed<bool> {
     match value.trim().to_ascii_lowercase().as_str() {

@@ -118,6 +118,14 @@ macro_rules! config_setter {
             self
         }
     };
+    (into_list($item:ty) $field:ident: $ty:ty, $env:literal) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
+        #[must_use]
+        pub fn $field(mut self, values: impl IntoIterator<Item = impl Into<$item>>) -> Self {
+            self.$field = values.into_iter().map(Into::into).collect();
+            self
+        }
+    };
     (strings $field:ident: $ty:ty, $env:literal) => {
         #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ") (`", $env, "`).")]
         #[must_use]

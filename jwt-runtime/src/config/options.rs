@@ -4,7 +4,8 @@
 //! (the snake-case form of its Flask name) with its doc, type and default; the
 //! environment variable and the parser `from_env` reads it with; the kind of its chained
 //! setter (`value`: `impl Into<T>`; `some(T)`: sets `Some`; `list(T)` and `some_list(T)`:
-//! any iterator of `T`; `strings` and `some_strings`: any iterator of `impl Into<String>`); and the checks the manager runs on it at start-up. The struct, its
+//! any iterator of `T`; `into_list(T)`: any iterator of `impl Into<T>`; `strings` and `some_strings`: any iterator of
+//! `impl Into<String>`); and the checks the manager runs on it at start-up. The struct, its
 //! `Default`, the setters (`mod.rs`), `from_env` (`env.rs`) and the per-option checks
 //! (`validate.rs`) are all generated from these rows; checks that involve several options
 //! are written out in `validate.rs`. Adding an option is one row, plus its tests.
@@ -57,6 +58,62 @@ macro_rules! option_table {
                 env "JWT_PUBLIC_KEY" => env::secret;
                 set some(Secret);
                 check [];
+            /// former HMAC secrets that still verify (comma-separated in the environment),
+            /// tried in order only after `secret_key` fails on the signature; new tokens
+            /// are always signed with `secret_key`. Default none.
+            secret_key_fallbacks: Vec<Secret> = Vec::new();
+                env "JWT_SECRET_KEY_FALLBACKS" => env::secrets;
+                set into_list(Secret);
+                check [];
+            /// former PEM public keys that still verify (PEM blocks one after another in
+            /// the environment), tried in order only after `public_key` fails on the
+            /// signature. Default none.
+            public_key_fallbacks: Vec<Secret> = Vec::new();
+                env "JWT_PUBLIC_KEY_FALLBACKS" => env::pem_blocks;
+                set into_list(Secret);
+                check [];
+            /// the `kid` header of every token this manager signs, and the `kid` of its
+            /// public key in [`JwtManager::jwks`](crate::JwtManager::jwks); a token with this
+            /// `kid` verifies with `public_key` even beside a key set. Default none.
+            public_key_id: Option<String> = None;
+                env "JWT_PUBLIC_KEY_ID" => env::optional_text;
+                set some(String);
+                check [non_empty_if_set];
+            /// an `http` or `https` URL of a JWK Set whose keys verify tokens, chosen by
+            /// the token's `kid` (the `jwks` feature). Default none.
+            jwks_url: Option<String> = None;
+                env "JWT_JWKS_URL" => env::optional_text;
+                set some(String);
+                check [non_empty_if_set];
+            /// an `OpenID Connect` issuer: its discovery document's `jwks_uri` is the key
+            /// set, and its tokens must name it in `iss` (the `jwks` feature). Default none.
+            oidc_issuer: Option<String> = None;
+                env "JWT_OIDC_ISSUER" => env::optional_text;
+                set some(String);
+                check [non_empty_if_set];
+            /// how long a fetched key set is kept; a smaller `Cache-Control: max-age` of
+            /// its response wins, never below `jwks_refetch_seconds`. Default 600 s.
+            jwks_cache_seconds: Duration = Duration::from_secs(600);
+                env "JWT_JWKS_CACHE_SECONDS" => env::seconds;
+                set value;
+                check [];
+            /// the shortest time between two fetches of the key set (an unknown `kid`
+            /// fetches it again at most this often). Default 30 s.
+            jwks_refetch_seconds: Duration = Duration::from_secs(30);
+                env "JWT_JWKS_REFETCH_SECONDS" => env::seconds;
+                set value;
+                check [];
+            /// how long connecting to the key set's server may take. Default 2 s.
+            jwks_connect_timeout: Duration = Duration::from_secs(2);
+                env "JWT_JWKS_CONNECT_TIMEOUT" => env::seconds;
+                set value;
+                check [not_zero];
+            /// how long one fetch of the key set (or discovery document) may take in all.
+            /// Default 5 s.
+            jwks_timeout: Duration = Duration::from_secs(5);
+                env "JWT_JWKS_TIMEOUT" => env::seconds;
+                set value;
+                check [not_zero];
             /// the claim holding the identity. Default `"identity"`.
             identity_claim: String = text("identity");
                 env "JWT_IDENTITY_CLAIM" => env::text;
@@ -81,22 +138,24 @@ macro_rules! option_table {
             decode_audience: Option<Vec<String>> = None;
                 env "JWT_DECODE_AUDIENCE" => env::optional_list;
                 set some_strings;
-                check [audience_values];
+                check [non_empty_values];
             /// `aud` written into new tokens (one value is written as a string).
             encode_audience: Option<Vec<String>> = None;
                 env "JWT_ENCODE_AUDIENCE" => env::optional_list;
                 set some_strings;
-                check [audience_values];
+                check [non_empty_values];
             /// `iss` written into new access and refresh tokens.
             encode_issuer: Option<String> = None;
                 env "JWT_ENCODE_ISSUER" => env::optional_text;
                 set some(String);
                 check [non_empty_if_set];
-            /// the required `iss`.
-            decode_issuer: Option<String> = None;
-                env "JWT_DECODE_ISSUER" => env::optional_text;
-                set some(String);
-                check [non_empty_if_set];
+            /// accepted `iss` values (comma-separated in the environment): a token from any
+            /// of them is accepted, and a token without `iss` is refused. `None` checks no
+            /// issuer.
+            decode_issuer: Option<Vec<String>> = None;
+                env "JWT_DECODE_ISSUER" => env::optional_list;
+                set some_strings;
+                check [non_empty_values];
             /// clock skew allowed on `exp`, `nbf` and `iat`, at most one day. Default 0.
             decode_leeway: Duration = Duration::ZERO;
                 env "JWT_DECODE_LEEWAY" => env::seconds;

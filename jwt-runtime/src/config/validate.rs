@@ -117,14 +117,19 @@ mod checks {
         Ok(())
     }
 
-    pub(super) fn audience_values(value: &Option<Vec<String>>) -> Checked {
-        if let Some(audience) = value
-            && (audience.is_empty() || audience.iter().any(|a| a.trim().is_empty()))
+    /// A list option that is either unset or a list of non-empty values (audiences, issuers).
+    pub(super) fn non_empty_values(value: &Option<Vec<String>>) -> Checked {
+        if let Some(values) = value
+            && (values.is_empty() || values.iter().any(|a| a.trim().is_empty()))
         {
-            return Err(Refusal::new(
-                audience.join(","),
-                "audience values must not be empty",
-            ));
+            return Err(Refusal::new(values.join(","), "values must not be empty"));
+        }
+        Ok(())
+    }
+
+    pub(super) fn not_zero(value: &Duration) -> Checked {
+        if value.is_zero() {
+            return Err(Refusal::new("0", "must be more than zero"));
         }
         Ok(())
     }
@@ -238,6 +243,7 @@ impl JwtConfig {
             self.csrf_header_name = None;
         }
         check_algorithm_family(self)?;
+        check_key_set(self)?;
         check_claim_names(self)?;
         for cookie in cookies(self) {
             check_cookie_prefix(self, &cookie)?;
@@ -267,6 +273,51 @@ fn check_algorithm_family(c: &JwtConfig) -> Result<(), ConfigError> {
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A key set (`JWT_JWKS_URL` or `JWT_OIDC_ISSUER`, not both) holds public keys, so it needs
+/// an asymmetric `JWT_ALGORITHM` and the `jwks` feature; an OIDC issuer must be among the
+/// accepted issuers when `JWT_DECODE_ISSUER` is set.
+fn check_key_set(c: &JwtConfig) -> Result<(), ConfigError> {
+    let (option, value) = match (&c.jwks_url, &c.oidc_issuer) {
+        (None, None) => return Ok(()),
+        (Some(_), Some(issuer)) => {
+            return Err(ConfigError::new(
+                "JWT_OIDC_ISSUER",
+                issuer,
+                "set JWT_JWKS_URL or JWT_OIDC_ISSUER, not both",
+            ));
+        }
+        (Some(url), None) => ("JWT_JWKS_URL", url),
+        (None, Some(issuer)) => ("JWT_OIDC_ISSUER", issuer),
+    };
+    if !cfg!(feature = "jwks") {
+        return Err(ConfigError::new(
+            option,
+            value,
+            "fetching a JWK Set needs the `jwks` cargo feature of jwt-runtime",
+        ));
+    }
+    if c.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+        return Err(ConfigError::new(
+            option,
+            value,
+            format!(
+                "a JWK Set holds public keys; JWT_ALGORITHM {} is symmetric",
+                algorithm_name(c.algorithm)
+            ),
+        ));
+    }
+    if let (Some(issuer), Some(accepted)) = (&c.oidc_issuer, &c.decode_issuer)
+        && !accepted.contains(issuer)
+    {
+        return Err(ConfigError::new(
+            "JWT_DECODE_ISSUER",
+            accepted.join(","),
+            format!("must include JWT_OIDC_ISSUER {issuer}"),
+        ));
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::claims::Claims;
 use crate::config::JwtConfig;
 use crate::error::ConfigError;
 use crate::keys;
+use crate::keyset::{self, KeySetSource};
 use crate::loaders::output::{
     CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, UserOutput,
 };
@@ -22,6 +23,7 @@ use crate::loaders::{CheckResult, KeyResult, Loaders, MaybeAsync, UserResult, sl
 use crate::payload::ClaimNames;
 use crate::token::{self, DecodeSettings};
 use crate::types::{TokenLocation, TokenType};
+use jsonwebtoken::jwk::JwkSet;
 
 /// Builds a [`JwtManager`], with explicit loaders that take precedence over the registry.
 ///
@@ -43,6 +45,8 @@ pub struct JwtManagerBuilder {
     loaders: Loaders,
     use_registry: bool,
     clock: Option<Clock>,
+    key_set: Option<JwkSet>,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for JwtManagerBuilder {
@@ -51,6 +55,8 @@ impl std::fmt::Debug for JwtManagerBuilder {
             .field("config", &self.config)
             .field("use_registry", &self.use_registry)
             .field("clock", &self.clock.is_some())
+            .field("key_set", &self.key_set.as_ref().map(|set| set.keys.len()))
+            .field("root_certificates", &self.root_certificates.len())
             .finish_non_exhaustive()
     }
 }
@@ -126,7 +132,50 @@ impl JwtManagerBuilder {
             loaders: Loaders::default(),
             use_registry: true,
             clock: None,
+            key_set: None,
+            root_certificates: Vec::new(),
         }
+    }
+
+    /// Verifies tokens with the keys of a JWK Set held in memory, chosen by the token's
+    /// `kid` (a token without `kid`: the set's only key for its algorithm, or the static
+    /// `JWT_PUBLIC_KEY` when it is set). The algorithm still comes only from
+    /// `JWT_ALGORITHM`/`JWT_DECODE_ALGORITHMS`; a key whose `kty`, `crv` or `alg` does not
+    /// fit it, an `enc` key and a symmetric key are never used. For a set fetched over
+    /// HTTP, set `JWT_JWKS_URL` (the `jwks` feature).
+    ///
+    /// ```
+    /// use jsonwebtoken::Algorithm;
+    /// use jwt_runtime::{JwtConfig, JwtManager};
+    /// const PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIApXpHB8eihD0GU9GvvKHP5Eh+mYJ3cHuuKrvPZmBBXv\n-----END PRIVATE KEY-----";
+    /// const PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAyzKgUB9g2k4KNdLaJfoJo7olH4Ih8fZfMftApGLE0hc=\n-----END PUBLIC KEY-----";
+    /// let login = JwtManager::new(JwtConfig::default().algorithm(Algorithm::EdDSA)
+    ///     .private_key(PRIVATE).public_key(PUBLIC).public_key_id("login-1"))?;
+    /// let service = JwtManager::builder(JwtConfig::default().algorithm(Algorithm::EdDSA))
+    ///     .jwk_set(login.jwks())
+    ///     .build()?;
+    /// let token = login.create_access_token(&"alice")?;
+    /// assert_eq!(service.decode_token(&token)?.identity::<String>()?, "alice");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn jwk_set(mut self, set: JwkSet) -> Self {
+        self.key_set = Some(set);
+        self
+    }
+
+    /// Trusts one more root certificate (PEM) when fetching `JWT_JWKS_URL` or the OIDC
+    /// discovery document over https, beside the system's roots and webpki's (a private
+    /// CA, a test CA).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// let builder = JwtManager::builder(JwtConfig::default())
+    ///     .jwks_root_certificate(b"-----BEGIN CERTIFICATE-----\n...".to_vec());
+    /// # let _ = builder;
+    /// ```
+    pub fn jwks_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
     }
 
     /// Ignores loaders registered with attributes: only builder-set loaders are used.
@@ -219,6 +268,8 @@ impl JwtManagerBuilder {
             mut loaders,
             use_registry,
             clock,
+            key_set,
+            root_certificates,
         } = self;
         if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
             return Err(ConfigError::NoCryptoBackend);
@@ -234,8 +285,16 @@ impl JwtManagerBuilder {
                 "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
             ));
         }
-        let keys = keys::prepare(&config)?;
         let decode = decode_settings(&config);
+        let key_set = build_key_set(&config, key_set, &root_certificates, &decode, clock.clone())?;
+        let keys = keys::prepare(&config, key_set.is_some())?;
+        let own_jwks = serde_json::to_vec(&keyset::own_key_set(
+            config.algorithm,
+            &keys.verifying,
+            config.public_key_id.as_deref(),
+        ))
+        .map_err(|e| ConfigError::new("JWT_PUBLIC_KEY", "<PEM>", e.to_string()))?
+        .into();
         let header = |option: &'static str, name: &str| {
             HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ConfigError::new(option, name, "not a valid HTTP header name"))
@@ -275,6 +334,8 @@ impl JwtManagerBuilder {
                 config,
                 decode,
                 keys,
+                key_set,
+                own_jwks,
                 csrf_claim,
                 header_name,
                 access,
@@ -298,16 +359,84 @@ fn decode_settings(config: &JwtConfig) -> DecodeSettings {
         id: token::next_manager_id(),
         known_headers: algorithms
             .iter()
-            .map(|a| token::KnownHeader::new(*a))
+            .map(|a| token::KnownHeader::new(*a, None))
+            .chain(
+                config
+                    .public_key_id
+                    .as_deref()
+                    .map(|kid| token::KnownHeader::new(config.algorithm, Some(kid))),
+            )
             .collect(),
         algorithms,
         leeway: config.decode_leeway.as_secs_f64(),
         audience: config.decode_audience.clone(),
-        issuer: config.decode_issuer.clone(),
+        // An OIDC issuer is the expected one unless JWT_DECODE_ISSUER lists issuers
+        // (which must include it).
+        issuers: config
+            .decode_issuer
+            .clone()
+            .or_else(|| config.oidc_issuer.clone().map(|issuer| vec![issuer])),
         names: Arc::new(ClaimNames::new(
             config.identity_claim.clone(),
             config.user_claims.clone(),
         )),
         max_token_size: config.max_token_size,
+    }
+}
+
+/// The key set: the one given to the builder, or the one `JWT_JWKS_URL` /
+/// `JWT_OIDC_ISSUER` names (fetched once now). Refused for HMAC algorithms.
+fn build_key_set(
+    config: &JwtConfig,
+    given: Option<JwkSet>,
+    root_certificates: &[Vec<u8>],
+    decode: &DecodeSettings,
+    clock: Option<Clock>,
+) -> Result<Option<Arc<KeySetSource>>, ConfigError> {
+    let remote = config.jwks_url.is_some() || config.oidc_issuer.is_some();
+    if let Some(set) = given {
+        if remote {
+            return Err(ConfigError::new(
+                if config.jwks_url.is_some() {
+                    "JWT_JWKS_URL"
+                } else {
+                    "JWT_OIDC_ISSUER"
+                },
+                "<set>",
+                "a JWK Set is also given to the builder; use one of them",
+            ));
+        }
+        if config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+            return Err(ConfigError::new(
+                "JWT_ALGORITHM",
+                crate::types::algorithm_name(config.algorithm),
+                "a JWK Set holds public keys; use an asymmetric algorithm with it",
+            ));
+        }
+        let source = KeySetSource::in_memory(&set, &decode.algorithms, clock)
+            .map_err(|reason| ConfigError::new("JWT_JWKS_URL", "<set>", reason))?;
+        return Ok(Some(Arc::new(source)));
+    }
+    if !remote {
+        return Ok(None);
+    }
+    #[cfg(feature = "jwks")]
+    {
+        let options = keyset::fetch::RemoteOptions {
+            url: config.jwks_url.clone(),
+            oidc_issuer: config.oidc_issuer.clone(),
+            cache: config.jwks_cache_seconds,
+            refetch: config.jwks_refetch_seconds,
+            connect_timeout: config.jwks_connect_timeout,
+            timeout: config.jwks_timeout,
+            root_certificates: root_certificates.to_vec(),
+        };
+        KeySetSource::remote(&options, decode.algorithms.clone(), clock).map(Some)
+    }
+    #[cfg(not(feature = "jwks"))]
+    {
+        // `JwtConfig::validate` has refused the option already.
+        let _ = root_certificates;
+        Ok(None)
     }
 }

@@ -15,6 +15,7 @@ use crate::claims::Claims;
 use crate::config::JwtConfig;
 use crate::error::{ConfigError, JwtError};
 use crate::keys::{self, PreparedKeys};
+use crate::keyset::{KeySetSource, Snapshot};
 use crate::loaders::{KeyResult, Loaders, MaybeAsync, guarded, guarded_async, slots};
 use crate::payload::{Payload, parse_payload};
 use crate::token::{
@@ -80,6 +81,10 @@ pub(crate) struct Inner {
     pub(crate) config: JwtConfig,
     pub(crate) decode: DecodeSettings,
     keys: PreparedKeys,
+    /// The JWK Set that verifies tokens by `kid`, given in memory or fetched.
+    key_set: Option<Arc<KeySetSource>>,
+    /// The body of [`JwtManager::jwks_resource`]: this manager's public keys as a JWK Set.
+    own_jwks: actix_web::web::Bytes,
     /// Whether new tokens carry a `csrf` claim (cookies are a location, with CSRF on).
     pub(crate) csrf_claim: bool,
     pub(crate) header_name: HeaderName,
@@ -121,6 +126,11 @@ impl std::fmt::Debug for JwtManager {
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
+}
+
+/// The token header's `kid`, when it is a string.
+fn kid<'s>(split: &'s token::SplitToken<'_>) -> Option<&'s str> {
+    split.header.get("kid").and_then(Value::as_str)
 }
 
 /// A key a loader is choosing: known now, or once its future resolves.
@@ -551,7 +561,16 @@ impl JwtManager {
                 .decode_key(claims, &split.header)?
                 .ready(slots::decode_key_loader::NAME)?,
         };
-        self.finish_decode(split, unverified.zip(key), options)
+        let set = match self.key_set_for(&split, key.is_some()) {
+            Some(source) => Some(source.ready_blocking(kid(&split))?),
+            None => None,
+        };
+        self.finish_decode(
+            split,
+            unverified.zip(key),
+            set.as_deref().map(Arc::as_ref),
+            options,
+        )
     }
 
     /// [`decode_token_with`](Self::decode_token_with) for any `decode_key_loader`, `async`
@@ -584,7 +603,35 @@ impl JwtManager {
                     .await?
             }
         };
-        self.finish_decode(split, unverified.zip(key), options)
+        let set = match self.key_set_for(&split, key.is_some()) {
+            Some(source) => Some(source.ready(kid(&split)).await?),
+            None => None,
+        };
+        self.finish_decode(
+            split,
+            unverified.zip(key),
+            set.as_deref().map(Arc::as_ref),
+            options,
+        )
+    }
+
+    /// The key set a token verifies with, if any: with no key loader's key, when its
+    /// `kid` is not this manager's own `JWT_PUBLIC_KEY_ID`, or when there is no static key.
+    fn key_set_for(
+        &self,
+        split: &token::SplitToken<'_>,
+        loaded_key: bool,
+    ) -> Option<&Arc<KeySetSource>> {
+        let source = self.inner.key_set.as_ref()?;
+        if loaded_key {
+            return None;
+        }
+        let static_keys = !self.inner.keys.verifying.is_empty();
+        let own = match kid(split) {
+            None => true,
+            Some(kid) => self.inner.config.public_key_id.as_deref() == Some(kid),
+        };
+        (!static_keys || !own).then_some(source)
     }
 
     fn split<'t>(&self, encoded_token: &'t str) -> Result<token::SplitToken<'t>, JwtError> {
@@ -623,24 +670,34 @@ impl JwtManager {
         })
     }
 
-    /// Signature (with the configured key, or the one a loader chose), claims, normalisation.
+    /// Signature (with the key a loader chose, the key set's key for the token, or the
+    /// configured keys), claims, normalisation.
     fn finish_decode(
         &self,
         split: token::SplitToken<'_>,
         loaded: Option<(Map<String, Value>, Secret)>,
+        set: Option<&Snapshot>,
         options: DecodeOptions<'_>,
     ) -> Result<Claims, JwtError> {
         let settings = &self.inner.decode;
+        let algorithm = settings.check_header(&split)?;
         let payload = if let Some((unverified, secret)) = loaded {
             // The token chose the key (e.g. by `kid`): a key unusable for the configured
             // algorithm is the token's fault (422), never a 500 and never an HMAC keyed
             // with a public key (algorithm confusion).
             let key: DecodingKey =
                 keys::loaded_decoding_key(self.inner.config.algorithm.family(), secret.expose())?;
-            settings.verify_signature(&split, &key, false)?;
+            DecodeSettings::verify_signature(&split, algorithm, std::slice::from_ref(&key), None)?;
             Payload::from_map(unverified, split.payload, &settings.names)
         } else {
-            settings.verify_signature(&split, &self.inner.keys.decoding, true)?;
+            if let Some(set) = set {
+                let (slot, key) = set.find(kid(&split), algorithm)?;
+                let key = std::slice::from_ref(key);
+                DecodeSettings::verify_signature(&split, algorithm, key, Some((set.id, slot)))?;
+            } else {
+                let keys = &self.inner.keys.verifying;
+                DecodeSettings::verify_signature(&split, algorithm, keys, Some((settings.id, 0)))?;
+            }
             Payload::parse(split.payload, &settings.names)?
         };
         let expired = settings.validate_claims(&payload, self.now())?;
@@ -649,6 +706,59 @@ impl JwtManager {
             return Err(JwtError::Expired(claims));
         }
         Ok(claims)
+    }
+
+    /// This manager's public verification keys as a JWK Set, for services that verify
+    /// its tokens: `JWT_PUBLIC_KEY` first (with `kid` from `JWT_PUBLIC_KEY_ID`), then
+    /// `JWT_PUBLIC_KEY_FALLBACKS` (each with its RFC 7638 SHA-256 thumbprint as `kid`;
+    /// use the thumbprint as `JWT_PUBLIC_KEY_ID` and a key keeps its `kid` when it
+    /// becomes a fallback). Empty for HMAC algorithms, whose keys are secret.
+    ///
+    /// ```
+    /// use jsonwebtoken::Algorithm;
+    /// use jwt_runtime::{JwtConfig, JwtManager};
+    /// const PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAyzKgUB9g2k4KNdLaJfoJo7olH4Ih8fZfMftApGLE0hc=\n-----END PUBLIC KEY-----";
+    /// let manager = JwtManager::new(JwtConfig::default().algorithm(Algorithm::EdDSA)
+    ///     .public_key(PUBLIC).public_key_id("k1"))?;
+    /// let set = manager.jwks();
+    /// assert_eq!(set.keys[0].common.key_id.as_deref(), Some("k1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn jwks(&self) -> crate::JwkSet {
+        serde_json::from_slice(&self.inner.own_jwks).unwrap_or_default()
+    }
+
+    /// An actix resource serving [`jwks`](Self::jwks) at `GET /.well-known/jwks.json`
+    /// (no protection; `Cache-Control: max-age=300`), so that other services can verify
+    /// this one's tokens with `JWT_JWKS_URL`. It answers 404 for HMAC algorithms.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let app = actix_web::App::new().service(manager.jwks_resource());
+    /// # let _ = app;
+    /// # Ok::<(), jwt_runtime::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn jwks_resource(&self) -> actix_web::Resource {
+        let manager = self.clone();
+        actix_web::web::resource("/.well-known/jwks.json").route(actix_web::web::get().to(
+            move || {
+                let body = manager.inner.own_jwks.clone();
+                let hmac =
+                    manager.inner.config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac;
+                async move {
+                    if hmac {
+                        return actix_web::HttpResponse::NotFound().finish();
+                    }
+                    actix_web::HttpResponse::Ok()
+                        .content_type("application/json")
+                        .insert_header(("Cache-Control", "max-age=300"))
+                        .body(body)
+                }
+            },
+        ))
     }
 
     /// Python's `get_jti(encoded_token)`: fully verifies, then returns the `jti`.

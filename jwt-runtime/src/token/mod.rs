@@ -132,8 +132,13 @@ pub(crate) fn encode(
     }
     let alg = Value::String(algorithm_name(algorithm).to_owned());
     let typ = Value::String("JWT".to_owned());
+    let kid = settings.config.public_key_id.clone().map(Value::String);
     header.insert("alg", &alg);
     header.entry("typ").or_insert(&typ);
+    if let Some(kid) = &kid {
+        // The signing key's id, unless the call names another.
+        header.entry("kid").or_insert(kid);
+    }
     // PyJWT drops a falsy `typ`, and refuses a `kid` that is not a string.
     if header.get("typ").is_some_and(|typ| !is_truthy(typ)) {
         header.remove("typ");
@@ -180,12 +185,16 @@ pub(crate) struct KnownHeader {
 }
 
 impl KnownHeader {
-    pub(crate) fn new(algorithm: Algorithm) -> Self {
+    /// The header of `algorithm`, with `kid` when this manager writes one.
+    pub(crate) fn new(algorithm: Algorithm, kid: Option<&str>) -> Self {
         let mut header = Map::new();
         header.insert(
             "alg".to_owned(),
             Value::String(algorithm_name(algorithm).to_owned()),
         );
+        if let Some(kid) = kid {
+            header.insert("kid".to_owned(), Value::String(kid.to_owned()));
+        }
         header.insert("typ".to_owned(), Value::String("JWT".to_owned()));
         let segment = URL_SAFE_NO_PAD.encode(Value::Object(header.clone()).to_string());
         KnownHeader {
@@ -241,7 +250,8 @@ pub(crate) struct DecodeSettings {
     pub(crate) algorithms: Vec<Algorithm>,
     pub(crate) leeway: f64,
     pub(crate) audience: Option<Vec<String>>,
-    pub(crate) issuer: Option<String>,
+    /// The accepted `iss` values (`None`: not checked).
+    pub(crate) issuers: Option<Vec<String>>,
     pub(crate) names: Arc<ClaimNames>,
     pub(crate) max_token_size: usize,
 }
@@ -264,33 +274,41 @@ impl DecodeSettings {
             .ok_or_else(not_allowed)
     }
 
-    /// Checks the algorithm against the allow-list and the signature with `key`.
-    /// `cache` reuses this manager's verifier for the configured key (per thread).
-    pub(crate) fn verify_signature(
-        &self,
-        split: &SplitToken<'_>,
-        key: &DecodingKey,
-        cache: bool,
-    ) -> Result<Algorithm, JwtError> {
+    /// The token's algorithm, checked against the allow-list, and its header's other
+    /// parameters (`kid` a string, no unsupported `b64`/`crit`).
+    pub(crate) fn check_header(&self, split: &SplitToken<'_>) -> Result<Algorithm, JwtError> {
         let algorithm = self.allowed_algorithm(&split.header)?;
         reject_unsupported_header(&split.header)?;
-        let signature = &split.signature;
+        Ok(algorithm)
+    }
+
+    /// Checks the signature with each of `keys` in order, until one verifies. `cache`
+    /// reuses the verifiers of long-lived keys (per thread): the id of their owner (a
+    /// manager, a key set version) and the slot of the first key.
+    pub(crate) fn verify_signature(
+        split: &SplitToken<'_>,
+        algorithm: Algorithm,
+        keys: &[DecodingKey],
+        cache: Option<(u64, usize)>,
+    ) -> Result<(), JwtError> {
         let message = split.signing_input.as_bytes();
-        let verified = if cache {
-            verifiers::verify(self.id, algorithm, key, message, signature)?
-        } else {
-            jsonwebtoken::signature::Verifier::verify(
-                &*verifiers::new(algorithm, key)?,
-                message,
-                signature,
-            )
-            .is_ok()
-        };
-        if verified {
-            Ok(algorithm)
-        } else {
-            Err(JwtError::invalid("Signature verification failed"))
+        let signature = &split.signature;
+        for (slot, key) in keys.iter().enumerate() {
+            let verified = if let Some((id, first)) = cache {
+                verifiers::verify(id, first + slot, algorithm, key, message, signature)?
+            } else {
+                jsonwebtoken::signature::Verifier::verify(
+                    &*verifiers::new(algorithm, key)?,
+                    message,
+                    signature,
+                )
+                .is_ok()
+            };
+            if verified {
+                return Ok(());
+            }
         }
+        Err(JwtError::invalid("Signature verification failed"))
     }
 
     pub(crate) fn check_size(&self, token: &str) -> Result<(), JwtError> {
@@ -325,10 +343,10 @@ impl DecodeSettings {
             let exp = time_claim(exp, "Expiration Time claim (exp) must be an integer.")?;
             expired = exp <= now - leeway;
         }
-        if let Some(issuer) = &self.issuer {
+        if let Some(issuers) = &self.issuers {
             match payload.get(payload::ISS) {
                 None => return Err(JwtError::invalid(r#"Token is missing the "iss" claim"#)),
-                Some(Value::String(iss)) if iss == issuer => {}
+                Some(Value::String(iss)) if issuers.contains(iss) => {}
                 Some(Value::String(_)) => return Err(JwtError::invalid("Invalid issuer")),
                 Some(_) => return Err(JwtError::invalid("Payload Issuer (iss) must be a string")),
             }
@@ -482,11 +500,12 @@ mod verifiers {
     use crate::error::JwtError;
 
     /// Most verifiers kept per thread (tests build many managers; servers use one or two).
-    const CAPACITY: usize = 8;
+    const CAPACITY: usize = 16;
 
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-    type Cached = (u64, Algorithm, Rc<dyn JwtVerifier>);
+    /// The key owner's id (a manager, a key set version), the key's slot, the algorithm.
+    type Cached = (u64, usize, Algorithm, Rc<dyn JwtVerifier>);
 
     thread_local! {
         static CACHE: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
@@ -507,9 +526,11 @@ mod verifiers {
         (provider.verifier_factory)(&algorithm, key).map_err(|_| not_allowed())
     }
 
-    /// Verifies with this manager's cached verifier for `algorithm`, creating it on first use.
+    /// Verifies with the cached verifier of owner `id`'s key in `slot` for `algorithm`,
+    /// creating it on first use.
     pub(crate) fn verify(
         id: u64,
+        slot: usize,
         algorithm: Algorithm,
         key: &DecodingKey,
         message: &[u8],
@@ -519,8 +540,8 @@ mod verifiers {
             cache
                 .borrow()
                 .iter()
-                .find(|(i, a, _)| *i == id && *a == algorithm)
-                .map(|(_, _, v)| Rc::clone(v))
+                .find(|(i, s, a, _)| *i == id && *s == slot && *a == algorithm)
+                .map(|(_, _, _, v)| Rc::clone(v))
         });
         let verifier = if let Some(verifier) = cached {
             verifier
@@ -531,7 +552,7 @@ mod verifiers {
                 if cache.len() >= CAPACITY {
                     cache.remove(0);
                 }
-                cache.push((id, algorithm, Rc::clone(&verifier)));
+                cache.push((id, slot, algorithm, Rc::clone(&verifier)));
             });
             verifier
         };

@@ -210,7 +210,7 @@ async fn other_claims_of_the_wrong_type_are_refused() {
     }
     // With an issuer and an audience configured.
     let manager = build(
-        hs().decode_issuer("the-issuer")
+        hs().decode_issuer(["the-issuer"])
             .decode_audience(["the-audience"]),
     );
     let app = app!(manager);

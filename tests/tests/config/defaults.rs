@@ -105,7 +105,7 @@ fn setters_set_the_field() {
         .decode_audience(["a", "b"])
         .encode_audience(["a"])
         .encode_issuer("me")
-        .decode_issuer("you")
+        .decode_issuer(["you"])
         .cookie_domain("example.com")
         .cookie_samesite(SameSite::Strict)
         .csrf_methods(["GET"])
@@ -123,7 +123,7 @@ fn setters_set_the_field() {
     assert_eq!(c.decode_audience, Some(vec!["a".into(), "b".into()]));
     assert_eq!(c.encode_audience, Some(vec!["a".into()]));
     assert_eq!(c.encode_issuer.as_deref(), Some("me"));
-    assert_eq!(c.decode_issuer.as_deref(), Some("you"));
+    assert_eq!(c.decode_issuer, Some(vec!["you".to_owned()]));
     assert_eq!(c.cookie_domain.as_deref(), Some("example.com"));
     assert_eq!(c.cookie_samesite, Some(SameSite::Strict));
     assert_eq!(c.csrf_methods, ["GET"]);

@@ -288,7 +288,15 @@ fn env_issuers_and_cookie_domain_empty_means_unset() {
         ("JWT_CSRF_HEADER_NAME", "X-Both"),
     ]);
     assert_eq!(c.encode_issuer.as_deref(), Some("auth.example"));
-    assert_eq!(c.decode_issuer.as_deref(), Some("auth.example"));
+    assert_eq!(c.decode_issuer, Some(vec!["auth.example".to_owned()]));
+    let several = lookup_ok(&[
+        ("JWT_SECRET_KEY", SECRET),
+        ("JWT_DECODE_ISSUER", "auth.example, login.example"),
+    ]);
+    assert_eq!(
+        several.decode_issuer,
+        Some(vec!["auth.example".to_owned(), "login.example".to_owned()])
+    );
     assert_eq!(c.cookie_domain.as_deref(), Some("example.com"));
     assert_eq!(c.csrf_header_name.as_deref(), Some("X-Both"));
     let c = lookup_ok(&[

@@ -137,7 +137,7 @@ fn empty_names_are_refused() {
             c.refresh_csrf_field_name(v)
         }),
         ("JWT_HEADER_NAME", |c, v| c.header_name(v)),
-        ("JWT_DECODE_ISSUER", |c, v| c.decode_issuer(v)),
+        ("JWT_DECODE_ISSUER", |c, v| c.decode_issuer([v])),
     ];
     for (option, set) in table {
         for empty in ["", " "] {

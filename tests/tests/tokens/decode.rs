@@ -338,7 +338,7 @@ fn audience_checks() {
 
 #[test]
 fn issuer_checks() {
-    let m = manager(base().decode_issuer("auth.example"));
+    let m = manager(base().decode_issuer(["auth.example"]));
     let token = |extra: Value| craft(&claims_with(&extra));
     assert_eq!(
         invalid(&m, &token(json!({}))),
@@ -355,6 +355,18 @@ fn issuer_checks() {
     );
     m.decode_token(&token(json!({"iss": "auth.example"})))
         .unwrap();
+    // Several issuers: a token from any of them is accepted, no other.
+    let several = manager(base().decode_issuer(["auth.example", "login.example"]));
+    for iss in ["auth.example", "login.example"] {
+        several.decode_token(&token(json!({ "iss": iss }))).unwrap();
+    }
+    assert_eq!(
+        invalid(
+            &several,
+            &token(json!({"iss": "auth.example,login.example"}))
+        ),
+        "Invalid issuer"
+    );
     // No issuer configured: any iss is accepted.
     manager(base())
         .decode_token(&token(json!({"iss": "anyone"})))

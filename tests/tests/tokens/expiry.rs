@@ -171,7 +171,7 @@ fn expired_token_with_a_wrong_csrf_value_is_a_csrf_error() {
 fn expired_token_with_a_bad_claim_reports_the_bad_claim() {
     // The reference decodes an expired token again with verify_exp off, so a later
     // failing check (iss, aud, identity) is what the caller sees.
-    let m = manager(base().decode_issuer("auth.example"));
+    let m = manager(base().decode_issuer(["auth.example"]));
     let token = craft(&claims_with(&json!({"exp": NOW - 10, "iss": "evil"})));
     assert_eq!(invalid(&m, &token), "Invalid issuer");
     let token = craft(&claims_with(

@@ -134,7 +134,7 @@ fn refresh_token_full_layout_has_issuer_but_no_fresh() {
 fn refresh_token_with_issuer_passes_decode_issuer() {
     let config = base()
         .encode_issuer("auth.example")
-        .decode_issuer("auth.example");
+        .decode_issuer(["auth.example"]);
     let m = manager(config);
     let token = m.create_refresh_token(&"alice").unwrap();
     let claims = m.decode_token(&token).unwrap();
