@@ -157,6 +157,7 @@ pub use crate::extract::{
     CurrentUser, Jwt, JwtIdentity, verify_fresh_jwt_in_request, verify_jwt_in_request,
     verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
 };
+pub use crate::keyset::KeySource;
 pub use crate::manager::{JwtManager, JwtManagerBuilder};
 pub use crate::token::{DecodeOptions, Fresh, TokenOptions};
 /// jsonwebtoken's JWK Set (RFC 7517), for [`JwtManagerBuilder::jwk_set`] and

@@ -828,3 +828,107 @@ fn key_set_options_are_checked_at_start_up() {
     assert_eq!(config.jwks_timeout, Duration::from_secs(3));
     assert_eq!(config.public_key_id.as_deref(), Some("k-7"));
 }
+
+/// A provider that names itself `issuer` in its tokens.
+fn named_provider(key: Key, kid: &str, issuer: &str, clock: &ManualClock) -> JwtManager {
+    let (private, public) = key.pems();
+    JwtManager::builder(
+        JwtConfig::default()
+            .algorithm(key.algorithm())
+            .private_key(private)
+            .public_key(public)
+            .public_key_id(kid)
+            .encode_issuer(issuer),
+    )
+    .ignore_registered_loaders()
+    .clock(clock.source())
+    .build()
+    .unwrap()
+}
+
+#[test]
+fn each_issuer_verifies_with_its_own_keys_only() {
+    use jwt_runtime::KeySource;
+    let clock = clock();
+    let login = named_provider(Key::Rsa, "login-1", "https://login.example", &clock);
+    let partner = named_provider(Key::Rsa2, "p-1", "https://partner.example", &clock);
+    let remote = named_provider(Key::Rsa2, "r-1", "https://remote.example", &clock);
+    let server = KeyServer::http(Answer::json(&set(&[jwk(&remote)])));
+    let (_, login_public) = Key::Rsa.pems();
+    let (own_private, own_public) = Key::Rsa2.pems();
+    let service = JwtManager::builder(
+        JwtConfig::default()
+            .algorithm(Algorithm::RS256)
+            .private_key(own_private)
+            .public_key(own_public)
+            .encode_issuer("https://self.example")
+            .decode_issuer(["https://self.example"]),
+    )
+    .ignore_registered_loaders()
+    .clock(clock.source())
+    .issuer("https://login.example", KeySource::PublicKey(login_public))
+    .issuer(
+        "https://partner.example",
+        KeySource::JwkSet(serde_json::from_value(set(&[jwk(&partner)])).unwrap()),
+    )
+    .issuer("https://remote.example", KeySource::JwksUrl(server.url()))
+    .build()
+    .unwrap();
+    for (issuer, name) in [
+        (&login, "l"),
+        (&partner, "p"),
+        (&remote, "r"),
+        (&service, "s"),
+    ] {
+        let token = issuer.create_access_token(&name).unwrap();
+        assert_eq!(identity(&service, &token).unwrap(), name);
+    }
+    // The partner's key cannot sign for the login service, nor the service's own key
+    // for the partner (the same key material, bound to another issuer).
+    let forged = named_provider(Key::Rsa2, "login-1", "https://login.example", &clock);
+    let err = refused(&service, &forged.create_access_token(&"eve").unwrap());
+    assert_eq!(err.message(), "Signature verification failed");
+    let forged = named_provider(Key::Rsa, "p-1", "https://partner.example", &clock);
+    let err = refused(&service, &forged.create_access_token(&"eve").unwrap());
+    assert_eq!(err.message(), "Signature verification failed");
+    // Unlisted and missing issuers are refused before any key is touched.
+    let stranger = named_provider(Key::Rsa2, "x", "https://stranger.example", &clock);
+    let err = refused(&service, &stranger.create_access_token(&"eve").unwrap());
+    assert_eq!(err.message(), "Invalid issuer");
+    let anonymous = provider(Key::Rsa2, "x", &clock);
+    let err = refused(&service, &anonymous.create_access_token(&"eve").unwrap());
+    assert_eq!(err.message(), r#"Token is missing the "iss" claim"#);
+    // Binding mistakes are start-up errors.
+    let base = || {
+        JwtManager::builder(JwtConfig::default().algorithm(Algorithm::RS256))
+            .ignore_registered_loaders()
+    };
+    let pem = || KeySource::PublicKey(Key::Rsa.pems().1);
+    let e = base()
+        .issuer("a", pem())
+        .issuer("a", pem())
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("bound to keys twice"), "{e}");
+    let e = base().issuer(" ", pem()).build().unwrap_err();
+    assert_eq!(e.option(), Some("JWT_DECODE_ISSUER"));
+    let e = base()
+        .issuer("a", KeySource::PublicKey("not a key".to_owned()))
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("not a valid public key"), "{e}");
+    let e = base()
+        .issuer("a", KeySource::PublicKey(Key::Ec.pems().1))
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("not a valid public key"), "{e}");
+    let e = JwtManager::builder(
+        JwtConfig::default()
+            .algorithm(Algorithm::RS256)
+            .decode_issuer(["a"]),
+    )
+    .issuer("a", pem())
+    .build()
+    .unwrap_err();
+    assert!(e.to_string().contains("do not list it"), "{e}");
+}

@@ -45,6 +45,8 @@ pub(crate) struct Snapshot {
     /// Identifies this version for the per-thread verifier cache.
     pub(crate) id: u64,
     keys: Vec<SetKey>,
+    /// A single static key, used whatever `kid` a token names.
+    any_kid: bool,
     /// Unix seconds after which this version is no longer used (`INFINITY`: never).
     expires_at: f64,
     /// Unix seconds from which a refresh is started in the background.
@@ -61,6 +63,7 @@ impl Snapshot {
         Snapshot {
             id: crate::token::next_manager_id(),
             keys: Vec::new(),
+            any_kid: false,
             expires_at: f64::NEG_INFINITY,
             refresh_at: f64::NEG_INFINITY,
         }
@@ -88,7 +91,7 @@ impl Snapshot {
         algorithm: Algorithm,
     ) -> Result<(usize, &DecodingKey), JwtError> {
         let fits = |k: &SetKey| k.algorithms.contains(&algorithm);
-        if let Some(kid) = kid {
+        if let Some(kid) = kid.filter(|_| !self.any_kid) {
             return self
                 .keys
                 .iter()
@@ -242,6 +245,26 @@ impl std::fmt::Debug for KeySetSource {
 }
 
 impl KeySetSource {
+    /// One static public key (an issuer's PEM key): any `kid`, never expires.
+    pub(crate) fn static_key(key: DecodingKey, accepted: &[Algorithm]) -> Self {
+        KeySetSource {
+            current: ArcSwap::from_pointee(Snapshot {
+                id: crate::token::next_manager_id(),
+                keys: vec![SetKey {
+                    kid: None,
+                    algorithms: accepted.to_vec(),
+                    key,
+                }],
+                any_kid: true,
+                expires_at: f64::INFINITY,
+                refresh_at: f64::INFINITY,
+            }),
+            clock: None,
+            #[cfg(feature = "jwks")]
+            remote: None,
+        }
+    }
+
     /// A set given in memory: checked now, never refreshed, never expires.
     pub(crate) fn in_memory(
         set: &JwkSet,
@@ -309,6 +332,7 @@ impl KeySetSource {
         self.current.store(Arc::new(Snapshot {
             id: crate::token::next_manager_id(),
             keys,
+            any_kid: false,
             expires_at,
             refresh_at,
         }));
@@ -392,6 +416,26 @@ impl KeySetSource {
         }
         JwtError::KeySetUnavailable("the key set has no usable version".to_owned())
     }
+}
+
+/// Where the keys of one issuer come from: see
+/// [`JwtManagerBuilder::issuer`](crate::JwtManagerBuilder::issuer).
+///
+/// ```
+/// let source = jwt_runtime::KeySource::JwksUrl("https://login.example/.well-known/jwks.json".into());
+/// # let _ = source;
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// A PEM public key of `JWT_ALGORITHM`'s family; it verifies whatever `kid` a token
+    /// names.
+    PublicKey(String),
+    /// A JWK Set held in memory, keys chosen by `kid`.
+    JwkSet(JwkSet),
+    /// A JWK Set fetched from this `http` or `https` URL (the `jwks` feature), cached and
+    /// refreshed as `JWT_JWKS_URL` is, with the same options.
+    JwksUrl(String),
 }
 
 /// The manager's public verification keys as a JWK Set: the primary key (with `kid`),

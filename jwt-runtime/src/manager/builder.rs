@@ -15,7 +15,7 @@ use crate::claims::Claims;
 use crate::config::JwtConfig;
 use crate::error::ConfigError;
 use crate::keys;
-use crate::keyset::{self, KeySetSource};
+use crate::keyset::{self, KeySetSource, KeySource};
 use crate::loaders::output::{
     CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, UserOutput,
 };
@@ -47,6 +47,7 @@ pub struct JwtManagerBuilder {
     clock: Option<Clock>,
     key_set: Option<JwkSet>,
     root_certificates: Vec<Vec<u8>>,
+    issuers: Vec<(String, KeySource)>,
 }
 
 impl std::fmt::Debug for JwtManagerBuilder {
@@ -57,6 +58,14 @@ impl std::fmt::Debug for JwtManagerBuilder {
             .field("clock", &self.clock.is_some())
             .field("key_set", &self.key_set.as_ref().map(|set| set.keys.len()))
             .field("root_certificates", &self.root_certificates.len())
+            .field(
+                "issuers",
+                &self
+                    .issuers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -134,7 +143,33 @@ impl JwtManagerBuilder {
             clock: None,
             key_set: None,
             root_certificates: Vec::new(),
+            issuers: Vec::new(),
         }
+    }
+
+    /// Binds an issuer to its own keys: a token whose (unverified) `iss` is `issuer`
+    /// verifies with `keys` only, never with the configured ones. With any issuer bound,
+    /// the accepted issuers are the bound ones and those of `JWT_DECODE_ISSUER` (which
+    /// verify with the configured keys); a token naming another issuer, or none, is
+    /// refused before any key is touched.
+    ///
+    /// ```
+    /// use jsonwebtoken::Algorithm;
+    /// use jwt_runtime::{JwtConfig, JwtManager, KeySource};
+    /// const PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIApXpHB8eihD0GU9GvvKHP5Eh+mYJ3cHuuKrvPZmBBXv\n-----END PRIVATE KEY-----";
+    /// const PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAyzKgUB9g2k4KNdLaJfoJo7olH4Ih8fZfMftApGLE0hc=\n-----END PUBLIC KEY-----";
+    /// let partner = JwtManager::new(JwtConfig::default().algorithm(Algorithm::EdDSA)
+    ///     .private_key(PRIVATE).public_key(PUBLIC).encode_issuer("partner"))?;
+    /// let service = JwtManager::builder(JwtConfig::default().algorithm(Algorithm::EdDSA))
+    ///     .issuer("partner", KeySource::PublicKey(PUBLIC.to_owned()))
+    ///     .build()?;
+    /// let token = partner.create_access_token(&"alice")?;
+    /// assert_eq!(service.decode_token(&token)?.identity::<String>()?, "alice");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn issuer(mut self, issuer: impl Into<String>, keys: KeySource) -> Self {
+        self.issuers.push((issuer.into(), keys));
+        self
     }
 
     /// Verifies tokens with the keys of a JWK Set held in memory, chosen by the token's
@@ -270,6 +305,7 @@ impl JwtManagerBuilder {
             clock,
             key_set,
             root_certificates,
+            issuers,
         } = self;
         if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
             return Err(ConfigError::NoCryptoBackend);
@@ -285,16 +321,14 @@ impl JwtManagerBuilder {
                 "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
             ));
         }
-        let decode = decode_settings(&config);
-        let key_set = build_key_set(&config, key_set, &root_certificates, &decode, clock.clone())?;
-        let keys = keys::prepare(&config, key_set.is_some())?;
-        let own_jwks = serde_json::to_vec(&keyset::own_key_set(
-            config.algorithm,
-            &keys.verifying,
-            config.public_key_id.as_deref(),
-        ))
-        .map_err(|e| ConfigError::new("JWT_PUBLIC_KEY", "<PEM>", e.to_string()))?
-        .into();
+        let decode = decode_settings(&config, &issuers);
+        let sources = KeySources {
+            key_set,
+            root_certificates,
+            issuers,
+        };
+        let (keys, key_set, issuer_keys, own_jwks) =
+            sources.prepare(&config, &decode, clock.as_ref())?;
         let header = |option: &'static str, name: &str| {
             HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ConfigError::new(option, name, "not a valid HTTP header name"))
@@ -335,6 +369,7 @@ impl JwtManagerBuilder {
                 decode,
                 keys,
                 key_set,
+                issuer_keys,
                 own_jwks,
                 csrf_claim,
                 header_name,
@@ -350,7 +385,7 @@ impl JwtManagerBuilder {
 
 /// The decoder's settings: the accepted algorithms (always including `JWT_ALGORITHM`),
 /// their usual headers, the claim names and the limits.
-fn decode_settings(config: &JwtConfig) -> DecodeSettings {
+fn decode_settings(config: &JwtConfig, bound: &[(String, KeySource)]) -> DecodeSettings {
     let mut algorithms = config.decode_algorithms.clone().unwrap_or_default();
     if !algorithms.contains(&config.algorithm) {
         algorithms.push(config.algorithm);
@@ -372,15 +407,80 @@ fn decode_settings(config: &JwtConfig) -> DecodeSettings {
         audience: config.decode_audience.clone(),
         // An OIDC issuer is the expected one unless JWT_DECODE_ISSUER lists issuers
         // (which must include it).
-        issuers: config
-            .decode_issuer
-            .clone()
-            .or_else(|| config.oidc_issuer.clone().map(|issuer| vec![issuer])),
+        issuers: accepted_issuers(config, bound),
         names: Arc::new(ClaimNames::new(
             config.identity_claim.clone(),
             config.user_claims.clone(),
         )),
         max_token_size: config.max_token_size,
+    }
+}
+
+/// The verifying keys a builder was given, beside the configured ones.
+struct KeySources {
+    key_set: Option<JwkSet>,
+    root_certificates: Vec<Vec<u8>>,
+    issuers: Vec<(String, KeySource)>,
+}
+
+/// The prepared keys, the key set, the bound issuers' sources and the own JWK Set body.
+type Prepared = (
+    keys::PreparedKeys,
+    Option<Arc<KeySetSource>>,
+    Vec<(String, Arc<KeySetSource>)>,
+    actix_web::web::Bytes,
+);
+
+impl KeySources {
+    /// Reads and checks every key: the key set, each bound issuer's source (an issuer
+    /// bound twice is refused), the configured keys (optional when another source
+    /// verifies), and this manager's public keys as a JWK Set.
+    fn prepare(
+        self,
+        config: &JwtConfig,
+        decode: &DecodeSettings,
+        clock: Option<&Clock>,
+    ) -> Result<Prepared, ConfigError> {
+        let KeySources {
+            key_set,
+            root_certificates,
+            issuers,
+        } = self;
+        let key_set = build_key_set(config, key_set, &root_certificates, decode, clock.cloned())?;
+        if let Some((duplicate, _)) = issuers
+            .iter()
+            .enumerate()
+            .find_map(|(i, (issuer, _))| issuers.iter().take(i).find(|(other, _)| other == issuer))
+        {
+            return Err(ConfigError::new(
+                "JWT_DECODE_ISSUER",
+                duplicate.clone(),
+                "is bound to keys twice",
+            ));
+        }
+        let issuer_keys = issuers
+            .into_iter()
+            .map(|(issuer, source)| {
+                let keys = issuer_keys(
+                    config,
+                    &issuer,
+                    source,
+                    &root_certificates,
+                    decode,
+                    clock.cloned(),
+                )?;
+                Ok((issuer, keys))
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let keys = keys::prepare(config, key_set.is_some() || !issuer_keys.is_empty())?;
+        let own_jwks = serde_json::to_vec(&keyset::own_key_set(
+            config.algorithm,
+            &keys.verifying,
+            config.public_key_id.as_deref(),
+        ))
+        .map_err(|e| ConfigError::new("JWT_PUBLIC_KEY", "<PEM>", e.to_string()))?
+        .into();
+        Ok((keys, key_set, issuer_keys, own_jwks))
     }
 }
 
@@ -438,5 +538,83 @@ fn build_key_set(
         // `JwtConfig::validate` has refused the option already.
         let _ = root_certificates;
         Ok(None)
+    }
+}
+
+/// The accepted `iss` values: `JWT_DECODE_ISSUER` (or the OIDC issuer), and the issuers
+/// bound to their own keys; `None` (any) when none of them is set.
+fn accepted_issuers(config: &JwtConfig, bound: &[(String, KeySource)]) -> Option<Vec<String>> {
+    let mut accepted = config
+        .decode_issuer
+        .clone()
+        .or_else(|| config.oidc_issuer.clone().map(|issuer| vec![issuer]));
+    if !bound.is_empty() {
+        let list = accepted.get_or_insert_with(Vec::new);
+        list.extend(bound.iter().map(|(issuer, _)| issuer.clone()));
+    }
+    accepted
+}
+
+/// The key source of one bound issuer. Refused: a duplicate issuer, an empty one, a key
+/// of another family, a set without usable keys, a URL without the `jwks` feature.
+fn issuer_keys(
+    config: &JwtConfig,
+    issuer: &str,
+    source: KeySource,
+    root_certificates: &[Vec<u8>],
+    decode: &DecodeSettings,
+    clock: Option<Clock>,
+) -> Result<Arc<KeySetSource>, ConfigError> {
+    let refuse = |reason: String| ConfigError::new("JWT_DECODE_ISSUER", issuer, reason);
+    if issuer.trim().is_empty() {
+        return Err(refuse(
+            "an issuer bound to keys must not be empty".to_owned(),
+        ));
+    }
+    if config
+        .decode_issuer
+        .iter()
+        .flatten()
+        .any(|accepted| accepted == issuer)
+    {
+        return Err(refuse(
+            "is bound to its own keys; do not list it in JWT_DECODE_ISSUER as well".to_owned(),
+        ));
+    }
+    let family = config.algorithm.family();
+    match source {
+        KeySource::PublicKey(pem) => {
+            if family == jsonwebtoken::AlgorithmFamily::Hmac {
+                return Err(refuse(
+                    "a public key needs an asymmetric JWT_ALGORITHM".to_owned(),
+                ));
+            }
+            let key = keys::decoding_key_from_pem(family, pem.as_bytes())
+                .map_err(|e| refuse(format!("not a valid public key: {e}")))?;
+            Ok(Arc::new(KeySetSource::static_key(key, &decode.algorithms)))
+        }
+        KeySource::JwkSet(set) => KeySetSource::in_memory(&set, &decode.algorithms, clock)
+            .map(Arc::new)
+            .map_err(refuse),
+        #[cfg(feature = "jwks")]
+        KeySource::JwksUrl(url) => {
+            let options = keyset::fetch::RemoteOptions {
+                url: Some(url),
+                oidc_issuer: None,
+                cache: config.jwks_cache_seconds,
+                refetch: config.jwks_refetch_seconds,
+                connect_timeout: config.jwks_connect_timeout,
+                timeout: config.jwks_timeout,
+                root_certificates: root_certificates.to_vec(),
+            };
+            KeySetSource::remote(&options, decode.algorithms.clone(), clock)
+        }
+        #[cfg(not(feature = "jwks"))]
+        KeySource::JwksUrl(url) => {
+            let _ = (root_certificates, clock);
+            Err(refuse(format!(
+                "fetching the JWK Set {url} needs the `jwks` cargo feature of jwt-runtime"
+            )))
+        }
     }
 }
