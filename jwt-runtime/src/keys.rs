@@ -219,6 +219,9 @@ pub(crate) struct PreparedKeys {
     /// The verifying keys in the order they are tried: the primary (`JWT_SECRET_KEY` or
     /// `JWT_PUBLIC_KEY`), then the fallbacks. Empty when only a key set verifies.
     pub(crate) verifying: Vec<DecodingKey>,
+    /// Whether `verifying` starts with a primary key (not so when a key set stands in
+    /// for `JWT_PUBLIC_KEY` and only fallbacks are configured).
+    pub(crate) has_primary: bool,
 }
 
 /// Reads and checks the keys for `config.algorithm`, then proves a pair works by
@@ -241,6 +244,7 @@ pub(crate) fn prepare(config: &JwtConfig, with_key_set: bool) -> Result<Prepared
             return Ok(PreparedKeys {
                 encoding: None,
                 verifying: fallback_keys(config)?,
+                has_primary: false,
             });
         };
         pair
@@ -288,6 +292,7 @@ pub(crate) fn prepare(config: &JwtConfig, with_key_set: bool) -> Result<Prepared
     Ok(PreparedKeys {
         encoding,
         verifying,
+        has_primary: true,
     })
 }
 

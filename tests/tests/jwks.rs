@@ -391,11 +391,12 @@ fn a_shorter_cache_control_max_age_wins() {
     let clock = clock();
     let issuer = provider(Key::Rsa, "k", &clock);
     // The set is fetched again at three quarters of its lifetime (the smaller of 600 s
-    // and max-age), and never sooner than 30 s after the last fetch.
+    // and max-age).
     for (header, next_fetch) in [
         ("public, max-age=60", 45),
         ("max-age=100000", 450),
-        ("no-cache", 30),
+        // Not followed: a set fetched for every request would be an outage of its own.
+        ("no-cache", 450),
     ] {
         let mut answer = Answer::json(&set(&[jwk(&issuer)]));
         answer.cache_control = Some(header.to_owned());
@@ -425,21 +426,24 @@ fn a_failed_refresh_keeps_the_last_good_set_until_it_expires_then_refuses() {
     let token = issuer.create_access_token(&"alice").unwrap();
     assert_eq!(identity(&verifier, &token).unwrap(), "alice");
     assert_eq!(server.fetches(), 2);
+    // A failing server is asked again at most once a second.
+    assert_eq!(identity(&verifier, &token).unwrap(), "alice");
+    assert_eq!(server.fetches(), 2);
     clock.advance(Duration::from_secs(99));
     assert_eq!(identity(&verifier, &token).unwrap(), "alice");
+    assert_eq!(server.fetches(), 3);
     // Expired, and the fetch fails again: refused, never allowed.
     clock.advance(Duration::from_secs(2));
     assert_unavailable(&refused(&verifier, &token));
-    assert_eq!(server.fetches(), 3);
-    // It does not hammer the server: the next attempt waits for the refetch interval.
+    assert_eq!(server.fetches(), 4);
     assert_unavailable(&refused(&verifier, &token));
-    assert_eq!(server.fetches(), 3);
-    // The server recovers: so does the service.
+    assert_eq!(server.fetches(), 4);
+    // The server recovers: so does the service, within a second.
     server.serve(&set(&[jwk(&issuer)]));
-    clock.advance(Duration::from_secs(30));
+    clock.advance(Duration::from_secs(1));
     let token = issuer.create_access_token(&"alice").unwrap();
     assert_eq!(identity(&verifier, &token).unwrap(), "alice");
-    assert_eq!(server.fetches(), 4);
+    assert_eq!(server.fetches(), 5);
 }
 
 #[test]
@@ -790,10 +794,24 @@ fn key_set_options_are_checked_at_start_up() {
         let e = err(rs().jwks_url(bad));
         assert_eq!(e.option(), Some("JWT_JWKS_URL"), "{bad}");
     }
-    let e = err(rs()
-        .jwks_url("http://127.0.0.1:1/jwks")
-        .jwks_timeout(Duration::ZERO));
-    assert_eq!(e.option(), Some("JWT_JWKS_TIMEOUT"));
+    for (option, config) in [
+        ("JWT_JWKS_TIMEOUT", rs().jwks_timeout(Duration::ZERO)),
+        (
+            "JWT_JWKS_CONNECT_TIMEOUT",
+            rs().jwks_connect_timeout(Duration::ZERO),
+        ),
+        (
+            "JWT_JWKS_REFETCH_SECONDS",
+            rs().jwks_refetch_seconds(Duration::ZERO),
+        ),
+        (
+            "JWT_JWKS_CACHE_SECONDS",
+            rs().jwks_cache_seconds(Duration::ZERO),
+        ),
+    ] {
+        let e = err(config.jwks_url("http://127.0.0.1:1/jwks"));
+        assert_eq!(e.option(), Some(option));
+    }
     let e = err(rs()
         .oidc_issuer("http://127.0.0.1:1")
         .decode_issuer(["someone-else"]));
@@ -931,4 +949,84 @@ fn each_issuer_verifies_with_its_own_keys_only() {
     .build()
     .unwrap_err();
     assert!(e.to_string().contains("do not list it"), "{e}");
+}
+
+#[actix_web::test]
+async fn a_sync_decode_inside_a_runtime_refreshes_in_the_background() {
+    let clock = clock();
+    let issuer = provider(Key::Rsa, "k", &clock);
+    let mut down = Answer::json(&Value::Null);
+    down.status = 502;
+    let server = KeyServer::http(down);
+    let verifier = service(remote_config(Algorithm::RS256, &server.url()), &clock).unwrap();
+    let token = issuer.create_access_token(&"alice").unwrap();
+    // Let the first fetch (started in the background) fail.
+    let claims = verifier.decode_token_async(&token, jwt_runtime::DecodeOptions::default());
+    assert_unavailable(&claims.await.unwrap_err());
+    server.serve(&set(&[jwk(&issuer)]));
+    clock.advance(Duration::from_secs(2));
+    // A plain decode_token cannot wait: it answers 503 now and starts a fetch.
+    assert_unavailable(&refused(&verifier, &token));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.fetches() < 2 || verifier.decode_token(&token).is_err() {
+        assert!(Instant::now() < deadline, "no background fetch");
+        actix_web::rt::task::yield_now().await;
+    }
+    assert_eq!(identity(&verifier, &token).unwrap(), "alice");
+    assert_eq!(server.fetches(), 2);
+}
+
+#[test]
+fn fallback_keys_beside_a_set_do_not_hide_it() {
+    let clock = clock();
+    let current = provider(Key::Rsa2, "current", &clock);
+    let unnamed = JwtManager::builder(
+        JwtConfig::default()
+            .algorithm(Algorithm::RS256)
+            .private_key(Key::Rsa2.pems().0)
+            .public_key(Key::Rsa2.pems().1),
+    )
+    .ignore_registered_loaders()
+    .clock(clock.source())
+    .build()
+    .unwrap();
+    let verifier = JwtManager::builder(
+        JwtConfig::default()
+            .algorithm(Algorithm::RS256)
+            .public_key_id("current")
+            .public_key_fallbacks([fixture_key("rsa_public")]),
+    )
+    .ignore_registered_loaders()
+    .clock(clock.source())
+    .jwk_set(serde_json::from_value(set(&[jwk(&current)])).unwrap())
+    .build()
+    .unwrap();
+    // Without JWT_PUBLIC_KEY, a token without kid (or with the own kid) is the set's.
+    let token = unnamed.create_access_token(&"bob").unwrap();
+    assert_eq!(identity(&verifier, &token).unwrap(), "bob");
+    let token = current.create_access_token(&"carol").unwrap();
+    assert_eq!(identity(&verifier, &token).unwrap(), "carol");
+    // The fallback is published under its thumbprint, not under JWT_PUBLIC_KEY_ID.
+    let published = serde_json::to_value(verifier.jwks()).unwrap();
+    assert_eq!(published["keys"].as_array().unwrap().len(), 1);
+    assert_ne!(published["keys"][0]["kid"], "current");
+}
+
+#[test]
+fn a_token_with_a_bad_header_never_fetches() {
+    let clock = clock();
+    let issuer = provider(Key::Rsa, "k", &clock);
+    let server = KeyServer::http(Answer::json(&set(&[jwk(&issuer)])));
+    let verifier = service(remote_config(Algorithm::RS256, &server.url()), &clock).unwrap();
+    clock.advance(Duration::from_secs(31));
+    let none = format!(
+        "{}.{}.",
+        jwt_tests::b64(r#"{"alg":"none","kid":"junk"}"#),
+        jwt_tests::b64(r#"{"identity":"eve"}"#)
+    );
+    assert_eq!(
+        refused(&verifier, &none).message(),
+        "The specified alg value is not allowed"
+    );
+    assert_eq!(server.fetches(), 1);
 }

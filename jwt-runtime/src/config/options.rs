@@ -96,13 +96,13 @@ macro_rules! option_table {
             jwks_cache_seconds: Duration = Duration::from_secs(600);
                 env "JWT_JWKS_CACHE_SECONDS" => env::seconds;
                 set value;
-                check [];
+                check [not_zero];
             /// the shortest time between two fetches of the key set (an unknown `kid`
             /// fetches it again at most this often). Default 30 s.
             jwks_refetch_seconds: Duration = Duration::from_secs(30);
                 env "JWT_JWKS_REFETCH_SECONDS" => env::seconds;
                 set value;
-                check [];
+                check [not_zero];
             /// how long connecting to the key set's server may take. Default 2 s.
             jwks_connect_timeout: Duration = Duration::from_secs(2);
                 env "JWT_JWKS_CONNECT_TIMEOUT" => env::seconds;

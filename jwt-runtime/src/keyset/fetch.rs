@@ -21,6 +21,22 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 /// Redirects followed (never from https to http).
 const MAX_REDIRECTS: usize = 3;
 
+/// The shortest time between two refreshes of a set that is due (or expired) when the
+/// last one failed: a failing server is asked at most this often.
+const REFRESH_RETRY_SECONDS: f64 = 1.0;
+
+/// The shortest lifetime a set is kept (a tiny `max-age` leaves room to refresh it).
+const MIN_LIFETIME_SECONDS: f64 = 4.0;
+
+/// Why a set is fetched again, which bounds how often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// Its refresh time has come, or it has expired: at most once per second.
+    Due,
+    /// A token names a `kid` it does not hold: at most once per `JWT_JWKS_REFETCH_SECONDS`.
+    UnknownKid,
+}
+
 /// Where the set is found.
 #[derive(Debug)]
 enum Target {
@@ -178,21 +194,31 @@ impl Remote {
         }
     }
 
-    /// Whether an attempt may start at `now` (at most one per refetch interval).
-    fn may_attempt(&self, now: f64) -> bool {
-        now - f64::from_bits(self.last_attempt.load(Ordering::Acquire)) >= self.refetch_seconds
+    /// Whether an attempt for `reason` may start at `now`.
+    pub(crate) fn may_attempt(&self, now: f64, reason: Reason) -> bool {
+        let since = now - f64::from_bits(self.last_attempt.load(Ordering::Acquire));
+        match reason {
+            Reason::Due => since >= REFRESH_RETRY_SECONDS,
+            Reason::UnknownKid => since >= self.refetch_seconds,
+        }
     }
 
-    /// Fetches the set again unless a newer version than `seen` arrived, or an attempt
-    /// ran, while this caller waited, or one started less than the refetch interval ago.
-    pub(crate) async fn refresh(&self, source: &KeySetSource, seen: u64) {
+    /// Fetches the set again, unless a newer version than `seen` arrived or an attempt
+    /// ran while this caller waited for the one in flight, or an attempt for `reason` may
+    /// not start yet. A caller that may not start one waits only for a fetch already in
+    /// flight (whose result it can use), never in a queue of its own.
+    pub(crate) async fn refresh(&self, source: &KeySetSource, seen: u64, reason: Reason) {
+        let in_flight = self.flight.try_lock().is_err();
+        if !in_flight && !self.may_attempt(source.now(), reason) {
+            return;
+        }
         let attempts = self.attempts.load(Ordering::Acquire);
         let mut discovered = self.flight.lock().await;
         if source.current.load().id != seen || self.attempts.load(Ordering::Acquire) != attempts {
             return;
         }
         let now = source.now();
-        if !self.may_attempt(now) {
+        if !self.may_attempt(now, reason) {
             return;
         }
         self.attempts.fetch_add(1, Ordering::AcqRel);
@@ -201,7 +227,7 @@ impl Remote {
             Ok((url, keys, max_age)) => {
                 let ttl = max_age
                     .map_or(self.cache_seconds, |age| age.min(self.cache_seconds))
-                    .max(self.refetch_seconds);
+                    .max(MIN_LIFETIME_SECONDS);
                 let fetched = source.now();
                 tracing::info!(
                     "JWK Set {url}: {} usable keys, kept for {ttl} s",
@@ -231,8 +257,15 @@ impl Remote {
     }
 
     /// Starts a refresh on the current runtime, once per version, when one may start.
-    pub(crate) fn refresh_in_background(&self, source: &Arc<KeySetSource>, id: u64) {
-        if !self.may_attempt(source.now()) || self.background_for.swap(id, Ordering::AcqRel) == id {
+    pub(crate) fn refresh_in_background(
+        &self,
+        source: &Arc<KeySetSource>,
+        id: u64,
+        reason: Reason,
+    ) {
+        if !self.may_attempt(source.now(), reason)
+            || self.background_for.swap(id, Ordering::AcqRel) == id
+        {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -242,7 +275,7 @@ impl Remote {
         let source = Arc::clone(source);
         runtime.spawn(async move {
             if let Some(remote) = &source.remote {
-                remote.refresh(&source, id).await;
+                remote.refresh(&source, id, reason).await;
                 // A failed refresh may be retried by a later request.
                 if source.current.load().id == id {
                     remote.background_for.store(0, Ordering::Release);
@@ -254,8 +287,8 @@ impl Remote {
     /// [`refresh`](Self::refresh), waited for on a thread of its own (so it works inside
     /// or outside an async runtime): the first fetch at start-up, and the fetches of
     /// callers that cannot await. A failure is logged, not fatal.
-    pub(crate) fn refresh_blocking(&self, source: &KeySetSource, seen: u64) {
-        if !self.may_attempt(source.now()) {
+    pub(crate) fn refresh_blocking(&self, source: &KeySetSource, seen: u64, reason: Reason) {
+        if !self.may_attempt(source.now(), reason) {
             return;
         }
         std::thread::scope(|scope| {
@@ -264,7 +297,7 @@ impl Remote {
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
-                        .map(|runtime| runtime.block_on(self.refresh(source, seen)))
+                        .map(|runtime| runtime.block_on(self.refresh(source, seen, reason)))
                 })
                 .join();
             if !matches!(fetched, Ok(Ok(()))) {
@@ -353,7 +386,9 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// The lifetime a response's `Cache-Control` gives (`no-store` and `no-cache`: none).
+/// The lifetime a response's `Cache-Control: max-age` gives. `no-cache` and `no-store` are
+/// not followed: fetching a public key set for every request would be an outage of its
+/// own, so such a set is kept `JWT_JWKS_CACHE_SECONDS`.
 fn max_age(headers: &HeaderMap) -> Option<f64> {
     let mut found = None;
     for value in headers.get_all(CACHE_CONTROL) {
@@ -364,9 +399,6 @@ fn max_age(headers: &HeaderMap) -> Option<f64> {
             let directive = directive.trim();
             let (name, argument) = directive.split_once('=').unwrap_or((directive, ""));
             let name = name.trim();
-            if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
-                return Some(0.0);
-            }
             if name.eq_ignore_ascii_case("max-age")
                 && let Ok(seconds) = argument.trim().trim_matches('"').parse::<u32>()
             {

@@ -303,11 +303,11 @@ impl KeySetSource {
             let first = Arc::clone(&source);
             runtime.spawn(async move {
                 if let Some(remote) = &first.remote {
-                    remote.refresh(&first, seen).await;
+                    remote.refresh(&first, seen, fetch::Reason::Due).await;
                 }
             });
         } else if let Some(remote) = &source.remote {
-            remote.refresh_blocking(&source, seen);
+            remote.refresh_blocking(&source, seen, fetch::Reason::Due);
         }
         Ok(source)
     }
@@ -346,19 +346,32 @@ impl KeySetSource {
         kid: Option<&str>,
     ) -> Result<arc_swap::Guard<Arc<Snapshot>>, JwtError> {
         #[cfg(feature = "jwks")]
-        if let Some(remote) = &self.remote
-            && tokio::runtime::Handle::try_current().is_err()
-        {
+        if let Some(remote) = &self.remote {
             let snapshot = self.current.load();
-            let now = self.now();
-            if now >= snapshot.refresh_at || kid.is_some_and(|kid| !snapshot.knows(kid)) {
+            if let Some(reason) = self.refresh_reason(&snapshot, kid) {
                 let seen = snapshot.id;
                 drop(snapshot);
-                remote.refresh_blocking(self, seen);
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    remote.refresh_in_background(self, seen, reason);
+                } else {
+                    remote.refresh_blocking(self, seen, reason);
+                }
             }
         }
         let _ = kid;
         self.current()
+    }
+
+    /// Why `snapshot` should be fetched again for a token with `kid`, if it should.
+    #[cfg(feature = "jwks")]
+    fn refresh_reason(&self, snapshot: &Snapshot, kid: Option<&str>) -> Option<fetch::Reason> {
+        if self.now() >= snapshot.refresh_at {
+            Some(fetch::Reason::Due)
+        } else if kid.is_some_and(|kid| !snapshot.knows(kid)) {
+            Some(fetch::Reason::UnknownKid)
+        } else {
+            None
+        }
     }
 
     /// The current version, without fetching: [`JwtError::KeySetUnavailable`] when it
@@ -374,7 +387,7 @@ impl KeySetSource {
         if now >= snapshot.refresh_at
             && let Some(remote) = &self.remote
         {
-            remote.refresh_in_background(self, snapshot.id);
+            remote.refresh_in_background(self, snapshot.id, fetch::Reason::Due);
         }
         Ok(snapshot)
     }
@@ -393,12 +406,16 @@ impl KeySetSource {
         #[cfg(feature = "jwks")]
         if let Some(remote) = &self.remote {
             let snapshot = self.current.load();
-            let now = self.now();
-            let usable = snapshot.usable_at(now);
-            if !usable || kid.is_some_and(|kid| !snapshot.knows(kid)) {
+            let reason = if snapshot.usable_at(self.now()) {
+                kid.filter(|kid| !snapshot.knows(kid))
+                    .map(|_| fetch::Reason::UnknownKid)
+            } else {
+                Some(fetch::Reason::Due)
+            };
+            if let Some(reason) = reason {
                 let seen = snapshot.id;
                 drop(snapshot);
-                remote.refresh(self, seen).await;
+                remote.refresh(self, seen, reason).await;
             }
         }
         let _ = kid;
@@ -444,6 +461,7 @@ pub enum KeySource {
 pub(crate) fn own_key_set(
     algorithm: Algorithm,
     keys: &[DecodingKey],
+    has_primary: bool,
     primary_kid: Option<&str>,
 ) -> JwkSet {
     if algorithm.family() == AlgorithmFamily::Hmac {
@@ -457,10 +475,10 @@ pub(crate) fn own_key_set(
                 .inspect_err(|e| tracing::warn!("a verification key cannot be published: {e}"))
                 .ok()?;
             jwk.common.public_key_use = Some(PublicKeyUse::Signature);
-            jwk.common.key_id = match (slot, primary_kid) {
-                (0, Some(kid)) => Some(kid.to_owned()),
-                (0, None) => None,
-                _ => jwk
+            jwk.common.key_id = match (slot == 0 && has_primary, primary_kid) {
+                (true, Some(kid)) => Some(kid.to_owned()),
+                (true, None) => None,
+                (false, _) => jwk
                     .thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256)
                     .ok(),
             };

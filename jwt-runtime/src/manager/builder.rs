@@ -476,6 +476,7 @@ impl KeySources {
         let own_jwks = serde_json::to_vec(&keyset::own_key_set(
             config.algorithm,
             &keys.verifying,
+            keys.has_primary,
             config.public_key_id.as_deref(),
         ))
         .map_err(|e| ConfigError::new("JWT_PUBLIC_KEY", "<PEM>", e.to_string()))?

@@ -73,12 +73,15 @@ impl JwtManager {
                 .decode_key(claims, &split.header)?
                 .ready(slots::decode_key_loader::NAME)?,
         };
+        // The header is checked before any key set is consulted (or fetched).
+        let algorithm = self.inner.decode.check_header(&split)?;
         let set = match self.key_set_for(&split, unverified.as_ref(), key.is_some())? {
             Some(source) => Some(source.ready_blocking(kid(&split))?),
             None => None,
         };
         self.finish_decode(
             split,
+            algorithm,
             unverified,
             key,
             set.as_deref().map(Arc::as_ref),
@@ -116,12 +119,15 @@ impl JwtManager {
                     .await?
             }
         };
+        // The header is checked before any key set is consulted (or fetched).
+        let algorithm = self.inner.decode.check_header(&split)?;
         let set = match self.key_set_for(&split, unverified.as_ref(), key.is_some())? {
             Some(source) => Some(source.ready(kid(&split)).await?),
             None => None,
         };
         self.finish_decode(
             split,
+            algorithm,
             unverified,
             key,
             set.as_deref().map(Arc::as_ref),
@@ -162,7 +168,7 @@ impl JwtManager {
         let Some(source) = self.inner.key_set.as_ref() else {
             return Ok(None);
         };
-        let static_keys = !self.inner.keys.verifying.is_empty();
+        let static_keys = self.inner.keys.has_primary;
         let own = match kid(split) {
             None => true,
             Some(kid) => self.inner.config.public_key_id.as_deref() == Some(kid),
@@ -214,13 +220,13 @@ impl JwtManager {
     fn finish_decode(
         &self,
         split: token::SplitToken<'_>,
+        algorithm: jsonwebtoken::Algorithm,
         unverified: Option<Map<String, Value>>,
         loaded: Option<Secret>,
         set: Option<&Snapshot>,
         options: DecodeOptions<'_>,
     ) -> Result<Claims, JwtError> {
         let settings = &self.inner.decode;
-        let algorithm = settings.check_header(&split)?;
         if let Some(secret) = loaded {
             // The token chose the key (e.g. by `kid`): a key unusable for the configured
             // algorithm is the token's fault (422), never a 500 and never an HMAC keyed

@@ -483,6 +483,7 @@ impl JwtManager {
         let inner = &*self.inner;
         let config = &inner.config;
         let loaded_key;
+        let secret_was_loaded = secret.is_some();
         let key: &EncodingKey = match secret {
             Some(secret) => {
                 loaded_key =
@@ -500,6 +501,12 @@ impl JwtManager {
         let settings = EncodeSettings {
             names: &inner.decode.names,
             config,
+            // The configured key's id; a key loader's key is not that key.
+            kid: if secret_was_loaded {
+                None
+            } else {
+                config.public_key_id.as_deref()
+            },
             csrf: inner.csrf_claim,
         };
         token::encode(draft, &settings, key)

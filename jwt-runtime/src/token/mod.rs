@@ -44,6 +44,8 @@ pub(crate) struct TokenDraft {
 pub(crate) struct EncodeSettings<'a> {
     pub(crate) names: &'a ClaimNames,
     pub(crate) config: &'a JwtConfig,
+    /// The `kid` header written (`JWT_PUBLIC_KEY_ID`, when signing with its key).
+    pub(crate) kid: Option<&'a str>,
     pub(crate) csrf: bool,
 }
 
@@ -132,7 +134,7 @@ pub(crate) fn encode(
     }
     let alg = Value::String(algorithm_name(algorithm).to_owned());
     let typ = Value::String("JWT".to_owned());
-    let kid = settings.config.public_key_id.clone().map(Value::String);
+    let kid = settings.kid.map(|kid| Value::String(kid.to_owned()));
     header.insert("alg", &alg);
     header.entry("typ").or_insert(&typ);
     if let Some(kid) = &kid {
