@@ -11,6 +11,15 @@
 //!
 //! A JWK Set fetched from `JWT_JWKS_URL` is read into the same structure as one given in
 //! memory, so the in-memory set measures the per-request path of both.
+//!
+//! For instruction counts, `count <algorithm> <floor|static|set> <n>` runs `n`
+//! verifications inside `measured` only:
+//!
+//! ```text
+//! cargo bench -p jwt-runtime --bench keys --no-run
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='keys::measured*' \
+//!     target/release/deps/keys-* count RS256 set 200
+//! ```
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
 use std::hint::black_box;
@@ -82,18 +91,17 @@ fn per_iteration(total: Duration, iters: u64) -> f64 {
     total.as_secs_f64() / iters.max(1) as f64
 }
 
-fn main() {
-    let mut c = Criterion::default()
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-    let mut totals = Vec::new();
-    let algorithms = [
-        Algorithm::RS256,
-        Algorithm::PS256,
-        Algorithm::ES256,
-        Algorithm::EdDSA,
-    ];
-    for algorithm in algorithms {
+/// One algorithm's token, its verifiers and the floor's key.
+struct Setup {
+    token: String,
+    static_key: JwtManager,
+    by_kid: JwtManager,
+    floor_key: DecodingKey,
+    validation: Validation,
+}
+
+impl Setup {
+    fn new(algorithm: Algorithm) -> Self {
         let (private, public) = pems(algorithm);
         let config = || JwtConfig::default().algorithm(algorithm);
         let signer = JwtManager::builder(
@@ -125,30 +133,83 @@ fn main() {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 0;
         validation.validate_nbf = true;
+        Setup {
+            token,
+            static_key,
+            by_kid,
+            floor_key,
+            validation,
+        }
+    }
+
+    /// One verification of `kind`: `floor`, `static` or `set`.
+    fn verify(&self, kind: &str) {
+        let token = black_box(&self.token);
+        match kind {
+            "floor" => {
+                black_box(
+                    jsonwebtoken::decode::<Plain>(token, &self.floor_key, &self.validation)
+                        .unwrap(),
+                );
+            }
+            "static" => {
+                black_box(self.static_key.decode_token(token).unwrap());
+            }
+            _ => {
+                black_box(self.by_kid.decode_token(token).unwrap());
+            }
+        }
+    }
+}
+
+/// Runs the iterations: the only code callgrind counts.
+#[inline(never)]
+fn measured(iterations: impl FnOnce()) {
+    iterations();
+}
+
+const ALGORITHMS: [Algorithm; 4] = [
+    Algorithm::RS256,
+    Algorithm::PS256,
+    Algorithm::ES256,
+    Algorithm::EdDSA,
+];
+
+fn main() {
+    // `count <algorithm> <floor|static|set> <n>`: n verifications for callgrind.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [mode, algorithm, kind, count] = args.as_slice()
+        && mode == "count"
+    {
+        let algorithm: Algorithm = algorithm.parse().unwrap();
+        let setup = Setup::new(algorithm);
+        let count: usize = count.parse().unwrap();
+        measured(|| {
+            for _ in 0..count {
+                setup.verify(kind);
+            }
+        });
+        return;
+    }
+    let mut c = Criterion::default()
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    let mut totals = Vec::new();
+    for algorithm in ALGORITHMS {
+        let setup = Setup::new(algorithm);
         let name = format!("{algorithm:?}");
-        timed(
-            &mut c,
-            &mut totals,
-            &format!("{name}: floor: jsonwebtoken::decode"),
-            |iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(
-                        jsonwebtoken::decode::<Plain>(black_box(&token), &floor_key, &validation)
-                            .unwrap(),
-                    );
-                }
-                start.elapsed()
-            },
-        );
-        for (label, manager) in [
-            ("decode_token, static key", &static_key),
-            ("decode_token, JWK Set by kid", &by_kid),
+        for (kind, label) in [
+            ("floor", "floor: jsonwebtoken::decode"),
+            ("static", "decode_token, static key"),
+            ("set", "decode_token, JWK Set by kid"),
         ] {
             timed(&mut c, &mut totals, &format!("{name}: {label}"), |iters| {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    black_box(manager.decode_token(black_box(&token)).unwrap());
+                    setup.verify(kind);
                 }
                 start.elapsed()
             });
@@ -165,7 +226,7 @@ fn main() {
     println!(
         "\nmean per iteration, its ratio to raw jsonwebtoken::decode, and the set's to the static key:"
     );
-    for algorithm in algorithms {
+    for algorithm in ALGORITHMS {
         let name = format!("{algorithm:?}");
         let floor = mean(&format!("{name}: floor: jsonwebtoken::decode"));
         let fixed = mean(&format!("{name}: decode_token, static key"));
