@@ -1030,3 +1030,56 @@ fn a_token_with_a_bad_header_never_fetches() {
     );
     assert_eq!(server.fetches(), 1);
 }
+
+#[test]
+fn reference_server_verifies_with_a_jwks_url() {
+    let clock = ManualClock::starting_now();
+    let idp = provider(Key::Ec, "idp-1", &clock);
+    let keys = KeyServer::http(Answer::json(&set(&[jwk(&idp)])));
+    let server = jwt_tests::server::ExampleServer::spawn(
+        "reference_server",
+        &[("JWT_ALGORITHM", "ES256"), ("JWT_JWKS_URL", &keys.url())],
+    );
+    let token = idp.create_access_token(&"alice").unwrap();
+    let (status, body) = server.request("GET", "/protected", &token, None);
+    assert_eq!((status, &body["identity"]), (200, &json!("alice")));
+    // An unknown kid (fetched again, still unknown): 422 with a JSON error.
+    let stranger = provider(Key::Ec, "someone-else", &clock);
+    let (status, body) = server.request(
+        "GET",
+        "/protected",
+        &stranger.create_access_token(&"eve").unwrap(),
+        None,
+    );
+    assert_eq!(status, 422);
+    assert_eq!(body["msg"], UNKNOWN_KID.replace("RS256", "ES256"));
+    // It only verifies: creating a token is a 500 that names JWT_PRIVATE_KEY.
+    let (status, body) = server.request(
+        "POST",
+        "/login",
+        "",
+        Some(&json!({"username": "test", "password": "test"})),
+    );
+    assert_eq!(status, 500);
+    assert!(
+        body["msg"].as_str().unwrap().contains("JWT_PRIVATE_KEY"),
+        "{body}"
+    );
+    drop(server);
+    // No usable set and the fetch fails: 503 naming the key set; the handler never runs.
+    let mut down = Answer::json(&Value::Null);
+    down.status = 500;
+    keys.answer(down);
+    let server = jwt_tests::server::ExampleServer::spawn(
+        "reference_server",
+        &[("JWT_ALGORITHM", "ES256"), ("JWT_JWKS_URL", &keys.url())],
+    );
+    let (status, body) = server.request("GET", "/protected", &token, None);
+    assert_eq!(status, 503);
+    assert!(body["msg"].as_str().unwrap().contains("key set"), "{body}");
+    let warnings = server.stop();
+    assert!(
+        warnings.contains("fetching the JWK Set failed"),
+        "{warnings}"
+    );
+}
