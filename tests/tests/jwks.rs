@@ -1083,3 +1083,35 @@ fn reference_server_verifies_with_a_jwks_url() {
         "{warnings}"
     );
 }
+
+#[test]
+fn a_server_that_never_accepts_is_a_fetch_failure_after_the_connect_timeout() {
+    let clock = clock();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let address = listener.local_addr().unwrap();
+    // Fill its accept queue: a later connection waits for an answer that never comes.
+    let mut held = Vec::new();
+    while let Ok(stream) =
+        std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200))
+    {
+        held.push(stream);
+        assert!(held.len() < 100_000, "the accept queue never filled");
+    }
+    let started = Instant::now();
+    let verifier = service(
+        remote_config(Algorithm::RS256, &format!("http://{address}/jwks"))
+            .jwks_connect_timeout(Duration::from_secs(1))
+            .jwks_timeout(Duration::from_secs(60)),
+        &clock,
+    )
+    .unwrap();
+    // The connect timeout ended the fetch, long before the whole-fetch timeout.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let token = provider(Key::Rsa, "k", &clock)
+        .create_access_token(&"alice")
+        .unwrap();
+    let err = refused(&verifier, &token);
+    assert_unavailable(&err);
+    assert!(err.to_string().contains("tcp connect error"), "{err}");
+    drop((held, listener));
+}
