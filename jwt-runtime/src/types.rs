@@ -8,6 +8,36 @@ use std::time::Duration;
 
 use jsonwebtoken::Algorithm;
 
+/// Which flask-jwt-extended line the tokens, defaults and options follow: 3.x (the
+/// default) or 4.x (`JWT_COMPAT=4`, [`JwtConfig::v4`](crate::JwtConfig::v4)).
+///
+/// ```
+/// use jwt_runtime::config::Compat;
+/// assert_eq!("4".parse::<Compat>(), Ok(Compat::V4));
+/// assert_eq!(Compat::default(), Compat::V3);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Compat {
+    /// flask-jwt-extended 3.x: `identity`, `user_claims`, the blacklist options.
+    #[default]
+    V3,
+    /// flask-jwt-extended 4.x: `sub`, additional claims at the top level, `nbf`
+    /// optional, `csrf` whenever CSRF protection is on.
+    V4,
+}
+
+impl std::str::FromStr for Compat {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim() {
+            "3" => Ok(Compat::V3),
+            "4" => Ok(Compat::V4),
+            _ => Err("expected 3 or 4 (the flask-jwt-extended major version)".to_owned()),
+        }
+    }
+}
+
 /// Where a token may be read from (`JWT_TOKEN_LOCATION` entries).
 ///
 /// ```

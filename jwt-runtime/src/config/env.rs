@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use super::options::option_table;
-use super::{Algorithm, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
+use super::{Algorithm, Compat, Expiry, JwtConfig, SameSite, Secret, TokenLocation, TokenType};
 use crate::error::ConfigError;
 
 // The table names its parsers `env::...`.
@@ -87,7 +87,30 @@ impl JwtConfig {
     }
 
     fn read(lookup: &RawLookup<'_>) -> Result<Self, ConfigError> {
-        let mut config = JwtConfig::default();
+        // `JWT_COMPAT` chooses the defaults the other options start from.
+        let compat = match lookup("JWT_COMPAT")? {
+            Some(value) => parsed::<Compat>("JWT_COMPAT", &value)
+                .map_err(|reason| ConfigError::new("JWT_COMPAT", value, reason))?,
+            None => Compat::V3,
+        };
+        let mut config = match compat {
+            Compat::V3 => JwtConfig::default(),
+            Compat::V4 => {
+                if let Some((option, replacement)) = super::validate::REMOVED_IN_V4
+                    .iter()
+                    .find(|(option, _)| matches!(lookup(option), Ok(Some(_))))
+                {
+                    return Err(ConfigError::new(
+                        option,
+                        "<set>",
+                        format!(
+                            "is not a flask-jwt-extended 4.x option (JWT_COMPAT=4): {replacement}"
+                        ),
+                    ));
+                }
+                JwtConfig::v4()
+            }
+        };
         read_options(&mut config, lookup)?;
         if config.secret_key.is_none()
             && let Some(value) = lookup("SECRET_KEY")?
@@ -161,6 +184,11 @@ pub(super) fn pem_blocks(_: &str, value: &str) -> Parsed<Vec<Secret>> {
         rest = rest[end..].trim_start();
     }
     Ok(blocks)
+}
+
+/// A value of a type with its own parser (`FromStr` with a message).
+pub(super) fn parsed<T: std::str::FromStr<Err = String>>(_: &str, value: &str) -> Parsed<T> {
+    value.parse()
 }
 
 /// `true`/`false`/`1`/`0`, in any case.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 pub use jsonwebtoken::Algorithm;
 
-pub use crate::types::{Expiry, SameSite, Secret, TokenLocation, TokenType};
+pub use crate::types::{Compat, Expiry, SameSite, Secret, TokenLocation, TokenType};
 
 mod env;
 mod options;
@@ -145,3 +145,25 @@ macro_rules! config_setter {
 }
 
 option_table!(config_struct);
+
+impl JwtConfig {
+    /// flask-jwt-extended 4.x's defaults (`JWT_COMPAT=4`): the identity in `sub`, the
+    /// 4.x token layout (`fresh, iat, jti, type, sub, nbf, csrf, aud, iss, exp`, then the
+    /// additional claims at the top level), `csrf` written whenever
+    /// `JWT_COOKIE_CSRF_PROTECT`, and the 3.x-only options refused.
+    ///
+    /// ```
+    /// use jwt_runtime::config::Compat;
+    /// let config = jwt_runtime::JwtConfig::v4();
+    /// assert_eq!(config.compat, Compat::V4);
+    /// assert_eq!(config.identity_claim, "sub");
+    /// ```
+    #[must_use]
+    pub fn v4() -> Self {
+        JwtConfig {
+            compat: Compat::V4,
+            identity_claim: text("sub"),
+            ..JwtConfig::default()
+        }
+    }
+}

@@ -14,6 +14,12 @@
 macro_rules! option_table {
     ($callback:ident) => {
         $callback! {
+            /// which flask-jwt-extended line tokens, defaults and options follow. Default
+            /// 3.x; [`JwtConfig::v4`](crate::JwtConfig::v4) and `JWT_COMPAT=4` select 4.x.
+            compat: Compat = Compat::V3;
+                env "JWT_COMPAT" => env::parsed::<Compat>;
+                set value;
+                check [];
             /// where to look for a token, in order. Default `[Headers]`.
             token_location: Vec<TokenLocation> = vec![TokenLocation::Headers];
                 env "JWT_TOKEN_LOCATION" => env::list::<TokenLocation>;
@@ -162,6 +168,17 @@ macro_rules! option_table {
                 set value;
                 check [at_most_a_day];
             /// check `token_in_blacklist_loader`. Default `false`.
+            /// write `nbf` into new tokens (4.x's `JWT_ENCODE_NBF`). Default `true`.
+            encode_nbf: bool = true;
+                env "JWT_ENCODE_NBF" => env::boolean;
+                set value;
+                check [];
+            /// refuse a token whose `sub` is not a string (4.x's `JWT_VERIFY_SUB`, PyJWT's
+            /// check). Default `true`.
+            verify_sub: bool = true;
+                env "JWT_VERIFY_SUB" => env::boolean;
+                set value;
+                check [];
             blacklist_enabled: bool = false;
                 env "JWT_BLACKLIST_ENABLED" => env::boolean;
                 set value;

@@ -244,6 +244,7 @@ impl JwtConfig {
         }
         check_algorithm_family(self)?;
         check_key_set(self)?;
+        check_compat(self)?;
         check_claim_names(self)?;
         for cookie in cookies(self) {
             check_cookie_prefix(self, &cookie)?;
@@ -320,6 +321,52 @@ fn check_key_set(c: &JwtConfig) -> Result<(), ConfigError> {
         ));
     }
     Ok(())
+}
+
+/// The 3.x options 4.x removed, with what replaces them.
+pub(super) const REMOVED_IN_V4: [(&str, &str); 4] = [
+    (
+        "JWT_USER_CLAIMS",
+        "4.x writes additional claims at the top level of the token (additional_claims, additional_claims_loader)",
+    ),
+    (
+        "JWT_CLAIMS_IN_REFRESH_TOKEN",
+        "in 4.x the additional_claims_loader's claims go into refresh tokens as well",
+    ),
+    (
+        "JWT_BLACKLIST_ENABLED",
+        "in 4.x a registered token_in_blocklist_loader is always checked",
+    ),
+    (
+        "JWT_BLACKLIST_TOKEN_CHECKS",
+        "in 4.x a registered token_in_blocklist_loader checks every token type",
+    ),
+];
+
+/// In 4.x mode, the options 4.x removed keep their defaults.
+fn check_compat(c: &JwtConfig) -> Result<(), ConfigError> {
+    if c.compat != super::Compat::V4 {
+        return Ok(());
+    }
+    let defaults = JwtConfig::default();
+    let changed = [
+        c.user_claims != defaults.user_claims,
+        c.claims_in_refresh_token != defaults.claims_in_refresh_token,
+        c.blacklist_enabled != defaults.blacklist_enabled,
+        c.blacklist_token_checks != defaults.blacklist_token_checks,
+    ];
+    match REMOVED_IN_V4
+        .iter()
+        .zip(changed)
+        .find(|(_, changed)| *changed)
+    {
+        Some(((option, replacement), _)) => Err(ConfigError::new(
+            option,
+            "<set>",
+            format!("is not a flask-jwt-extended 4.x option (JWT_COMPAT=4): {replacement}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Claims the token engine writes itself; the identity and user-claims names must differ

@@ -361,8 +361,10 @@ impl JwtManagerBuilder {
                     .map_err(|_| ConfigError::new("JWT_CSRF_METHODS", m, "not a valid HTTP method"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let csrf_claim =
-            config.token_location.contains(&TokenLocation::Cookies) && config.cookie_csrf_protect;
+        // 4.x writes `csrf` whenever CSRF protection is on, whatever the locations.
+        let csrf_claim = config.cookie_csrf_protect
+            && (config.compat == crate::types::Compat::V4
+                || config.token_location.contains(&TokenLocation::Cookies));
         Ok(JwtManager {
             inner: Arc::new(Inner {
                 config,
@@ -413,6 +415,8 @@ fn decode_settings(config: &JwtConfig, bound: &[(String, KeySource)]) -> DecodeS
             config.user_claims.clone(),
         )),
         max_token_size: config.max_token_size,
+        compat: config.compat,
+        verify_sub: config.verify_sub,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::keys::{self, PreparedKeys};
 use crate::keyset::KeySetSource;
 use crate::loaders::{KeyResult, Loaders, MaybeAsync, guarded, guarded_async, slots};
 use crate::token::{self, DecodeSettings, EncodeSettings, Fresh, TokenDraft, TokenOptions};
-use crate::types::{Expiry, Secret, TokenType, timestamp_after};
+use crate::types::{Compat, Expiry, Secret, TokenType, timestamp_after};
 
 mod builder;
 mod decode;
@@ -25,6 +25,9 @@ mod decode;
 pub use builder::JwtManagerBuilder;
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Extra JOSE header fields of a new token.
+type Headers = Map<String, Value>;
 
 /// The names one token type is sent and stored under, prepared once.
 #[derive(Clone, Debug)]
@@ -399,12 +402,85 @@ impl JwtManager {
         })
     }
 
+    /// The claims and headers a new token gets beyond the library's: in 4.x mode the
+    /// loaders' merged with the call's (for every token type); in 3.x mode the call's
+    /// `user_claims` or the loader's (refresh tokens only with
+    /// `JWT_CLAIMS_IN_REFRESH_TOKEN`), and the call's headers or the loader's.
+    fn claims_and_headers(
+        &self,
+        identity: &Value,
+        token_type: TokenType,
+        options: &mut TokenOptions,
+    ) -> Result<(Option<Value>, Option<Headers>), JwtError> {
+        let config = &self.inner.config;
+        let loaders = &self.inner.loaders;
+        let loaded_claims = || {
+            loaders
+                .user_claims_loader
+                .as_ref()
+                .map(|loader| guarded(slots::user_claims_loader::NAME, || loader(identity))?)
+                .transpose()
+        };
+        let loaded_headers = || {
+            loaders
+                .additional_headers_loader
+                .as_ref()
+                .map(|loader| guarded(slots::additional_headers_loader::NAME, || loader(identity))?)
+                .transpose()
+                .map(Option::flatten)
+        };
+        Ok(if config.compat == Compat::V4 {
+            // 4.x merges the call's claims and headers over the loaders', for every type.
+            let mut claims = Map::new();
+            for layer in [loaded_claims()?, options.user_claims.take()]
+                .into_iter()
+                .flatten()
+            {
+                match layer {
+                    Value::Object(layer) => claims.extend(layer),
+                    Value::Null => {}
+                    _ => {
+                        return Err(JwtError::Internal(
+                            "additional claims must be a JSON object".to_owned(),
+                        ));
+                    }
+                }
+            }
+            claims.extend(options.additional_claims.take().unwrap_or_default());
+            let mut headers = loaded_headers()?.unwrap_or_default();
+            headers.extend(options.headers.take().unwrap_or_default());
+            (
+                Some(Value::Object(claims)),
+                Some(headers).filter(|h| !h.is_empty()),
+            )
+        } else {
+            if options.additional_claims.is_some() {
+                return Err(JwtError::Internal(
+                    "additional_claims are written in 4.x mode (JwtConfig::v4); use user_claims with 3.x"
+                        .to_owned(),
+                ));
+            }
+            let user_claims = match options.user_claims.take() {
+                Some(claims) => Some(claims),
+                None if token_type == TokenType::Access || config.claims_in_refresh_token => {
+                    loaded_claims()?
+                }
+                None => None,
+            };
+            let headers = match options.headers.take() {
+                Some(headers) => Some(headers),
+                None => loaded_headers()?,
+            };
+            (user_claims, headers)
+        })
+    }
+
     /// Everything of a new token but its key: the loaders and the options applied.
     fn draft<I: Serialize + ?Sized>(
         &self,
         identity: &I,
         token_type: TokenType,
-        options: TokenOptions,
+        mut options: TokenOptions,
     ) -> Result<TokenDraft, JwtError> {
         let config = &self.inner.config;
         let loaders = &self.inner.loaders;
@@ -413,26 +489,8 @@ impl JwtManager {
         }
         let identity = serde_json::to_value(identity)
             .map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
-        let user_claims = match options.user_claims {
-            Some(claims) => Some(claims),
-            None if token_type == TokenType::Access || config.claims_in_refresh_token => loaders
-                .user_claims_loader
-                .as_ref()
-                .map(|loader| guarded(slots::user_claims_loader::NAME, || loader(&identity))?)
-                .transpose()?,
-            None => None,
-        };
-        let headers = match options.headers {
-            Some(headers) => Some(headers),
-            None => loaders
-                .additional_headers_loader
-                .as_ref()
-                .map(|loader| {
-                    guarded(slots::additional_headers_loader::NAME, || loader(&identity))?
-                })
-                .transpose()?
-                .flatten(),
-        };
+        let (user_claims, headers) =
+            self.claims_and_headers(&identity, token_type, &mut options)?;
         let identity_claim = match &loaders.user_identity_loader {
             Some(loader) => Some(guarded(slots::user_identity_loader::NAME, || {
                 loader(&identity)

@@ -18,7 +18,7 @@ use crate::claims::Claims;
 use crate::config::JwtConfig;
 use crate::error::JwtError;
 use crate::payload::{self, ClaimNames, Payload};
-use crate::types::{Expiry, TokenType, algorithm_name, seconds_after, whole_seconds};
+use crate::types::{Compat, Expiry, TokenType, algorithm_name, seconds_after, whole_seconds};
 
 mod options;
 
@@ -57,15 +57,80 @@ struct PayloadWriter<'a> {
     csrf: Option<&'a str>,
 }
 
+impl PayloadWriter<'_> {
+    /// 4.x's layout: `fresh, iat, jti, type, <identity>, nbf, csrf, aud, iss, exp`, then
+    /// the additional claims, which replace a claim of the same name where it stands.
+    fn v4_claims(&self) -> Vec<(String, Value)> {
+        let d = self.draft;
+        let config = self.settings.config;
+        let iat = Value::from(whole_seconds(d.now));
+        let fresh = match d.fresh {
+            Fresh::No => Value::Bool(false),
+            Fresh::Yes => Value::Bool(true),
+            // 4.x writes `datetime.timestamp(now + fresh)`: a float.
+            Fresh::For(delta) => Value::from(d.now + delta.as_secs_f64()),
+            Fresh::Until(timestamp) => Value::from(timestamp),
+        };
+        let mut claims = vec![
+            ("fresh".to_owned(), fresh),
+            ("iat".to_owned(), iat.clone()),
+            ("jti".to_owned(), Value::from(self.jti)),
+            ("type".to_owned(), Value::from(d.token_type.as_str())),
+            (
+                self.settings.names.identity.clone(),
+                d.identity_claim
+                    .clone()
+                    .unwrap_or_else(|| d.identity.clone()),
+            ),
+        ];
+        if config.encode_nbf {
+            claims.push(("nbf".to_owned(), iat));
+        }
+        if let Some(csrf) = self.csrf {
+            claims.push(("csrf".to_owned(), Value::from(csrf)));
+        }
+        match config.encode_audience.as_deref() {
+            Some([one]) => claims.push(("aud".to_owned(), Value::from(one.as_str()))),
+            Some(many) if !many.is_empty() => claims.push(("aud".to_owned(), Value::from(many))),
+            _ => {}
+        }
+        if let Some(iss) = &config.encode_issuer {
+            claims.push(("iss".to_owned(), Value::from(iss.as_str())));
+        }
+        if let Expiry::After(delta) = d.expires {
+            claims.push(("exp".to_owned(), Value::from(seconds_after(d.now, delta))));
+        }
+        if let Some(Value::Object(extra)) = &d.user_claims {
+            for (name, value) in extra {
+                match claims.iter_mut().find(|(claim, _)| claim == name) {
+                    Some(slot) => slot.1 = value.clone(),
+                    None => claims.push((name.clone(), value.clone())),
+                }
+            }
+        }
+        claims
+    }
+}
+
 impl Serialize for PayloadWriter<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.settings.config.compat == Compat::V4 {
+            let claims = self.v4_claims();
+            let mut map = serializer.serialize_map(Some(claims.len()))?;
+            for (name, value) in &claims {
+                map.serialize_entry(name, value)?;
+            }
+            return map.end();
+        }
         let d = self.draft;
         let names = self.settings.names;
         let config = self.settings.config;
         let mut map = serializer.serialize_map(None)?;
         let iat = whole_seconds(d.now);
         map.serialize_entry("iat", &iat)?;
-        map.serialize_entry("nbf", &iat)?;
+        if config.encode_nbf {
+            map.serialize_entry("nbf", &iat)?;
+        }
         map.serialize_entry("jti", self.jti)?;
         if let Expiry::After(delta) = d.expires {
             map.serialize_entry("exp", &seconds_after(d.now, delta))?;
@@ -256,6 +321,10 @@ pub(crate) struct DecodeSettings {
     pub(crate) issuers: Option<Vec<String>>,
     pub(crate) names: Arc<ClaimNames>,
     pub(crate) max_token_size: usize,
+    /// The line whose claim defaults apply (4.x: no user claims, `fresh` for every type).
+    pub(crate) compat: Compat,
+    /// Refuse a non-string `sub` (`JWT_VERIFY_SUB`).
+    pub(crate) verify_sub: bool,
 }
 
 impl DecodeSettings {
@@ -354,9 +423,10 @@ impl DecodeSettings {
             }
         }
         self.validate_audience(payload.get(payload::AUD))?;
-        if payload
-            .get(payload::SUB)
-            .is_some_and(|sub| !sub.is_string())
+        if self.verify_sub
+            && payload
+                .get(payload::SUB)
+                .is_some_and(|sub| !sub.is_string())
         {
             return Err(JwtError::invalid("Subject must be a string"));
         }
@@ -427,10 +497,13 @@ impl DecodeSettings {
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
             Some(_) => return Err(JwtError::invalid("Missing or invalid claim: type")),
         };
-        if token_type == TokenType::Access && !payload.has(payload::FRESH) {
+        let v4 = self.compat == Compat::V4;
+        // 4.x sets `fresh` on every token type; 3.x on access tokens, and adds the user
+        // claims object.
+        if (v4 || token_type == TokenType::Access) && !payload.has(payload::FRESH) {
             payload.set(payload::FRESH, Value::Bool(false));
         }
-        if !payload.has(names.user_claims_slot) {
+        if !v4 && !payload.has(names.user_claims_slot) {
             payload.set(names.user_claims_slot, Value::Object(Map::new()));
         }
         if let Some(csrf_value) = csrf_value.filter(|v| !v.is_empty()) {

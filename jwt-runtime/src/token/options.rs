@@ -24,6 +24,7 @@ pub struct TokenOptions {
     pub(crate) fresh: Fresh,
     pub(crate) expires: Option<Expiry>,
     pub(crate) user_claims: Option<Value>,
+    pub(crate) additional_claims: Option<Map<String, Value>>,
     pub(crate) headers: Option<Map<String, Value>>,
 }
 
@@ -58,6 +59,22 @@ impl TokenOptions {
     /// ```
     pub fn user_claims(mut self, claims: Value) -> Self {
         self.user_claims = Some(claims);
+        self
+    }
+
+    /// 4.x's `additional_claims=`: claims written at the top level of the token, merged
+    /// over the `user_claims_loader`'s (4.x's `additional_claims_loader`); they may
+    /// override the claims the library writes, as in 4.x. 4.x mode only
+    /// ([`JwtConfig::v4`](crate::JwtConfig::v4)).
+    ///
+    /// ```
+    /// let mut claims = serde_json::Map::new();
+    /// claims.insert("roles".into(), serde_json::json!(["admin"]));
+    /// let options = jwt_runtime::TokenOptions::default().additional_claims(claims);
+    /// # let _ = options;
+    /// ```
+    pub fn additional_claims(mut self, claims: Map<String, Value>) -> Self {
+        self.additional_claims = Some(claims);
         self
     }
 

@@ -20,6 +20,7 @@ mod decode;
 mod expiry;
 mod interop;
 mod layout;
+mod v4_vectors;
 
 use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
