@@ -31,6 +31,11 @@ use jwt_runtime::{JwkSet, JwtConfig, JwtManager};
 use serde::Deserialize;
 use serde_json::Value;
 
+#[path = "support/timing.rs"]
+mod timing;
+
+use timing::{per_iteration, timed};
+
 const ED_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIApXpHB8eihD0GU9GvvKHP5Eh+mYJ3cHuuKrvPZmBBXv\n-----END PRIVATE KEY-----";
 const ED_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAyzKgUB9g2k4KNdLaJfoJo7olH4Ih8fZfMftApGLE0hc=\n-----END PUBLIC KEY-----";
 
@@ -63,32 +68,6 @@ fn pems(algorithm: Algorithm) -> (String, String) {
             .to_owned()
     };
     (key("private"), key("public"))
-}
-
-fn timed(
-    c: &mut Criterion,
-    totals: &mut Vec<(String, Duration, u64)>,
-    name: &str,
-    mut f: impl FnMut(u64) -> Duration,
-) {
-    let mut total = (Duration::ZERO, 0);
-    c.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let elapsed = f(iters);
-            total.0 += elapsed;
-            total.1 += iters;
-            elapsed
-        });
-    });
-    totals.push((name.to_owned(), total.0, total.1));
-}
-
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "iteration counts are far below 2^52"
-)]
-fn per_iteration(total: Duration, iters: u64) -> f64 {
-    total.as_secs_f64() / iters.max(1) as f64
 }
 
 /// One algorithm's token, its verifiers and the floor's key.

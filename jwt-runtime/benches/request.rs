@@ -21,40 +21,16 @@ use criterion::Criterion;
 #[allow(dead_code, reason = "each bench uses part of the shared floor")]
 mod support;
 
+#[path = "support/timing.rs"]
+mod timing;
+
 #[path = "support/scenarios.rs"]
 #[allow(dead_code, reason = "each bench uses part of the shared scenarios")]
 mod scenarios;
 
 use scenarios::{REQUESTS, Scenario, describe, plain_app, send, wrapped_app};
 use support::FloorKeys;
-
-/// Times `iters` runs of `f` (criterion's `iter_custom`), and keeps the total so the
-/// summary can report means without reading criterion's files.
-fn timed(
-    c: &mut Criterion,
-    totals: &mut Vec<(String, Duration, u64)>,
-    name: &str,
-    mut f: impl FnMut(u64) -> Duration,
-) {
-    let mut total = (Duration::ZERO, 0);
-    c.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let elapsed = f(iters);
-            total.0 += elapsed;
-            total.1 += iters;
-            elapsed
-        });
-    });
-    totals.push((name.to_owned(), total.0, total.1));
-}
-
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "iteration counts are far below 2^52"
-)]
-fn per_iteration(total: Duration, iters: u64) -> f64 {
-    total.as_secs_f64() / iters.max(1) as f64
-}
+use timing::{per_iteration, timed};
 
 fn main() {
     let mut c = Criterion::default()
