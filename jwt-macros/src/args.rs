@@ -44,18 +44,64 @@ impl Location {
     }
 }
 
+/// The options of `#[jwt_required(...)]`, as 4.x's `jwt_required(...)` takes them; each
+/// unset one keeps its default.
+#[derive(Default)]
+pub(crate) struct GuardOptions {
+    pub(crate) optional: Option<bool>,
+    pub(crate) fresh: Option<bool>,
+    pub(crate) refresh: Option<bool>,
+    pub(crate) verify_type: Option<bool>,
+    pub(crate) skip_revocation_check: Option<bool>,
+}
+
+impl GuardOptions {
+    /// Whether any option was written.
+    pub(crate) fn any(&self) -> bool {
+        [
+            self.optional,
+            self.fresh,
+            self.refresh,
+            self.verify_type,
+            self.skip_revocation_check,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+
+    fn slot(&mut self, name: &str) -> Option<&mut Option<bool>> {
+        Some(match name {
+            "optional" => &mut self.optional,
+            "fresh" => &mut self.fresh,
+            "refresh" => &mut self.refresh,
+            "verify_type" => &mut self.verify_type,
+            "skip_revocation_check" => &mut self.skip_revocation_check,
+            _ => return None,
+        })
+    }
+}
+
+/// The options' names, for messages.
+const GUARD_OPTIONS: &str =
+    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`";
+
 /// Arguments of the guard and loader attributes.
 #[derive(Default)]
 pub(crate) struct Args {
     pub(crate) krate: Option<syn::Path>,
     pub(crate) locations: Option<Vec<Location>>,
+    pub(crate) options: GuardOptions,
 }
 
 /// Which keys an attribute accepts.
 #[derive(Clone, Copy)]
 pub(crate) enum Accepts {
-    CrateAndLocations,
-    CrateOnly,
+    /// `jwt_required`: `crate`, `locations` and the options.
+    GuardWithOptions,
+    /// The other guards: `crate` and `locations`.
+    Guard,
+    /// Loaders: `crate`.
+    Loader,
 }
 
 impl Args {
@@ -70,8 +116,35 @@ impl Args {
                     value.parse::<syn::Path>()?
                 };
                 set_once(&mut args.krate, path, "crate", meta.path.span())
+            } else if let Some(name) = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .filter(|_| matches!(accepts, Accepts::GuardWithOptions))
+                .filter(|name| args.options.slot(name).is_some())
+            {
+                // `optional` or `optional = true|false`.
+                let value = if meta.input.peek(syn::Token![=]) {
+                    match meta.value()?.parse::<Lit>()? {
+                        Lit::Bool(value) => value.value,
+                        other => {
+                            return Err(syn::Error::new_spanned(
+                                other,
+                                format!("`{name}` takes `true` or `false`"),
+                            ));
+                        }
+                    }
+                } else {
+                    true
+                };
+                let span = meta.path.span();
+                let slot = args
+                    .options
+                    .slot(&name)
+                    .ok_or_else(|| syn::Error::new(span, format!("unknown option `{name}`")))?;
+                set_once(slot, value, &name, span)
             } else if meta.path.is_ident("locations")
-                && matches!(accepts, Accepts::CrateAndLocations)
+                && matches!(accepts, Accepts::Guard | Accepts::GuardWithOptions)
             {
                 let array: ExprArray = meta.value()?.parse()?;
                 let locations = parse_locations(&array)?;
@@ -83,8 +156,11 @@ impl Args {
                 )
             } else {
                 let expected = match accepts {
-                    Accepts::CrateAndLocations => "`crate`, `locations`",
-                    Accepts::CrateOnly => "`crate`",
+                    Accepts::GuardWithOptions => {
+                        format!("`crate`, `locations`, {GUARD_OPTIONS}")
+                    }
+                    Accepts::Guard => "`crate`, `locations`".to_owned(),
+                    Accepts::Loader => "`crate`".to_owned(),
                 };
                 let name = meta.path.to_token_stream().to_string().replace(' ', "");
                 Err(meta.error(format!(

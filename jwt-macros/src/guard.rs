@@ -46,7 +46,11 @@ pub(crate) fn expand(mode: Mode, args: TokenStream, item: TokenStream) -> TokenS
 }
 
 fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let args = Args::parse(args, Accepts::CrateAndLocations)?;
+    let accepts = match mode {
+        Mode::Required => Accepts::GuardWithOptions,
+        _ => Accepts::Guard,
+    };
+    let args = Args::parse(args, accepts)?;
     let mut function: ItemFn = parse_fn(
         item,
         &format!(
@@ -56,7 +60,27 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
     )?;
     validate(mode, &function)?;
     let private = runtime_path::private(args.krate.as_ref());
-    let mode_type = format_ident!("{}", mode.type_name());
+    if args.options.fresh == Some(true) && args.options.refresh == Some(true) {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "`fresh` and `refresh` cannot be combined: refresh tokens are never fresh",
+        ));
+    }
+    let mode_type = if args.options.any() {
+        // 4.x's `jwt_required(optional=, fresh=, refresh=, verify_type=,
+        // skip_revocation_check=)`, as `mode::With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE,
+        // CHECK_REVOCATION>`.
+        let options = &args.options;
+        let optional = options.optional.unwrap_or(false);
+        let fresh = options.fresh.unwrap_or(false);
+        let refresh = options.refresh.unwrap_or(false);
+        let verify_type = options.verify_type.unwrap_or(true);
+        let check_revocation = !options.skip_revocation_check.unwrap_or(false);
+        quote!(With<#optional, #fresh, #refresh, #verify_type, #check_revocation>)
+    } else {
+        let name = format_ident!("{}", mode.type_name());
+        quote!(#name)
+    };
     let locations = args.locations.iter().flatten().map(|location| {
         let variant = format_ident!("{}", location.variant);
         quote!(#private::TokenLocation::#variant)

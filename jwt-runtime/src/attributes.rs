@@ -30,6 +30,34 @@
 /// }
 /// ```
 ///
+/// - flask-jwt-extended 4.x's options, each bare (`optional`) or with a `bool`
+///   (`optional = true`), all checked at compile time: `optional` (no token at all lets
+///   the handler run without one, as [`macro@jwt_optional`]), `fresh` (the access token must
+///   be fresh, as [`macro@fresh_jwt_required`]), `refresh` (a refresh token instead, as
+///   [`macro@jwt_refresh_token_required`]; not with `fresh`), `verify_type = false` (either
+///   token type is accepted), `skip_revocation_check` (the blacklist loader is not asked
+///   on this route). They combine: `#[jwt_required(optional, fresh)]` runs the handler
+///   without a token, or with a fresh one.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get, post};
+/// use serde_json::json;
+///
+/// #[post("/refresh")]
+/// #[jwt_required(refresh)]
+/// async fn refresh() -> Result<HttpResponse, JwtError> {
+///     let token = create_access_token(&get_jwt_identity::<String>())?;
+///     Ok(HttpResponse::Ok().json(json!({ "access_token": token })))
+/// }
+///
+/// #[get("/whoami")]
+/// #[jwt_required(optional, verify_type = false, skip_revocation_check)]
+/// async fn whoami() -> impl Responder {
+///     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
+/// }
+/// ```
+///
 /// - `crate = path`: where `jwt_runtime` is, when it is renamed.
 ///
 /// ```

@@ -137,7 +137,7 @@ impl FromRequest for Jwt {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::Required, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None);
         Box::pin(async move { required(verified.await?) })
     }
 }
@@ -168,7 +168,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JwtIdentity<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::Required, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None);
         Box::pin(async move {
             let jwt = required(verified.await?)?;
             jwt.identity::<T>()
@@ -207,7 +207,7 @@ impl<U: 'static> FromRequest for CurrentUser<U> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::Required, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None);
         Box::pin(async move {
             let jwt = required(verified.await?)?;
             jwt.user::<U>().map(CurrentUser).ok_or_else(|| {
@@ -271,7 +271,7 @@ async fn verify_in_request(
 /// }
 /// ```
 pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, JwtError> {
-    required(verify_in_request(req, Mode::Required).await?)
+    required(verify_in_request(req, Mode::REQUIRED).await?)
 }
 
 /// Python's `verify_jwt_in_request_optional()`: `Ok(None)` when no token was sent.
@@ -288,7 +288,7 @@ pub async fn verify_jwt_in_request(req: &HttpRequest) -> Result<Jwt, JwtError> {
 /// }
 /// ```
 pub async fn verify_jwt_in_request_optional(req: &HttpRequest) -> Result<Option<Jwt>, JwtError> {
-    Ok(verify_in_request(req, Mode::Optional).await?.map(Jwt))
+    Ok(verify_in_request(req, Mode::OPTIONAL).await?.map(Jwt))
 }
 
 /// Python's `verify_fresh_jwt_in_request()`.
@@ -305,7 +305,7 @@ pub async fn verify_jwt_in_request_optional(req: &HttpRequest) -> Result<Option<
 /// }
 /// ```
 pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, JwtError> {
-    required(verify_in_request(req, Mode::Fresh).await?)
+    required(verify_in_request(req, Mode::FRESH).await?)
 }
 
 /// Python's `verify_jwt_refresh_token_in_request()`.
@@ -322,5 +322,5 @@ pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, JwtEr
 /// }
 /// ```
 pub async fn verify_jwt_refresh_token_in_request(req: &HttpRequest) -> Result<Jwt, JwtError> {
-    required(verify_in_request(req, Mode::Refresh).await?)
+    required(verify_in_request(req, Mode::REFRESH).await?)
 }

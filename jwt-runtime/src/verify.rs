@@ -16,63 +16,110 @@ use crate::manager::JwtManager;
 use crate::token::DecodeOptions;
 use crate::types::TokenType;
 
-/// Which check a guard performs.
+/// Which checks a guard performs: the four guard attributes' fixed sets, or the options
+/// of `#[jwt_required(...)]` (4.x's `jwt_required(optional, fresh, refresh, verify_type,
+/// skip_revocation_check)`).
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// `jwt_required`: a valid access token.
-    Required,
-    /// `jwt_optional`: a valid access token, or none at all.
-    Optional,
-    /// `fresh_jwt_required`: a valid, fresh access token.
-    Fresh,
-    /// `jwt_refresh_token_required`: a valid refresh token.
-    Refresh,
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the options of the attribute, one bool each"
+)]
+pub struct Mode {
+    /// No token at all is accepted (the handler runs without one).
+    pub optional: bool,
+    /// The access token must be fresh.
+    pub fresh: bool,
+    /// A refresh token is wanted instead of an access token.
+    pub refresh: bool,
+    /// The token's `type` must be the one wanted.
+    pub verify_type: bool,
+    /// The revocation loader is asked.
+    pub check_revocation: bool,
 }
 
 impl Mode {
+    /// `jwt_required`: a valid access token.
+    pub const REQUIRED: Mode = Mode {
+        optional: false,
+        fresh: false,
+        refresh: false,
+        verify_type: true,
+        check_revocation: true,
+    };
+    /// `jwt_optional`: a valid access token, or none at all.
+    pub const OPTIONAL: Mode = Mode {
+        optional: true,
+        ..Mode::REQUIRED
+    };
+    /// `fresh_jwt_required`: a valid, fresh access token.
+    pub const FRESH: Mode = Mode {
+        fresh: true,
+        ..Mode::REQUIRED
+    };
+    /// `jwt_refresh_token_required`: a valid refresh token.
+    pub const REFRESH: Mode = Mode {
+        refresh: true,
+        ..Mode::REQUIRED
+    };
+
     fn token_type(self) -> TokenType {
-        match self {
-            Mode::Refresh => TokenType::Refresh,
-            _ => TokenType::Access,
+        if self.refresh {
+            TokenType::Refresh
+        } else {
+            TokenType::Access
         }
     }
 }
 
 /// The guard modes as types, for the guard the attributes add:
-/// `Guard<mode::Required, { locations(&[]) }>`.
+/// `Guard<mode::Required, { locations(&[]) }>`, or, for `#[jwt_required(...)]` with
+/// options, `Guard<mode::With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE, CHECK_REVOCATION>, ..>`.
 pub mod mode {
     use super::Mode;
 
     /// A guard mode.
     pub trait GuardMode: 'static {
-        /// The check it performs.
+        /// The checks it performs.
         #[doc(hidden)]
         const MODE: Mode;
     }
 
-    macro_rules! modes {
-        ($($(#[$doc:meta])* $name:ident,)*) => {$(
-            $(#[$doc])*
-            #[derive(Debug)]
-            pub enum $name {}
+    /// The checks of `#[jwt_required(...)]` with options, one `bool` each.
+    #[derive(Debug)]
+    pub enum With<
+        const OPTIONAL: bool,
+        const FRESH: bool,
+        const REFRESH: bool,
+        const VERIFY_TYPE: bool,
+        const CHECK_REVOCATION: bool,
+    > {}
 
-            impl GuardMode for $name {
-                const MODE: Mode = Mode::$name;
-            }
-        )*};
+    impl<
+        const OPTIONAL: bool,
+        const FRESH: bool,
+        const REFRESH: bool,
+        const VERIFY_TYPE: bool,
+        const CHECK_REVOCATION: bool,
+    > GuardMode for With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE, CHECK_REVOCATION>
+    {
+        const MODE: Mode = Mode {
+            optional: OPTIONAL,
+            fresh: FRESH,
+            refresh: REFRESH,
+            verify_type: VERIFY_TYPE,
+            check_revocation: CHECK_REVOCATION,
+        };
     }
 
-    modes! {
-        /// `#[jwt_required]`: a valid access token.
-        Required,
-        /// `#[jwt_optional]`: a valid access token, or none at all.
-        Optional,
-        /// `#[fresh_jwt_required]`: a valid, fresh access token.
-        Fresh,
-        /// `#[jwt_refresh_token_required]`: a valid refresh token.
-        Refresh,
-    }
+    /// `#[jwt_required]`: a valid access token.
+    pub type Required = With<false, false, false, true, true>;
+    /// `#[jwt_optional]`: a valid access token, or none at all.
+    pub type Optional = With<true, false, false, true, true>;
+    /// `#[fresh_jwt_required]`: a valid, fresh access token.
+    pub type Fresh = With<false, true, false, true, true>;
+    /// `#[jwt_refresh_token_required]`: a valid refresh token.
+    pub type Refresh = With<false, false, true, true, true>;
 }
 
 /// Runs the verification for one request, whatever its method (OPTIONS included: actix
@@ -90,9 +137,7 @@ pub(crate) async fn verify_request(
 ) -> Result<Option<Rc<Verified>>, JwtError> {
     let claims = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(claims) => claims,
-        Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_))
-            if mode == Mode::Optional =>
-        {
+        Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_)) if mode.optional => {
             drop(context::replace_verified(None));
             return Ok(None);
         }
@@ -124,10 +169,11 @@ async fn decode_from_request(
     let found = locations::find_token(inner, req, body, token_type, locations)?;
     let options = DecodeOptions::default().csrf_value(found.csrf.as_deref());
     let claims = manager.decode_token_async(&found.token, options).await?;
-    if claims.token_type() != token_type {
+    if mode.verify_type && claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }
-    if inner.config.blacklist_enabled
+    if mode.check_revocation
+        && inner.config.blacklist_enabled
         && inner.config.blacklist_token_checks.contains(&token_type)
         && let Some(check) = &inner.loaders.token_in_blacklist_loader
     {
@@ -151,10 +197,10 @@ async fn after_decode(
 ) -> Result<(), JwtError> {
     let loaders = &manager.inner.loaders;
     let claims = &verified.claims;
-    if mode == Mode::Fresh && !claims.fresh().is_fresh_at(manager.now()) {
+    if mode.fresh && !claims.fresh().is_fresh_at(manager.now()) {
         return Err(JwtError::FreshTokenRequired);
     }
-    if mode != Mode::Refresh
+    if claims.token_type() != TokenType::Refresh
         && let Some(check) = &loaders.claims_verification_loader
     {
         const NAME: &str = slots::claims_verification_loader::NAME;

@@ -24,7 +24,7 @@ fn try_expand(name: &str, args: TokenStream, item: TokenStream) -> syn::Result<T
     let spec = Spec::of(name).ok_or_else(|| {
         syn::Error::new(Span::call_site(), format!("`{name}` is not a loader slot"))
     })?;
-    let args = Args::parse(args, Accepts::CrateOnly)?;
+    let args = Args::parse(args, Accepts::Loader)?;
     let function = parse_fn(
         item,
         &format!("`#[jwt::{name}]` can only be applied to a function"),

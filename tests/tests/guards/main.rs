@@ -5,6 +5,7 @@
 
 mod attributes;
 mod loaders;
+mod options;
 mod request_api;
 
 use std::time::{Duration, SystemTime};
