@@ -21,6 +21,7 @@ use crate::error::JwtError;
 use crate::loaders::UserObject;
 use crate::manager::JwtManager;
 use crate::token::{DecodeOptions, TokenOptions};
+use crate::types::TokenLocation;
 
 /// What a request runs under (set by the middleware): the App's manager, and the token
 /// verified for this request (by a guard attribute, an extractor or
@@ -47,6 +48,8 @@ impl Ambient {
 pub(crate) struct Verified {
     pub(crate) claims: Claims,
     pub(crate) user: OnceCell<UserObject>,
+    /// Where the token was found.
+    pub(crate) location: TokenLocation,
 }
 
 impl std::fmt::Debug for Verified {
@@ -54,15 +57,17 @@ impl std::fmt::Debug for Verified {
         f.debug_struct("Verified")
             .field("claims", &self.claims)
             .field("user_loaded", &self.user.get().is_some())
+            .field("location", &self.location)
             .finish()
     }
 }
 
 impl Verified {
-    pub(crate) fn new(claims: Claims) -> Self {
+    pub(crate) fn new(claims: Claims, location: TokenLocation) -> Self {
         Verified {
             claims,
             user: OnceCell::new(),
+            location,
         }
     }
 }
@@ -214,6 +219,43 @@ pub fn get_raw_jwt() -> Map<String, Value> {
 #[must_use]
 pub fn get_raw_jwt_header() -> Map<String, Value> {
     with_request_jwt(|jwt| jwt.map(|v| v.claims.header().clone()).unwrap_or_default())
+}
+
+/// 4.x's `get_jwt_header()`: the verified token's JOSE header (empty without a token).
+/// The same as [`get_raw_jwt_header`].
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+///
+/// #[get("/header")]
+/// #[jwt_required]
+/// async fn header() -> impl Responder {
+///     HttpResponse::Ok().json(get_jwt_header())
+/// }
+/// ```
+#[must_use]
+pub fn get_jwt_header() -> Map<String, Value> {
+    get_raw_jwt_header()
+}
+
+/// 4.x's `get_jwt_request_location()`: where the request's verified token was found
+/// (`None` without one).
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+///
+/// #[get("/location")]
+/// #[jwt_required]
+/// async fn location() -> impl Responder {
+///     let location = get_jwt_request_location().map(|l| l.as_str());
+///     HttpResponse::Ok().json(serde_json::json!({ "location": location }))
+/// }
+/// ```
+#[must_use]
+pub fn get_jwt_request_location() -> Option<TokenLocation> {
+    with_request_jwt(|jwt| jwt.map(|v| v.location))
 }
 
 /// The verified claims of the current request, if any.

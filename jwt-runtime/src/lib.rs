@@ -146,7 +146,8 @@ pub use crate::config::JwtConfig;
 pub use crate::context::{
     create_access_token, create_access_token_with, create_refresh_token, create_refresh_token_with,
     decode_token, decode_token_with, get_csrf_token, get_current_user, get_jti, get_jwt,
-    get_jwt_claims, get_jwt_identity, get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers,
+    get_jwt_claims, get_jwt_header, get_jwt_identity, get_jwt_request_location, get_raw_jwt,
+    get_raw_jwt_header, get_unverified_jwt_headers,
 };
 pub use crate::cookies::{
     set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
@@ -187,12 +188,13 @@ pub mod prelude {
         Claims, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity, TokenOptions,
         create_access_token, create_access_token_with, create_refresh_token,
         create_refresh_token_with, decode_token, decode_token_with, fresh_jwt_required,
-        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_identity,
-        get_raw_jwt, get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional,
-        jwt_refresh_token_required, jwt_required, set_access_cookies, set_access_cookies_with,
-        set_refresh_cookies, set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies,
-        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
-        verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
+        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_header,
+        get_jwt_identity, get_jwt_request_location, get_raw_jwt, get_raw_jwt_header,
+        get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required, jwt_required,
+        set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
+        unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
+        verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
+        verify_jwt_refresh_token_in_request,
     };
 }
 

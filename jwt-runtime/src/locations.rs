@@ -119,7 +119,7 @@ pub(crate) fn find_token<'r>(
     body: Option<&'r [u8]>,
     token_type: TokenType,
     locations: &[TokenLocation],
-) -> Result<Found<'r>, JwtError> {
+) -> Result<(Found<'r>, TokenLocation), JwtError> {
     let mut errors: Vec<String> = Vec::new();
     for location in locations {
         let attempt = match location {
@@ -140,7 +140,7 @@ pub(crate) fn find_token<'r>(
         };
         match attempt {
             Err(JwtError::NoAuthorization(message)) => errors.push(message),
-            other => return other,
+            other => return other.map(|found| (found, *location)),
         }
     }
     Err(JwtError::NoAuthorization(missing_everywhere(
@@ -345,15 +345,35 @@ fn from_cookies<'r>(
     })
 }
 
-/// The query-string location: the first `?jwt=` value.
+/// The query-string location: the first `?jwt=` value, without
+/// `JWT_QUERY_STRING_VALUE_PREFIX`.
 fn from_query<'r>(inner: &Inner, query: &'r str) -> Result<Cow<'r, str>, JwtError> {
     let name = &inner.config.query_string_name;
-    form_urlencoded::parse(query.as_bytes())
+    let value = form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == name.as_str())
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
         // sic: the reference's spelling.
-        .ok_or_else(|| JwtError::NoAuthorization(format!("Missing \"{name}\" query paramater")))
+        .ok_or_else(|| JwtError::NoAuthorization(format!("Missing \"{name}\" query paramater")))?;
+    let prefix = inner.config.query_string_value_prefix.as_str();
+    if prefix.is_empty() {
+        return Ok(value);
+    }
+    let refused = || {
+        JwtError::InvalidHeader(format!(
+            "Invalid value for query parameter '{name}'. Expected the value to start with '{prefix}'"
+        ))
+    };
+    match value {
+        Cow::Borrowed(value) => value
+            .strip_prefix(prefix)
+            .map(Cow::Borrowed)
+            .ok_or_else(refused),
+        Cow::Owned(value) => value
+            .strip_prefix(prefix)
+            .map(|token| Cow::Owned(token.to_owned()))
+            .ok_or_else(refused),
+    }
 }
 
 /// Whether the request declares a JSON body (`application/json`, `application/*+json`, any parameters).

@@ -14,7 +14,7 @@ use crate::loaders::{guarded, slots};
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
 use crate::token::DecodeOptions;
-use crate::types::TokenType;
+use crate::types::{TokenLocation, TokenType};
 
 /// Which checks a guard performs: the four guard attributes' fixed sets, or the options
 /// of `#[jwt_required(...)]` (4.x's `jwt_required(optional, fresh, refresh, verify_type,
@@ -135,15 +135,15 @@ pub(crate) async fn verify_request(
     mode: Mode,
     locations: Option<Locations>,
 ) -> Result<Option<Rc<Verified>>, JwtError> {
-    let claims = match decode_from_request(manager, req, body, mode, locations).await {
-        Ok(claims) => claims,
+    let (claims, location) = match decode_from_request(manager, req, body, mode, locations).await {
+        Ok(found) => found,
         Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_)) if mode.optional => {
             drop(context::replace_verified(None));
             return Ok(None);
         }
         Err(error) => return Err(error),
     };
-    let verified = Rc::new(Verified::new(claims));
+    let verified = Rc::new(Verified::new(claims, location));
     let previous = context::replace_verified(Some(Rc::clone(&verified)));
     if let Err(error) = after_decode(manager, mode, &verified).await {
         context::refuse(verified, previous);
@@ -160,13 +160,13 @@ async fn decode_from_request(
     body: Option<&[u8]>,
     mode: Mode,
     locations: Option<Locations>,
-) -> Result<Claims, JwtError> {
+) -> Result<(Claims, TokenLocation), JwtError> {
     let inner = &*manager.inner;
     let token_type = mode.token_type();
     let locations = locations
         .as_ref()
         .map_or(inner.config.token_location.as_slice(), Locations::as_slice);
-    let found = locations::find_token(inner, req, body, token_type, locations)?;
+    let (found, location) = locations::find_token(inner, req, body, token_type, locations)?;
     let options = DecodeOptions::default().csrf_value(found.csrf.as_deref());
     let claims = manager.decode_token_async(&found.token, options).await?;
     if mode.verify_type && claims.token_type() != token_type {
@@ -174,7 +174,10 @@ async fn decode_from_request(
     }
     if mode.check_revocation
         && inner.config.blacklist_enabled
-        && inner.config.blacklist_token_checks.contains(&token_type)
+        && inner
+            .config
+            .blacklist_token_checks
+            .contains(&claims.token_type())
         && let Some(check) = &inner.loaders.token_in_blacklist_loader
     {
         match check
@@ -186,7 +189,7 @@ async fn decode_from_request(
             Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
         }
     }
-    Ok(claims)
+    Ok((claims, location))
 }
 
 /// Freshness → claims verification → user loader.

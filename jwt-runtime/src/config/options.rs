@@ -203,6 +203,13 @@ macro_rules! option_table {
                 env "JWT_QUERY_STRING_NAME" => env::text;
                 set value;
                 check [non_empty];
+            /// what a query-string token value starts with, taken off before decoding
+            /// (4.x's `JWT_QUERY_STRING_VALUE_PREFIX`, verbatim: `"Bearer "` keeps its
+            /// space); a value without it is refused (422). Default empty: no prefix.
+            query_string_value_prefix: String = text("");
+                env "JWT_QUERY_STRING_VALUE_PREFIX" => env::text;
+                set value;
+                check [];
             /// body key of access tokens. Default `"access_token"`.
             json_key: String = text("access_token");
                 env "JWT_JSON_KEY" => env::text;

@@ -164,3 +164,61 @@ async fn every_option_through_requests() {
         (StatusCode::OK, ok("access"))
     );
 }
+
+#[get("/location")]
+#[jwt_required(optional)]
+async fn location() -> impl Responder {
+    HttpResponse::Ok().json(json!({
+        "location": get_jwt_request_location().map(jwt_runtime::config::TokenLocation::as_str),
+        "alg": get_jwt_header().get("alg"),
+    }))
+}
+
+#[actix_web::test]
+async fn the_request_location_and_header_of_the_verified_token() {
+    use jwt_runtime::config::TokenLocation;
+    let manager = builder(JwtConfig::default().token_location([
+        TokenLocation::Headers,
+        TokenLocation::Cookies,
+        TokenLocation::QueryString,
+        TokenLocation::Json,
+    ]))
+    .build()
+    .unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(location)).await;
+    let token = manager.create_access_token(&"alice").unwrap();
+    let cases = [
+        ("headers", bearer("/location", &token)),
+        (
+            "cookies",
+            test::TestRequest::get()
+                .uri("/location")
+                .cookie(actix_web::cookie::Cookie::new(
+                    "access_token_cookie",
+                    token.clone(),
+                )),
+        ),
+        (
+            "query_string",
+            test::TestRequest::get().uri(&format!("/location?jwt={token}")),
+        ),
+        (
+            "json",
+            test::TestRequest::get()
+                .uri("/location")
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload(json!({ "access_token": token }).to_string()),
+        ),
+    ];
+    for (expected, request) in cases {
+        let (status, body) = send(&app, request).await;
+        assert_eq!(status, StatusCode::OK, "{expected}");
+        assert_eq!(
+            body,
+            json!({"location": expected, "alg": "HS256"}),
+            "{expected}"
+        );
+    }
+    let (_, body) = send(&app, test::TestRequest::get().uri("/location")).await;
+    assert_eq!(body, json!({"location": null, "alg": null}));
+}

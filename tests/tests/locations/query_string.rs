@@ -71,6 +71,43 @@ async fn query_string_custom_name() {
 }
 
 #[actix_web::test]
+async fn query_string_value_prefix_is_required_and_taken_off() {
+    let manager = build(located([TokenLocation::QueryString]).query_string_value_prefix("Bearer "));
+    let hits = Hits::new_data();
+    let app = app!(manager, hits);
+    let token = manager.create_access_token(&ALICE).unwrap();
+    // `Bearer <token>`, with its space percent-encoded or as `+`.
+    for value in [format!("Bearer%20{token}"), format!("Bearer+{token}")] {
+        let body = expect_ok(
+            &app,
+            &hits,
+            TestRequest::get()
+                .uri(&format!("/protected?jwt={value}"))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(body, json!({ "identity": ALICE }));
+    }
+    // Without the prefix, or with it in another case: refused, never decoded as it is.
+    for value in [
+        token.clone(),
+        format!("bearer%20{token}"),
+        format!("Bearer{token}"),
+    ] {
+        expect_err(
+            &app,
+            &hits,
+            TestRequest::get()
+                .uri(&format!("/protected?jwt={value}"))
+                .to_request(),
+            422,
+            "Invalid value for query parameter 'jwt'. Expected the value to start with 'Bearer '",
+        )
+        .await;
+    }
+}
+
+#[actix_web::test]
 async fn query_string_only_ignores_the_header() {
     let manager = build(located([TokenLocation::QueryString]));
     let hits = Hits::new_data();

@@ -268,6 +268,14 @@ fn options_4x_removed_are_refused_in_4x_mode() {
     let err =
         JwtConfig::from_lookup(|name| (name == "JWT_COMPAT").then(|| "5".to_owned())).unwrap_err();
     assert_eq!(err.option(), Some("JWT_COMPAT"));
+    // 4.x's query-string prefix is read verbatim (its trailing space kept).
+    let config = JwtConfig::from_lookup(|name| match name {
+        "JWT_COMPAT" => Some("4".to_owned()),
+        "JWT_QUERY_STRING_VALUE_PREFIX" => Some("Bearer ".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(config.query_string_value_prefix, "Bearer ");
     // 3.x stays the default, unchanged.
     assert_eq!(JwtConfig::default().compat, Compat::V3);
     assert_eq!(JwtConfig::default().identity_claim, "identity");
