@@ -670,3 +670,56 @@ pub use jwt_macros::needs_fresh_token_loader;
 /// }
 /// ```
 pub use jwt_macros::revoked_token_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.additional_claims_loader`: the claims written at the top
+/// level of new tokens, for access **and** refresh tokens, in 4.x mode
+/// ([`JwtConfig::v4`](crate::JwtConfig::v4), `JWT_COMPAT=4`); a call's `additional_claims`
+/// are merged over them.
+///
+/// Signature: `fn(identity: T) -> impl Serialize` (a JSON object). It is the
+/// [`macro@user_claims_loader`] slot under its 4.x name: register one of the two.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use serde_json::{Value, json};
+///
+/// #[jwt::additional_claims_loader]
+/// fn roles(identity: &Value) -> Value {
+///     json!({ "roles": if identity == "admin" { ["admin"] } else { ["user"] } })
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::additional_claims_loader]
+/// fn roles() -> serde_json::Value { serde_json::Value::Null }
+/// ```
+pub use jwt_macros::additional_claims_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.token_in_blocklist_loader`: whether a verified token is
+/// revoked (`true`: refused with 401 `Token has been revoked`), from its header and
+/// payload. In 4.x mode it is asked for every token type on every guard (except
+/// `#[jwt_required(skip_revocation_check)]`), with no `JWT_BLACKLIST_*` option; in 3.x
+/// mode it is the [`macro@token_in_blacklist_loader`] slot, with its options.
+///
+/// Signature: `[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>)
+/// -> bool`, or a `Result<bool, E>` (an `Err` refuses the request: 503).
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use serde_json::{Map, Value};
+///
+/// #[jwt::token_in_blocklist_loader]
+/// fn revoked(_header: &Map<String, Value>, payload: &Map<String, Value>) -> bool {
+///     payload.get("jti").and_then(Value::as_str) == Some("a-revoked-jti")
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::token_in_blocklist_loader]
+/// fn revoked(token: &jwt_runtime::Claims) -> bool { false }
+/// ```
+pub use jwt_macros::token_in_blocklist_loader;

@@ -14,7 +14,7 @@ use crate::loaders::{guarded, slots};
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
 use crate::token::DecodeOptions;
-use crate::types::{TokenLocation, TokenType};
+use crate::types::{Compat, TokenLocation, TokenType};
 
 /// Which checks a guard performs: the four guard attributes' fixed sets, or the options
 /// of `#[jwt_required(...)]` (4.x's `jwt_required(optional, fresh, refresh, verify_type,
@@ -172,12 +172,19 @@ async fn decode_from_request(
     if mode.verify_type && claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }
+    // 3.x asks the loader as `JWT_BLACKLIST_*` say; 4.x always, for every token type.
+    let revocation_checked = match inner.config.compat {
+        Compat::V3 => {
+            inner.config.blacklist_enabled
+                && inner
+                    .config
+                    .blacklist_token_checks
+                    .contains(&claims.token_type())
+        }
+        Compat::V4 => true,
+    };
     if mode.check_revocation
-        && inner.config.blacklist_enabled
-        && inner
-            .config
-            .blacklist_token_checks
-            .contains(&claims.token_type())
+        && revocation_checked
         && let Some(check) = &inner.loaders.token_in_blacklist_loader
     {
         match check

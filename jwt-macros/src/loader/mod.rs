@@ -31,7 +31,7 @@ fn try_expand(name: &str, args: TokenStream, item: TokenStream) -> syn::Result<T
     )?;
     validate(spec, &function)?;
     let private = runtime_path::private(args.krate.as_ref());
-    let slot = format_ident!("{}", spec.name);
+    let slot = format_ident!("{}", spec.slot);
     let loader = shim::shim(spec, &function, &private);
     let ident = &function.sig.ident;
     let linkme = quote!(#private::linkme);

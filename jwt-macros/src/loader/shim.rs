@@ -14,7 +14,7 @@ use super::spec::{Input, Spec};
 /// The shim expression: a closure, or `MaybeAsync::Sync/Async` of one.
 pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> TokenStream {
     let ident = &function.sig.ident;
-    let slot = format_ident!("{}", spec.name);
+    let slot = format_ident!("{}", spec.slot);
     let value = syn::Ident::new("__jwt_value", Span::mixed_site());
     let header = syn::Ident::new("__jwt_header", Span::mixed_site());
     let request = syn::Ident::new("__jwt_request", Span::mixed_site());
@@ -29,7 +29,9 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
     match spec.input {
         Input::Nothing => {}
         Input::Maps => params.extend([&value, &header]),
-        Input::Json | Input::Claims | Input::Message => params.push(&value),
+        Input::Json | Input::Claims | Input::Message | Input::HeaderPayload => {
+            params.push(&value);
+        }
     }
 
     // Reading the arguments, and the call.
@@ -41,6 +43,7 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
             quote!(#private::core::convert::Into::into(#value)),
         ),
         (Input::Maps, _) => (quote!(), quote!(#value, #header)),
+        (Input::HeaderPayload, _) => (quote!(), quote!(#value.header(), #value.raw())),
         _ => (quote!(), quote!()),
     };
     let is_async = function.sig.asyncness.is_some();

@@ -70,6 +70,17 @@ macro_rules! loader_table {
                 input: Nothing, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn() -> impl Responder",
             }
+            // flask-jwt-extended 4.x's names, registered in the 3.x slot of the same meaning.
+            additional_claims_loader {
+                slot: user_claims_loader,
+                input: Json, arities: [1], may_be_async: false, request: false, output: JsonOutput,
+                expected: "fn(identity: T) -> impl Serialize",
+            }
+            token_in_blocklist_loader {
+                slot: token_in_blacklist_loader,
+                input: HeaderPayload, arities: [2], may_be_async: true, request: false, output: CheckOutput,
+                expected: "[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> bool (or Result<bool, E>)",
+            }
         }
     };
 }
@@ -86,6 +97,8 @@ pub(crate) enum Input {
     Message,
     /// `(&Map, &Map)`: unverified claims and header.
     Maps,
+    /// `(&Map, &Map)`: the verified token's header and payload, from `&Claims` (4.x).
+    HeaderPayload,
     /// Nothing.
     Nothing,
 }
@@ -93,6 +106,8 @@ pub(crate) enum Input {
 /// One row of the table.
 pub(crate) struct Spec {
     pub(crate) name: &'static str,
+    /// The runtime slot it registers in (its own name, or the 3.x slot a 4.x name maps to).
+    pub(crate) slot: &'static str,
     pub(crate) input: Input,
     pub(crate) arities: &'static [usize],
     pub(crate) may_be_async: bool,
@@ -102,7 +117,10 @@ pub(crate) struct Spec {
 }
 
 macro_rules! loader_specs {
+    (@slot $name:ident $slot:ident) => { stringify!($slot) };
+    (@slot $name:ident) => { stringify!($name) };
     ($($name:ident {
+        $(slot: $slot:ident,)?
         input: $input:ident, arities: [$($arity:literal),*], may_be_async: $may_be_async:literal,
         request: $request:literal, output: $output:ident, expected: $expected:literal $(,)?
     })*) => {
@@ -110,6 +128,7 @@ macro_rules! loader_specs {
         pub(crate) const SPECS: &[Spec] = &[$(
             Spec {
                 name: stringify!($name),
+                slot: loader_specs!(@slot $name $($slot)?),
                 input: Input::$input,
                 arities: &[$($arity),*],
                 may_be_async: $may_be_async,

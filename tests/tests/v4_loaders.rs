@@ -1,0 +1,139 @@
+//! flask-jwt-extended 4.x's loader names, registered by attribute: the
+//! `additional_claims_loader`'s claims go into access and refresh tokens at the top level
+//! (merged under a call's `additional_claims`), and the `token_in_blocklist_loader`,
+//! given the header and payload, is asked for every token type in 4.x mode, with no
+//! `JWT_BLACKLIST_*` option, except where a route skips it.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpResponse, Responder, get, post, test};
+use jwt_runtime::prelude::*;
+use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_tests::{SECRET, bearer, send};
+use serde_json::{Map, Value, json};
+
+static REVOKED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+fn revoke(jti: &str) {
+    REVOKED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(HashSet::new)
+        .insert(jti.to_owned());
+}
+
+#[jwt::additional_claims_loader]
+fn roles(identity: &Value) -> Value {
+    json!({ "roles": if identity == "admin" { ["admin"] } else { ["user"] } })
+}
+
+#[jwt::token_in_blocklist_loader]
+fn revoked(header: &Map<String, Value>, payload: &Map<String, Value>) -> bool {
+    assert_eq!(header["alg"], "HS256");
+    let jti = payload["jti"].as_str().unwrap_or_default();
+    REVOKED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .is_some_and(|revoked| revoked.contains(jti))
+}
+
+#[get("/protected")]
+#[jwt_required]
+async fn protected() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "roles": get_jwt().unwrap().get("roles") }))
+}
+
+#[post("/refresh")]
+#[jwt_required(refresh)]
+async fn refresh() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
+}
+
+#[get("/skip")]
+#[jwt_required(skip_revocation_check)]
+async fn skip() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
+}
+
+fn manager() -> JwtManager {
+    JwtManager::new(JwtConfig::v4().secret_key(SECRET)).unwrap()
+}
+
+#[actix_web::test]
+async fn the_4x_loaders_by_attribute() {
+    let manager = manager();
+    // Additional claims at the top level, in refresh tokens too; a call's win.
+    let access = manager.create_access_token(&"admin").unwrap();
+    let claims = manager.decode_token(&access).unwrap();
+    assert_eq!(claims.get("roles"), Some(&json!(["admin"])));
+    assert!(claims.get("user_claims").is_none());
+    let refresh_token = manager.create_refresh_token(&"alice").unwrap();
+    let claims = manager.decode_token(&refresh_token).unwrap();
+    assert_eq!(claims.get("roles"), Some(&json!(["user"])));
+    let mut own = Map::new();
+    own.insert("roles".to_owned(), json!(["auditor"]));
+    let audited = manager
+        .create_access_token_with(
+            &"alice",
+            jwt_runtime::TokenOptions::default().additional_claims(own),
+        )
+        .unwrap();
+    assert_eq!(
+        manager.decode_token(&audited).unwrap().get("roles"),
+        Some(&json!(["auditor"]))
+    );
+
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(protected)
+            .service(refresh)
+            .service(skip),
+    )
+    .await;
+    assert_eq!(
+        send(&app, bearer("/protected", &access)).await,
+        (StatusCode::OK, json!({"roles": ["admin"]}))
+    );
+    let post_refresh = || {
+        test::TestRequest::post()
+            .uri("/refresh")
+            .insert_header(("Authorization", format!("Bearer {refresh_token}")))
+    };
+    assert_eq!(send(&app, post_refresh()).await.0, StatusCode::OK);
+    // Revoked: refused for both token types, with no JWT_BLACKLIST_* option (4.x).
+    for token in [&access, &refresh_token] {
+        revoke(manager.decode_token(token).unwrap().jti().unwrap());
+    }
+    let revoked = (
+        StatusCode::UNAUTHORIZED,
+        json!({"msg": "Token has been revoked"}),
+    );
+    assert_eq!(send(&app, bearer("/protected", &access)).await, revoked);
+    assert_eq!(send(&app, post_refresh()).await, revoked);
+    // Except where the route skips the check.
+    assert_eq!(
+        send(&app, bearer("/skip", &access)).await,
+        (StatusCode::OK, json!({"identity": "admin"}))
+    );
+}
+
+#[::core::prelude::v1::test]
+fn a_3x_manager_asks_the_4x_blocklist_loader_as_its_options_say() {
+    // In 3.x mode the same slot follows JWT_BLACKLIST_ENABLED: off, nothing is asked.
+    let manager = JwtManager::new(JwtConfig::default().secret_key(SECRET)).unwrap();
+    let token = manager.create_access_token(&"carol").unwrap();
+    revoke(manager.decode_token(&token).unwrap().jti().unwrap());
+    let answer = actix_web::rt::System::new().block_on(async {
+        let app = test::init_service(App::new().wrap(manager.clone()).service(protected)).await;
+        send(&app, bearer("/protected", &token)).await
+    });
+    // Not asked (so not refused); and in 3.x the loader's claims are user claims.
+    assert_eq!(answer, (StatusCode::OK, json!({"roles": null})));
+    let claims = manager.decode_token(&token).unwrap();
+    assert_eq!(claims.user_claims_value(), &json!({"roles": ["user"]}));
+}
