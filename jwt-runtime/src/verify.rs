@@ -137,7 +137,15 @@ pub(crate) async fn verify_request(
 ) -> Result<Option<Rc<Verified>>, JwtError> {
     let (claims, location) = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(found) => found,
-        Err(JwtError::NoAuthorization(_) | JwtError::InvalidHeader(_)) if mode.optional => {
+        // No token lets an optional guard through; 3.x also lets a malformed header
+        // through, 4.x answers it.
+        Err(JwtError::NoAuthorization(_)) if mode.optional => {
+            drop(context::replace_verified(None));
+            return Ok(None);
+        }
+        Err(JwtError::InvalidHeader(_))
+            if mode.optional && manager.inner.config.compat == Compat::V3 =>
+        {
             drop(context::replace_verified(None));
             return Ok(None);
         }
@@ -172,7 +180,21 @@ async fn decode_from_request(
     if mode.verify_type && claims.token_type() != token_type {
         return Err(JwtError::WrongTokenType(token_type));
     }
-    // 3.x asks the loader as `JWT_BLACKLIST_*` say; 4.x always, for every token type.
+    // 3.x checks revocation right after the type; 4.x after freshness (`after_decode`).
+    if inner.config.compat == Compat::V3 {
+        check_revocation(manager, mode, &claims).await?;
+    }
+    Ok((claims, location))
+}
+
+/// The revocation loader's answer for a verified token: 3.x asks it as `JWT_BLACKLIST_*`
+/// say, 4.x always, for every token type; a route may skip it.
+async fn check_revocation(
+    manager: &JwtManager,
+    mode: Mode,
+    claims: &Claims,
+) -> Result<(), JwtError> {
+    let inner = &*manager.inner;
     let revocation_checked = match inner.config.compat {
         Compat::V3 => {
             inner.config.blacklist_enabled
@@ -188,7 +210,7 @@ async fn decode_from_request(
         && let Some(check) = &inner.loaders.token_in_blacklist_loader
     {
         match check
-            .run(slots::token_in_blacklist_loader::NAME, &claims)
+            .run(slots::token_in_blacklist_loader::NAME, claims)
             .await?
         {
             Ok(false) => {}
@@ -196,7 +218,7 @@ async fn decode_from_request(
             Err(detail) => return Err(JwtError::RevocationCheckFailed(detail)),
         }
     }
-    Ok((claims, location))
+    Ok(())
 }
 
 /// Freshness → claims verification → user loader.
@@ -209,6 +231,9 @@ async fn after_decode(
     let claims = &verified.claims;
     if mode.fresh && !claims.fresh().is_fresh_at(manager.now()) {
         return Err(JwtError::FreshTokenRequired);
+    }
+    if manager.inner.config.compat == Compat::V4 {
+        check_revocation(manager, mode, claims).await?;
     }
     if claims.token_type() != TokenType::Refresh
         && let Some(check) = &loaders.claims_verification_loader

@@ -137,3 +137,97 @@ fn a_3x_manager_asks_the_4x_blocklist_loader_as_its_options_say() {
     let claims = manager.decode_token(&token).unwrap();
     assert_eq!(claims.user_claims_value(), &json!({"roles": ["user"]}));
 }
+
+#[get("/optional")]
+#[jwt_required(optional)]
+async fn optional() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
+}
+
+#[get("/fresh")]
+#[jwt_required(fresh)]
+async fn fresh() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<String>() }))
+}
+
+#[get("/type")]
+#[jwt_required]
+async fn token_type() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "type": get_jwt().unwrap().get("type") }))
+}
+
+#[actix_web::test]
+async fn verification_follows_4x() {
+    let manager = JwtManager::new(
+        JwtConfig::v4()
+            .secret_key(SECRET)
+            .encode_audience(["api"])
+            .token_location([
+                jwt_runtime::config::TokenLocation::Headers,
+                jwt_runtime::config::TokenLocation::QueryString,
+            ])
+            .query_string_value_prefix("Bearer "),
+    )
+    .unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(optional)
+            .service(fresh)
+            .service(token_type),
+    )
+    .await;
+    // `aud` is checked only when JWT_DECODE_AUDIENCE is set: its own tokens decode.
+    let token = manager.create_access_token(&"alice").unwrap();
+    assert_eq!(
+        manager.decode_token(&token).unwrap().get("aud"),
+        Some(&json!("api"))
+    );
+    // An optional guard lets only a missing token through; a malformed one is answered.
+    assert_eq!(
+        send(&app, test::TestRequest::get().uri("/optional")).await,
+        (StatusCode::OK, json!({"identity": null}))
+    );
+    let malformed = test::TestRequest::get()
+        .uri("/optional")
+        .insert_header(("Authorization", "Bearer a b"));
+    assert_eq!(
+        send(&app, malformed).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let unprefixed = test::TestRequest::get().uri(&format!("/optional?jwt={token}"));
+    assert_eq!(
+        send(&app, unprefixed).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // A `type` other than refresh passes where an access token is wanted, kept as it is.
+    let mut custom = Map::new();
+    custom.insert("type".to_owned(), json!("service"));
+    let service = manager
+        .create_access_token_with(
+            &"robot",
+            jwt_runtime::TokenOptions::default().additional_claims(custom),
+        )
+        .unwrap();
+    assert_eq!(
+        send(&app, bearer("/type", &service)).await,
+        (StatusCode::OK, json!({"type": "service"}))
+    );
+    // Refresh tokens are never fresh, whatever the call says.
+    let refresh_token = manager
+        .create_refresh_token_with(&"alice", jwt_runtime::TokenOptions::default().fresh(true))
+        .unwrap();
+    assert_eq!(
+        manager.decode_token(&refresh_token).unwrap().get("fresh"),
+        Some(&json!(false))
+    );
+    // Freshness is checked before revocation.
+    revoke(manager.decode_token(&token).unwrap().jti().unwrap());
+    assert_eq!(
+        send(&app, bearer("/fresh", &token)).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Fresh token required"})
+        )
+    );
+}

@@ -65,6 +65,8 @@ impl PayloadWriter<'_> {
         let config = self.settings.config;
         let iat = Value::from(whole_seconds(d.now));
         let fresh = match d.fresh {
+            // 4.x's refresh tokens are never fresh.
+            _ if d.token_type == TokenType::Refresh => Value::Bool(false),
             Fresh::No => Value::Bool(false),
             Fresh::Yes => Value::Bool(true),
             // 4.x writes `datetime.timestamp(now + fresh)`: a float.
@@ -442,9 +444,11 @@ impl DecodeSettings {
     fn validate_audience(&self, claim: Option<&Value>) -> Result<(), JwtError> {
         let present = claim.filter(|aud| is_truthy(aud));
         let Some(expected) = &self.audience else {
+            // 4.x checks `aud` only when `JWT_DECODE_AUDIENCE` is set; 3.x refuses an
+            // `aud` nobody expects.
             return match present {
-                Some(_) => Err(JwtError::invalid("Invalid audience")),
-                None => Ok(()),
+                Some(_) if self.compat == Compat::V3 => Err(JwtError::invalid("Invalid audience")),
+                _ => Ok(()),
             };
         };
         let Some(claim) = present else {
@@ -493,8 +497,10 @@ impl DecodeSettings {
                 payload.set(payload::TYPE, Value::String("access".to_owned()));
                 TokenType::Access
             }
-            Some(Value::String(t)) if t == "access" => TokenType::Access,
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
+            Some(Value::String(t)) if t == "access" => TokenType::Access,
+            // 4.x: any other `type` is not a refresh token (its value is kept in the claims).
+            Some(_) if self.compat == Compat::V4 => TokenType::Access,
             Some(_) => return Err(JwtError::invalid("Missing or invalid claim: type")),
         };
         let v4 = self.compat == Compat::V4;
