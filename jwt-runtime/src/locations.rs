@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use crate::error::JwtError;
 use crate::manager::Inner;
-use crate::types::{TokenLocation, TokenType};
+use crate::types::{Compat, TokenLocation, TokenType};
 
 /// An ordered list of up to four distinct locations, without allocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,17 +202,16 @@ pub(crate) fn from_headers<'r>(inner: &Inner, headers: &'r HeaderMap) -> Result<
         )));
     };
     let bad = || {
-        if config.header_type.is_empty() {
-            JwtError::InvalidHeader(format!(
-                "Bad {} header. Expected value '<JWT>'",
-                config.header_name
-            ))
+        let name = &config.header_name;
+        let expected = if config.header_type.is_empty() {
+            "<JWT>".to_owned()
         } else {
-            JwtError::InvalidHeader(format!(
-                "Bad {} header. Expected value '{} <JWT>'",
-                config.header_name, config.header_type
-            ))
-        }
+            format!("{} <JWT>", config.header_type)
+        };
+        JwtError::InvalidHeader(match config.compat {
+            Compat::V3 => format!("Bad {name} header. Expected value '{expected}'"),
+            Compat::V4 => format!("Bad {name} header. Expected '{name}: {expected}'"),
+        })
     };
     if values.next().is_some() {
         // Two header lines: ambiguous, refuse rather than pick one.
@@ -353,8 +352,13 @@ fn from_query<'r>(inner: &Inner, query: &'r str) -> Result<Cow<'r, str>, JwtErro
         .find(|(key, _)| key == name.as_str())
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
-        // sic: the reference's spelling.
-        .ok_or_else(|| JwtError::NoAuthorization(format!("Missing \"{name}\" query paramater")))?;
+        // sic: both lines' spelling; 4.x quotes the name with `'`.
+        .ok_or_else(|| {
+            JwtError::NoAuthorization(match inner.config.compat {
+                Compat::V3 => format!("Missing \"{name}\" query paramater"),
+                Compat::V4 => format!("Missing '{name}' query paramater"),
+            })
+        })?;
     let prefix = inner.config.query_string_value_prefix.as_str();
     if prefix.is_empty() {
         return Ok(value);

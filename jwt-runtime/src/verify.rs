@@ -178,7 +178,13 @@ async fn decode_from_request(
     let options = DecodeOptions::default().csrf_value(found.csrf.as_deref());
     let claims = manager.decode_token_async(&found.token, options).await?;
     if mode.verify_type && claims.token_type() != token_type {
-        return Err(JwtError::WrongTokenType(token_type));
+        return Err(match (inner.config.compat, token_type) {
+            // 4.x's wording (answered by the invalid-token loader, as there).
+            (Compat::V4, TokenType::Access) => {
+                JwtError::invalid("Only non-refresh tokens are allowed")
+            }
+            _ => JwtError::WrongTokenType(token_type),
+        });
     }
     // 3.x checks revocation right after the type; 4.x after freshness (`after_decode`).
     if inner.config.compat == Compat::V3 {

@@ -221,6 +221,32 @@ async fn verification_follows_4x() {
         manager.decode_token(&refresh_token).unwrap().get("fresh"),
         Some(&json!(false))
     );
+    // 4.x's wording.
+    let refresh_on_access = manager.create_refresh_token(&"alice").unwrap();
+    assert_eq!(
+        send(&app, bearer("/type", &refresh_on_access)).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"msg": "Only non-refresh tokens are allowed"})
+        )
+    );
+    assert_eq!(
+        send(&app, test::TestRequest::get().uri("/type")).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Missing JWT in headers or query_string (Missing Authorization Header; Missing 'jwt' query paramater)"})
+        )
+    );
+    let two_words = test::TestRequest::get()
+        .uri("/type")
+        .insert_header(("Authorization", "Bearer a b"));
+    assert_eq!(
+        send(&app, two_words).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"msg": "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'"})
+        )
+    );
     // Freshness is checked before revocation.
     revoke(manager.decode_token(&token).unwrap().jti().unwrap());
     assert_eq!(
