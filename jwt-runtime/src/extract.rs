@@ -17,6 +17,7 @@ use crate::claims::Claims;
 use crate::context::{self, Verified};
 use crate::error::JwtError;
 use crate::locations::Locations;
+use crate::types::TokenLocation;
 use crate::verify::mode::GuardMode;
 use crate::verify::{self, Mode};
 
@@ -323,4 +324,132 @@ pub async fn verify_fresh_jwt_in_request(req: &HttpRequest) -> Result<Jwt, JwtEr
 /// ```
 pub async fn verify_jwt_refresh_token_in_request(req: &HttpRequest) -> Result<Jwt, JwtError> {
     required(verify_in_request(req, Mode::REFRESH).await?)
+}
+
+/// The options of 4.x's `verify_jwt_in_request(optional, fresh, refresh, locations,
+/// verify_type, skip_revocation_check)`, for [`verify_jwt_in_request_with`]; the same
+/// checks as `#[jwt_required(...)]`'s options, chosen at run time.
+///
+/// ```
+/// use jwt_runtime::VerifyOptions;
+/// use jwt_runtime::config::TokenLocation;
+/// let options = VerifyOptions::default()
+///     .optional(true)
+///     .verify_type(false)
+///     .locations([TokenLocation::Cookies, TokenLocation::Headers]);
+/// # let _ = options;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct VerifyOptions {
+    mode: Mode,
+    locations: Option<Locations>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            mode: Mode::REQUIRED,
+            locations: None,
+        }
+    }
+}
+
+impl VerifyOptions {
+    /// `optional=`: no token at all is not an error (`Ok(None)`).
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().optional(true);
+    /// # let _ = options;
+    /// ```
+    pub fn optional(mut self, optional: bool) -> Self {
+        self.mode.optional = optional;
+        self
+    }
+
+    /// `fresh=`: the access token must be fresh.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().fresh(true);
+    /// # let _ = options;
+    /// ```
+    pub fn fresh(mut self, fresh: bool) -> Self {
+        self.mode.fresh = fresh;
+        self
+    }
+
+    /// `refresh=`: a refresh token instead of an access token.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().refresh(true);
+    /// # let _ = options;
+    /// ```
+    pub fn refresh(mut self, refresh: bool) -> Self {
+        self.mode.refresh = refresh;
+        self
+    }
+
+    /// `verify_type=`: `false` accepts either token type.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().verify_type(false);
+    /// # let _ = options;
+    /// ```
+    pub fn verify_type(mut self, verify_type: bool) -> Self {
+        self.mode.verify_type = verify_type;
+        self
+    }
+
+    /// `skip_revocation_check=`: `true` does not ask the blacklist loader.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().skip_revocation_check(true);
+    /// # let _ = options;
+    /// ```
+    pub fn skip_revocation_check(mut self, skip: bool) -> Self {
+        self.mode.check_revocation = !skip;
+        self
+    }
+
+    /// `locations=`: where to look, in order, instead of `JWT_TOKEN_LOCATION` (a location
+    /// named twice counts once; an empty list means the configured ones).
+    ///
+    /// ```
+    /// use jwt_runtime::config::TokenLocation;
+    /// let options = jwt_runtime::VerifyOptions::default().locations([TokenLocation::QueryString]);
+    /// # let _ = options;
+    /// ```
+    pub fn locations(mut self, locations: impl IntoIterator<Item = TokenLocation>) -> Self {
+        let mut distinct: Vec<TokenLocation> = Vec::new();
+        for location in locations {
+            if !distinct.contains(&location) {
+                distinct.push(location);
+            }
+        }
+        self.locations = Locations::from_code(crate::locations::code(&distinct));
+        self
+    }
+}
+
+/// 4.x's `verify_jwt_in_request(...)` with its options: `Ok(None)` only when
+/// [`VerifyOptions::optional`] and no token was sent.
+///
+/// # Errors
+/// As [`verify_jwt_in_request`], for the checks the options ask for.
+///
+/// ```
+/// # use actix_web::HttpRequest;
+/// # use jwt_runtime::prelude::*;
+/// async fn handler(req: HttpRequest) -> Result<String, JwtError> {
+///     let options = VerifyOptions::default().optional(true).verify_type(false);
+///     let jwt = verify_jwt_in_request_with(&req, options).await?;
+///     Ok(jwt.map_or("anonymous".to_owned(), |jwt| jwt.identity::<String>().unwrap_or_default()))
+/// }
+/// ```
+pub async fn verify_jwt_in_request_with(
+    req: &HttpRequest,
+    options: VerifyOptions,
+) -> Result<Option<Jwt>, JwtError> {
+    let verified = extract(req, &mut Payload::None, options.mode, options.locations).await?;
+    Ok(verified.map(Jwt))
 }

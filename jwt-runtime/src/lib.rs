@@ -155,8 +155,9 @@ pub use crate::cookies::{
 };
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
 pub use crate::extract::{
-    CurrentUser, Jwt, JwtIdentity, verify_fresh_jwt_in_request, verify_jwt_in_request,
-    verify_jwt_in_request_optional, verify_jwt_refresh_token_in_request,
+    CurrentUser, Jwt, JwtIdentity, VerifyOptions, verify_fresh_jwt_in_request,
+    verify_jwt_in_request, verify_jwt_in_request_optional, verify_jwt_in_request_with,
+    verify_jwt_refresh_token_in_request,
 };
 pub use crate::keyset::KeySource;
 pub use crate::manager::{JwtManager, JwtManagerBuilder};
@@ -186,7 +187,7 @@ pub mod prelude {
     pub use crate as jwt;
     pub use crate::{
         Claims, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity, TokenOptions,
-        create_access_token, create_access_token_with, create_refresh_token,
+        VerifyOptions, create_access_token, create_access_token_with, create_refresh_token,
         create_refresh_token_with, decode_token, decode_token_with, fresh_jwt_required,
         get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_header,
         get_jwt_identity, get_jwt_request_location, get_raw_jwt, get_raw_jwt_header,
@@ -194,7 +195,7 @@ pub mod prelude {
         set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
         unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
         verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
-        verify_jwt_refresh_token_in_request,
+        verify_jwt_in_request_with, verify_jwt_refresh_token_in_request,
     };
 }
 

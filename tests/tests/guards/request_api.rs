@@ -97,3 +97,46 @@ async fn get_jwt_shares_the_requests_claims() {
         serde_json::to_value(manager.decode_token(&token).unwrap().raw()).unwrap()
     );
 }
+
+/// 4.x's `verify_jwt_in_request(optional=True, verify_type=False, locations=["query_string"])`.
+#[get("/in-code")]
+async fn in_code(req: HttpRequest) -> Result<HttpResponse, JwtError> {
+    let options = VerifyOptions::default()
+        .optional(true)
+        .verify_type(false)
+        .locations([jwt_runtime::config::TokenLocation::QueryString]);
+    let jwt = verify_jwt_in_request_with(&req, options).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "identity": jwt.as_ref().map(|jwt| jwt.identity::<String>().unwrap()),
+        "type": jwt.map(|jwt| jwt.claims().token_type().as_str()),
+    })))
+}
+
+#[actix_web::test]
+async fn verify_jwt_in_request_with_options() {
+    let manager = manager();
+    let app = test::init_service(App::new().wrap(manager.clone()).service(in_code)).await;
+    let get = |uri: String| test::TestRequest::get().uri(&uri);
+    // No token: fine, optional.
+    assert_eq!(
+        send(&app, get("/in-code".to_owned())).await,
+        (StatusCode::OK, json!({"identity": null, "type": null}))
+    );
+    // Either type, from the query string only.
+    let refresh = manager.create_refresh_token(&"alice").unwrap();
+    assert_eq!(
+        send(&app, get(format!("/in-code?jwt={refresh}"))).await,
+        (
+            StatusCode::OK,
+            json!({"identity": "alice", "type": "refresh"})
+        )
+    );
+    let access = manager.create_access_token(&"bob").unwrap();
+    assert_eq!(
+        send(&app, bearer("/in-code", &access)).await,
+        (StatusCode::OK, json!({"identity": null, "type": null}))
+    );
+    // A bad token is still refused.
+    let (status, _) = send(&app, get("/in-code?jwt=not.a.token".to_owned())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
