@@ -268,7 +268,7 @@ fn keys_that_do_not_fit_the_algorithm_are_never_used() {
 fn a_set_with_rsa_ec_and_okp_keys_serves_each_algorithm() {
     let clock = clock();
     let providers = [Key::Rsa, Key::Ec, Key::Ed].map(|key| {
-        let kid = format!("{}-key", jsonwebtoken_name(key.algorithm()));
+        let kid = format!("{:?}-key", key.algorithm()).to_lowercase();
         (key, provider(key, &kid, &clock))
     });
     let server = KeyServer::http(Answer::json(&set(&providers
@@ -289,14 +289,6 @@ fn a_set_with_rsa_ec_and_okp_keys_serves_each_algorithm() {
                 );
             }
         }
-    }
-}
-
-fn jsonwebtoken_name(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::RS256 => "rs256",
-        Algorithm::ES256 => "es256",
-        _ => "eddsa",
     }
 }
 
@@ -534,6 +526,15 @@ fn https_with_a_test_ca() {
     assert_eq!(identity(&trusting, &token).unwrap(), "alice");
 }
 
+/// `count` concurrent async decodes of `token`, each the identity `expected`.
+async fn assert_all_decode_as(verifier: &JwtManager, token: &str, count: usize, expected: &str) {
+    let decodes = (0..count)
+        .map(|_| verifier.decode_token_async(token, jwt_runtime::DecodeOptions::default()));
+    for claims in futures_util::future::join_all(decodes).await {
+        assert_eq!(claims.unwrap().identity::<String>().unwrap(), expected);
+    }
+}
+
 #[actix_web::test]
 async fn many_waiting_requests_share_one_fetch() {
     let clock = clock();
@@ -554,22 +555,14 @@ async fn many_waiting_requests_share_one_fetch() {
     // The set expires: 50 requests arrive at once, and one fetch serves them all.
     clock.advance(Duration::from_secs(601));
     let token = issuer.create_access_token(&"alice").unwrap();
-    let decodes =
-        (0..50).map(|_| verifier.decode_token_async(&token, jwt_runtime::DecodeOptions::default()));
-    for claims in futures_util::future::join_all(decodes).await {
-        assert_eq!(claims.unwrap().identity::<String>().unwrap(), "alice");
-    }
+    assert_all_decode_as(&verifier, &token, 50, "alice").await;
     assert_eq!(server.fetches(), 2);
     // The same for 50 requests with a kid the set does not know yet.
     slow.body = set(&[jwk(&issuer), jwk(&rotated)]).to_string().into_bytes();
     server.answer(slow);
     clock.advance(Duration::from_secs(31));
     let token = rotated.create_access_token(&"bob").unwrap();
-    let decodes =
-        (0..50).map(|_| verifier.decode_token_async(&token, jwt_runtime::DecodeOptions::default()));
-    for claims in futures_util::future::join_all(decodes).await {
-        assert_eq!(claims.unwrap().identity::<String>().unwrap(), "bob");
-    }
+    assert_all_decode_as(&verifier, &token, 50, "bob").await;
     assert_eq!(server.fetches(), 3);
 }
 

@@ -348,7 +348,7 @@ impl KeySetSource {
         #[cfg(feature = "jwks")]
         if let Some(remote) = &self.remote {
             let snapshot = self.current.load();
-            if let Some(reason) = self.refresh_reason(&snapshot, kid) {
+            if let Some(reason) = Self::refresh_reason(&snapshot, kid, self.now()) {
                 let seen = snapshot.id;
                 drop(snapshot);
                 if tokio::runtime::Handle::try_current().is_ok() {
@@ -362,13 +362,16 @@ impl KeySetSource {
         self.current()
     }
 
-    /// Why `snapshot` should be fetched again for a token with `kid`, if it should.
+    /// Why `snapshot` should be fetched again at `now` for a token with `kid`, if it
+    /// should: it has expired, it lacks the `kid`, or its refresh time has come.
     #[cfg(feature = "jwks")]
-    fn refresh_reason(&self, snapshot: &Snapshot, kid: Option<&str>) -> Option<fetch::Reason> {
-        if self.now() >= snapshot.refresh_at {
+    fn refresh_reason(snapshot: &Snapshot, kid: Option<&str>, now: f64) -> Option<fetch::Reason> {
+        if !snapshot.usable_at(now) {
             Some(fetch::Reason::Due)
         } else if kid.is_some_and(|kid| !snapshot.knows(kid)) {
             Some(fetch::Reason::UnknownKid)
+        } else if now >= snapshot.refresh_at {
+            Some(fetch::Reason::Due)
         } else {
             None
         }
@@ -406,12 +409,11 @@ impl KeySetSource {
         #[cfg(feature = "jwks")]
         if let Some(remote) = &self.remote {
             let snapshot = self.current.load();
-            let reason = if snapshot.usable_at(self.now()) {
-                kid.filter(|kid| !snapshot.knows(kid))
-                    .map(|_| fetch::Reason::UnknownKid)
-            } else {
-                Some(fetch::Reason::Due)
-            };
+            let now = self.now();
+            // A set that is only due is refreshed in the background (`current`); an
+            // expired one, or one without the `kid`, is waited for.
+            let reason = Self::refresh_reason(&snapshot, kid, now)
+                .filter(|reason| *reason == fetch::Reason::UnknownKid || !snapshot.usable_at(now));
             if let Some(reason) = reason {
                 let seen = snapshot.id;
                 drop(snapshot);

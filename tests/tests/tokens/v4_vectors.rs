@@ -233,11 +233,11 @@ fn tokens_made_in_4x_mode_have_its_layout() {
 
 #[test]
 fn options_4x_removed_are_refused_in_4x_mode() {
-    for option in [
-        "JWT_USER_CLAIMS",
-        "JWT_CLAIMS_IN_REFRESH_TOKEN",
-        "JWT_BLACKLIST_ENABLED",
-        "JWT_BLACKLIST_TOKEN_CHECKS",
+    for (option, value_3x) in [
+        ("JWT_USER_CLAIMS", "claims"),
+        ("JWT_CLAIMS_IN_REFRESH_TOKEN", "true"),
+        ("JWT_BLACKLIST_ENABLED", "true"),
+        ("JWT_BLACKLIST_TOKEN_CHECKS", "access"),
     ] {
         let err = JwtConfig::from_lookup(|name| match name {
             "JWT_COMPAT" => Some("4".to_owned()),
@@ -248,11 +248,9 @@ fn options_4x_removed_are_refused_in_4x_mode() {
         assert_eq!(err.option(), Some(option));
         assert!(err.to_string().contains("4.x"), "{err}");
         // Still 3.x options in 3.x mode.
-        assert!(
-            JwtConfig::from_lookup(|name| (name == option).then(|| "access".to_owned()))
-                .map_or(true, |c| c.compat == Compat::V3),
-            "{option}"
-        );
+        let config = JwtConfig::from_lookup(|name| (name == option).then(|| value_3x.to_owned()))
+            .unwrap_or_else(|e| panic!("{option}: {e}"));
+        assert_eq!(config.compat, Compat::V3, "{option}");
     }
     let err = JwtManager::new(
         JwtConfig::v4()
