@@ -432,7 +432,8 @@ pub use jwt_macros::token_in_blacklist_loader;
 /// Python's `@jwt.claims_verification_loader`: whether an access token's user claims are acceptable.
 ///
 /// Signature: `[async] fn(user_claims: T) -> bool` (or `Result<bool, E>`). `false`
-/// answers with the `claims_verification_failed_loader` (default 400).
+/// answers with the `claims_verification_failed_loader` (default 400). Its 4.x name,
+/// with the header and payload, is [`macro@token_verification_loader`].
 ///
 /// If the user claims do not deserialise into `T`, the loader is not called and the
 /// request is refused as if it returned `false` (400);
@@ -483,6 +484,7 @@ pub use jwt_macros::claims_verification_failed_loader;
 
 /// Python's `@jwt.user_loader_callback_loader`: the current user, loaded after every
 /// successful verification; `None` answers with the `user_loader_error_loader` (401).
+/// Its 4.x name, with the header and payload, is [`macro@user_lookup_loader`].
 ///
 /// Signature: `[async] fn(identity: T) -> Option<User>` (or `Result<Option<User>, E>`).
 /// Read the user with [`get_current_user`](crate::get_current_user) or [`CurrentUser`](crate::CurrentUser).
@@ -723,3 +725,115 @@ pub use jwt_macros::additional_claims_loader;
 /// fn revoked(token: &jwt_runtime::Claims) -> bool { false }
 /// ```
 pub use jwt_macros::token_in_blocklist_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.token_verification_loader`: whether a verified token is
+/// acceptable, from its header and payload; `false` answers with the
+/// [`macro@token_verification_failed_loader`] (default 400 `User claims verification
+/// failed`). In 4.x mode it is asked for every token type, refresh tokens included.
+///
+/// Signature: `[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>)
+/// -> bool`, or a `Result<bool, E>` (an `Err` answers 500). It is the
+/// [`macro@claims_verification_loader`] slot under its 4.x name: register one of the two.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use serde_json::{Map, Value};
+///
+/// #[jwt::token_verification_loader]
+/// fn not_banned(_header: &Map<String, Value>, payload: &Map<String, Value>) -> bool {
+///     payload.get("banned") != Some(&Value::Bool(true))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::token_verification_loader]
+/// fn not_banned(payload: &serde_json::Value) -> bool { true }
+/// ```
+pub use jwt_macros::token_verification_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.token_verification_failed_loader`: the answer when the
+/// [`macro@token_verification_loader`] refuses a token, from that token's header and payload.
+///
+/// Signature: `fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) ->
+/// impl Responder`. It is the [`macro@claims_verification_failed_loader`] slot under its
+/// 4.x name: register one of the two.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::{Map, Value, json};
+///
+/// #[jwt::token_verification_failed_loader]
+/// fn refused(_header: &Map<String, Value>, payload: &Map<String, Value>) -> HttpResponse {
+///     HttpResponse::Forbidden().json(json!({ "msg": "Banned", "sub": payload.get("sub") }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt::token_verification_failed_loader]
+/// fn refused() -> HttpResponse { HttpResponse::Forbidden().finish() }
+/// ```
+pub use jwt_macros::token_verification_failed_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.user_lookup_loader`: the current user, looked up from
+/// the verified token's header and payload after every successful verification; `None`
+/// answers with the [`macro@user_lookup_error_loader`] (401 `Error loading the user
+/// <identity>`). Read the user with [`get_current_user`](crate::get_current_user) or
+/// [`CurrentUser`](crate::CurrentUser) (4.x's `current_user`).
+///
+/// Signature: `[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>)
+/// -> Option<User>` (or `Result<Option<User>, E>`). It is the
+/// [`macro@user_loader_callback_loader`] slot under its 4.x name: register one of the two.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use serde_json::{Map, Value};
+///
+/// struct User { name: String }
+///
+/// #[jwt::user_lookup_loader]
+/// fn lookup(_header: &Map<String, Value>, payload: &Map<String, Value>) -> Option<User> {
+///     let name = payload.get("sub")?.as_str()?;
+///     (name != "ghost").then(|| User { name: name.to_owned() })
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::user_lookup_loader]
+/// fn lookup(identity: String) -> Option<String> { Some(identity) }
+/// ```
+pub use jwt_macros::user_lookup_loader;
+
+/// flask-jwt-extended 4.x's `@jwt.user_lookup_error_loader`: the answer when the
+/// [`macro@user_lookup_loader`] finds no user, from the token's header and payload.
+///
+/// Signature: `fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) ->
+/// impl Responder`. It is the [`macro@user_loader_error_loader`] slot under its 4.x name:
+/// register one of the two.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::{Map, Value, json};
+///
+/// #[jwt::user_lookup_error_loader]
+/// fn no_user(_header: &Map<String, Value>, payload: &Map<String, Value>) -> HttpResponse {
+///     HttpResponse::NotFound().json(json!({ "msg": "No such user", "sub": payload.get("sub") }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt::user_lookup_error_loader]
+/// fn no_user(identity: &str) -> HttpResponse { HttpResponse::NotFound().finish() }
+/// ```
+pub use jwt_macros::user_lookup_error_loader;

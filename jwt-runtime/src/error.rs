@@ -43,10 +43,12 @@ pub enum JwtError {
     Revoked,
     /// A non-fresh token on a `fresh_jwt_required` route (`FreshTokenRequired`): 401.
     FreshTokenRequired,
-    /// The user loader found no user (`UserLoadError`): 401; holds the identity.
-    UserLoad(serde_json::Value),
-    /// The claims verification loader returned `false` (`UserClaimsVerificationError`): 400.
-    UserClaimsVerification,
+    /// The user loader found no user (`UserLoadError`): 401; holds the token, whose
+    /// identity the message names.
+    UserLoad(Claims),
+    /// The claims verification loader returned `false` (`UserClaimsVerificationError`):
+    /// 400; holds the refused token.
+    UserClaimsVerification(Claims),
     /// The revocation store could not answer; the request is refused (fail closed): 503.
     RevocationCheckFailed(String),
     /// A loader failed, or the library is used outside a set-up App: 500.
@@ -126,10 +128,11 @@ impl JwtError {
             JwtError::Expired(_) => "Token has expired".to_owned(),
             JwtError::Revoked => "Token has been revoked".to_owned(),
             JwtError::FreshTokenRequired => "Fresh token required".to_owned(),
-            JwtError::UserLoad(identity) => {
-                format!("Error loading the user {}", display_identity(identity))
-            }
-            JwtError::UserClaimsVerification => "User claims verification failed".to_owned(),
+            JwtError::UserLoad(token) => format!(
+                "Error loading the user {}",
+                display_identity(token.identity_value())
+            ),
+            JwtError::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
             JwtError::RevocationCheckFailed(_) => {
                 "Token revocation check failed; try again later".to_owned()
             }
@@ -152,7 +155,7 @@ impl JwtError {
     /// The default status code, as the reference answers it.
     ///
     /// ```
-    /// assert_eq!(jwt_runtime::JwtError::UserClaimsVerification.status().as_u16(), 400);
+    /// assert_eq!(jwt_runtime::JwtError::FreshTokenRequired.status().as_u16(), 401);
     /// ```
     #[must_use]
     pub fn status(&self) -> StatusCode {
@@ -190,7 +193,7 @@ impl JwtError {
             JwtError::Revoked => ErrorKind::RevokedToken,
             JwtError::FreshTokenRequired => ErrorKind::NeedsFreshToken,
             JwtError::UserLoad(_) => ErrorKind::UserLoaderError,
-            JwtError::UserClaimsVerification => ErrorKind::ClaimsVerificationFailed,
+            JwtError::UserClaimsVerification(_) => ErrorKind::ClaimsVerificationFailed,
             JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationCheckFailed,
             JwtError::Internal(_) => ErrorKind::Internal,
             JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,

@@ -7,6 +7,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::config::JwtConfig;
 use crate::error::JwtError;
 use crate::manager::Inner;
 use crate::types::{Compat, TokenLocation, TokenType};
@@ -228,6 +229,9 @@ pub(crate) fn from_headers<'r>(inner: &Inner, headers: &'r HeaderMap) -> Result<
         return Ok(token);
     }
     let auth = header_str(value).ok_or_else(bad)?;
+    if config.compat == Compat::V4 {
+        return v4_header_token(config, auth, bad);
+    }
     if config.header_type.is_empty() {
         let mut parts = auth.split_ascii_whitespace();
         return match (parts.next(), parts.next()) {
@@ -254,6 +258,43 @@ pub(crate) fn from_headers<'r>(inner: &Inner, headers: &'r HeaderMap) -> Result<
     }
     match chosen {
         Some((Some(token), None)) => Ok(token),
+        _ => Err(bad()),
+    }
+}
+
+/// flask-jwt-extended 4.x's reading of the header: trimmed of whitespace, then of commas;
+/// with a type, exactly one comma-separated field must start with it (another scheme, a
+/// bare token or two such fields are "no token here"), and that field must be two words.
+/// Blank fields are skipped (4.x crashes on them).
+fn v4_header_token<'v>(
+    config: &JwtConfig,
+    auth: &'v str,
+    bad: impl Fn() -> JwtError,
+) -> Result<&'v str, JwtError> {
+    let name = &config.header_name;
+    let auth = auth.trim().trim_matches(',');
+    if auth.is_empty() {
+        return Err(JwtError::NoAuthorization(format!("Missing {name} Header")));
+    }
+    let scheme = config.header_type.as_str();
+    if scheme.is_empty() {
+        let mut words = auth.split_ascii_whitespace();
+        return match (words.next(), words.next()) {
+            (Some(token), None) => Ok(token),
+            _ => Err(bad()),
+        };
+    }
+    let mut fields = auth
+        .split(',')
+        .filter(|field| field.split_ascii_whitespace().next() == Some(scheme));
+    let (Some(field), None) = (fields.next(), fields.next()) else {
+        return Err(JwtError::NoAuthorization(format!(
+            "Missing '{scheme}' type in '{name}' header. Expected '{name}: {scheme} <JWT>'"
+        )));
+    };
+    let mut words = field.split_ascii_whitespace().skip(1);
+    match (words.next(), words.next()) {
+        (Some(token), None) => Ok(token),
         _ => Err(bad()),
     }
 }

@@ -241,23 +241,24 @@ async fn after_decode(
     if manager.inner.config.compat == Compat::V4 {
         check_revocation(manager, mode, claims).await?;
     }
-    if claims.token_type() != TokenType::Refresh
-        && let Some(check) = &loaders.claims_verification_loader
-    {
+    // 3.x verifies the claims of access tokens only, 4.x of every token.
+    let claims_verified =
+        manager.inner.config.compat == Compat::V4 || claims.token_type() != TokenType::Refresh;
+    if claims_verified && let Some(check) = &loaders.claims_verification_loader {
         const NAME: &str = slots::claims_verification_loader::NAME;
-        match check.run(NAME, claims.user_claims_value()).await? {
+        match check.run(NAME, claims).await? {
             Ok(true) => {}
-            Ok(false) => return Err(JwtError::UserClaimsVerification),
+            Ok(false) => return Err(JwtError::UserClaimsVerification(claims.clone())),
             Err(detail) => return Err(JwtError::Internal(format!("{NAME} failed: {detail}"))),
         }
     }
     if let Some(loader) = &loaders.user_loader_callback_loader {
         const NAME: &str = slots::user_loader_callback_loader::NAME;
-        match loader.run(NAME, claims.identity_value()).await? {
+        match loader.run(NAME, claims).await? {
             Ok(Some(user)) => {
                 let _ = verified.user.set(user);
             }
-            Ok(None) => return Err(JwtError::UserLoad(claims.identity_value().clone())),
+            Ok(None) => return Err(JwtError::UserLoad(claims.clone())),
             Err(detail) => return Err(JwtError::Internal(format!("{NAME} failed: {detail}"))),
         }
     }
@@ -298,14 +299,18 @@ pub(crate) fn error_response(
             .needs_fresh_token_loader
             .as_ref()
             .and_then(|f| answer(slots::needs_fresh_token_loader::NAME, &|| f(req))),
-        (ErrorKind::UserLoaderError, JwtError::UserLoad(identity)) => loaders
+        (ErrorKind::UserLoaderError, JwtError::UserLoad(token)) => loaders
             .user_loader_error_loader
             .as_ref()
-            .and_then(|f| answer(slots::user_loader_error_loader::NAME, &|| f(req, identity))),
-        (ErrorKind::ClaimsVerificationFailed, _) => loaders
+            .and_then(|f| answer(slots::user_loader_error_loader::NAME, &|| f(req, token))),
+        (ErrorKind::ClaimsVerificationFailed, JwtError::UserClaimsVerification(token)) => loaders
             .claims_verification_failed_loader
             .as_ref()
-            .and_then(|f| answer(slots::claims_verification_failed_loader::NAME, &|| f(req))),
+            .and_then(|f| {
+                answer(slots::claims_verification_failed_loader::NAME, &|| {
+                    f(req, token)
+                })
+            }),
         (
             ErrorKind::RevocationCheckFailed
             | ErrorKind::Internal

@@ -1,4 +1,4 @@
-//! The fifteen `*_loader` attributes: the user's fn unchanged, plus a hidden static that
+//! The `*_loader` attributes (3.x and 4.x names): the user's fn unchanged, plus a hidden static that
 //! registers a shim around it in the runtime's link-time registry of its slot.
 
 use proc_macro2::{Span, TokenStream};

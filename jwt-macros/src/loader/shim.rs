@@ -29,7 +29,12 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
     match spec.input {
         Input::Nothing => {}
         Input::Maps => params.extend([&value, &header]),
-        Input::Json | Input::Claims | Input::Message | Input::HeaderPayload => {
+        Input::Json
+        | Input::IdentityOf
+        | Input::UserClaimsOf
+        | Input::Claims
+        | Input::Message
+        | Input::HeaderPayload => {
             params.push(&value);
         }
     }
@@ -37,6 +42,16 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
     // Reading the arguments, and the call.
     let (prelude, call_args) = match (spec.input, arity) {
         (Input::Json, 1) => json_argument(function, private, &slot, &value),
+        (Input::IdentityOf | Input::UserClaimsOf, 1) => {
+            let json = syn::Ident::new("__jwt_json", Span::mixed_site());
+            let read = if spec.input == Input::IdentityOf {
+                quote!(#value.identity_value())
+            } else {
+                quote!(#value.user_claims_value())
+            };
+            let (prelude, call_args) = json_argument(function, private, &slot, &json);
+            (quote!(let #json = #read; #prelude), call_args)
+        }
         (Input::Claims | Input::Maps, 1) => (quote!(), quote!(#value)),
         (Input::Message, _) => (
             quote!(),

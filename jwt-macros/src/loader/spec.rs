@@ -35,19 +35,19 @@ macro_rules! loader_table {
                 expected: "[async] fn(token: &Claims) -> bool (or Result<bool, E>)",
             }
             claims_verification_loader {
-                input: Json, arities: [1], may_be_async: true, request: false, output: CheckOutput,
+                input: UserClaimsOf, arities: [1], may_be_async: true, request: false, output: CheckOutput,
                 expected: "[async] fn(user_claims: T) -> bool (or Result<bool, E>)",
             }
             claims_verification_failed_loader {
-                input: Nothing, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
+                input: Claims, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn() -> impl Responder",
             }
             user_loader_callback_loader {
-                input: Json, arities: [1], may_be_async: true, request: false, output: UserOutput,
+                input: IdentityOf, arities: [1], may_be_async: true, request: false, output: UserOutput,
                 expected: "[async] fn(identity: T) -> Option<User> (or Result<Option<User>, E>)",
             }
             user_loader_error_loader {
-                input: Json, arities: [1], may_be_async: false, request: true, output: ResponseOutput,
+                input: IdentityOf, arities: [1], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn(identity: T) -> impl Responder",
             }
             expired_token_loader {
@@ -81,6 +81,26 @@ macro_rules! loader_table {
                 input: HeaderPayload, arities: [2], may_be_async: true, request: false, output: CheckOutput,
                 expected: "[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> bool (or Result<bool, E>)",
             }
+            token_verification_loader {
+                slot: claims_verification_loader,
+                input: HeaderPayload, arities: [2], may_be_async: true, request: false, output: CheckOutput,
+                expected: "[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> bool (or Result<bool, E>)",
+            }
+            token_verification_failed_loader {
+                slot: claims_verification_failed_loader,
+                input: HeaderPayload, arities: [2], may_be_async: false, request: true, output: ResponseOutput,
+                expected: "fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> impl Responder",
+            }
+            user_lookup_loader {
+                slot: user_loader_callback_loader,
+                input: HeaderPayload, arities: [2], may_be_async: true, request: false, output: UserOutput,
+                expected: "[async] fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> Option<User> (or Result<Option<User>, E>)",
+            }
+            user_lookup_error_loader {
+                slot: user_loader_error_loader,
+                input: HeaderPayload, arities: [2], may_be_async: false, request: true, output: ResponseOutput,
+                expected: "fn(jwt_header: &Map<String, Value>, jwt_payload: &Map<String, Value>) -> impl Responder",
+            }
         }
     };
 }
@@ -91,6 +111,10 @@ pub(crate) use loader_table;
 pub(crate) enum Input {
     /// A JSON value read into the parameter's type (identity, user claims).
     Json,
+    /// The token's identity (from `&Claims`), read into the parameter's type.
+    IdentityOf,
+    /// The token's user claims (from `&Claims`), read into the parameter's type.
+    UserClaimsOf,
     /// `&Claims`.
     Claims,
     /// `&str`, the error message.

@@ -158,26 +158,28 @@ macro_rules! slot_table {
                     /// # Ok::<(), jwt_runtime::ConfigError>(())
                     /// ```
                 };
-            /// `claims_verification_loader`: the user claims → whether they are acceptable
-            /// (`false` answers 400 through `claims_verification_failed_loader`).
+            /// `claims_verification_loader` (4.x: `token_verification_loader`): the verified
+            /// token → whether it is acceptable (`false` answers 400 through
+            /// `claims_verification_failed_loader`). 3.x asks it for access tokens (its
+            /// attribute gets the user claims), 4.x for every token (header and payload).
             ///
             /// ```
             /// # use jwt_runtime::{JwtConfig, JwtManager};
             /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-            ///     .claims_verification_loader(|claims| claims.get("banned") != Some(&serde_json::json!(true)))
+            ///     .claims_verification_loader(|token| token.user_claims_value().get("banned") != Some(&serde_json::json!(true)))
             ///     .build()?;
             /// # let _ = manager;
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
-            maybe_async claims_verification_loader in JWT_CLAIMS_VERIFICATION_LOADER(user_claims: Value) -> CheckResult as CheckOutput,
+            maybe_async claims_verification_loader in JWT_CLAIMS_VERIFICATION_LOADER(token: Claims) -> CheckResult as CheckOutput,
                 async claims_verification_loader_async {
                     /// An `async` (or fallible) `claims_verification_loader`.
                     ///
                     /// ```
                     /// # use jwt_runtime::{JwtConfig, JwtManager};
                     /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-                    ///     .claims_verification_loader_async(|claims| {
-                    ///         let banned = claims.get("banned").is_some();
+                    ///     .claims_verification_loader_async(|token| {
+                    ///         let banned = token.raw().contains_key("banned");
                     ///         Box::pin(async move { Ok::<bool, String>(!banned) })
                     ///     })
                     ///     .build()?;
@@ -186,30 +188,32 @@ macro_rules! slot_table {
                     /// ```
                 },
                 bad_argument = decline_check;
-            /// `claims_verification_failed_loader`: the response when claims verification fails.
+            /// `claims_verification_failed_loader` (4.x: `token_verification_failed_loader`):
+            /// the response when claims verification fails (gets the refused token).
             ///
             /// ```
             /// # use jwt_runtime::{JwtConfig, JwtManager};
             /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-            ///     .claims_verification_failed_loader(|| actix_web::HttpResponse::Forbidden().finish())
+            ///     .claims_verification_failed_loader(|token| actix_web::HttpResponse::Forbidden().json(token.identity_value()))
             ///     .build()?;
             /// # let _ = manager;
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
-            response claims_verification_failed_loader in JWT_CLAIMS_VERIFICATION_FAILED_LOADER() -> Option<HttpResponse> as ResponseOutput;
-            /// `user_loader_callback_loader`: identity → the current user, or `None` (401
-            /// through `user_loader_error_loader`).
+            response claims_verification_failed_loader in JWT_CLAIMS_VERIFICATION_FAILED_LOADER(token: Claims) -> Option<HttpResponse> as ResponseOutput;
+            /// `user_loader_callback_loader` (4.x: `user_lookup_loader`): the verified token
+            /// → the current user, or `None` (401 through `user_loader_error_loader`). Its
+            /// 3.x attribute gets the identity, the 4.x one the header and payload.
             ///
             /// ```
             /// # use jwt_runtime::{JwtConfig, JwtManager};
             /// struct User { name: String }
             /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-            ///     .user_loader_callback_loader(|identity| identity.as_str().map(|name| User { name: name.to_owned() }))
+            ///     .user_loader_callback_loader(|token| token.identity_value().as_str().map(|name| User { name: name.to_owned() }))
             ///     .build()?;
             /// # let _ = manager;
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
-            maybe_async user_loader_callback_loader in JWT_USER_LOADER_CALLBACK_LOADER(identity: Value) -> UserResult as UserOutput,
+            maybe_async user_loader_callback_loader in JWT_USER_LOADER_CALLBACK_LOADER(token: Claims) -> UserResult as UserOutput,
                 async user_loader_callback_loader_async {
                     /// An `async` (or fallible) `user_loader_callback_loader` (a database).
                     ///
@@ -217,8 +221,8 @@ macro_rules! slot_table {
                     /// # use jwt_runtime::{JwtConfig, JwtManager};
                     /// use std::{any::Any, rc::Rc};
                     /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-                    ///     .user_loader_callback_loader_async(|identity| {
-                    ///         let name = identity.as_str().map(str::to_owned);
+                    ///     .user_loader_callback_loader_async(|token| {
+                    ///         let name = token.identity_value().as_str().map(str::to_owned);
                     ///         // The user (any type, as `get_current_user::<U>()` reads it), or `None`.
                     ///         Box::pin(async move { Ok(name.map(|name| Rc::new(name) as Rc<dyn Any>)) })
                     ///     })
@@ -228,17 +232,18 @@ macro_rules! slot_table {
                     /// ```
                 },
                 bad_argument = no_user;
-            /// `user_loader_error_loader`: the response when the user loader finds no user.
+            /// `user_loader_error_loader` (4.x: `user_lookup_error_loader`): the response when
+            /// the user loader finds no user (gets the token; its 3.x attribute the identity).
             ///
             /// ```
             /// # use jwt_runtime::{JwtConfig, JwtManager};
             /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
-            ///     .user_loader_error_loader(|identity| actix_web::HttpResponse::NotFound().json(identity))
+            ///     .user_loader_error_loader(|token| actix_web::HttpResponse::NotFound().json(token.identity_value()))
             ///     .build()?;
             /// # let _ = manager;
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
-            response user_loader_error_loader in JWT_USER_LOADER_ERROR_LOADER(identity: Value) -> Option<HttpResponse> as ResponseOutput,
+            response user_loader_error_loader in JWT_USER_LOADER_ERROR_LOADER(token: Claims) -> Option<HttpResponse> as ResponseOutput,
                 bad_argument = default_answer;
             /// `expired_token_loader`: the response to an expired token (gets its claims).
             ///
