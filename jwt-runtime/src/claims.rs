@@ -222,6 +222,29 @@ impl Claims {
         self.inner.token_type
     }
 
+    /// The `type` claim's text: `access`, `refresh`, or a custom type (4.x mode,
+    /// [`TokenType::Other`]); empty when the claim is not a string.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # use jwt_runtime::config::TokenType;
+    /// # let manager = JwtManager::new(JwtConfig::v4().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let mut claims = serde_json::Map::new();
+    /// claims.insert("type".to_owned(), "service".into());
+    /// let token = manager.create_access_token_with(&"robot", TokenOptions::default().additional_claims(claims))?;
+    /// let claims = manager.decode_token(&token)?;
+    /// assert_eq!((claims.token_type(), claims.type_name()), (TokenType::Other, "service"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn type_name(&self) -> &str {
+        self.inner
+            .payload
+            .get(payload::TYPE)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
     /// The `fresh` claim (refresh tokens are never fresh).
     ///
     /// ```
@@ -234,7 +257,9 @@ impl Claims {
     #[must_use]
     pub fn fresh(&self) -> FreshClaim {
         match self.inner.token_type {
-            TokenType::Access => FreshClaim::from_claim(self.inner.payload.get(payload::FRESH)),
+            TokenType::Access | TokenType::Other => {
+                FreshClaim::from_claim(self.inner.payload.get(payload::FRESH))
+            }
             TokenType::Refresh => FreshClaim::Fresh(false),
         }
     }

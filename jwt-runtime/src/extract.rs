@@ -453,3 +453,24 @@ pub async fn verify_jwt_in_request_with(
     let verified = extract(req, &mut Payload::None, options.mode, options.locations).await?;
     Ok(verified.map(Jwt))
 }
+
+/// The App's manager, in a handler (a cheap clone): its configuration, its key set, its
+/// token functions. Outside an App set up with `.wrap(manager)` the request fails (500).
+///
+/// ```
+/// use actix_web::get;
+/// use jwt_runtime::JwtManager;
+///
+/// #[get("/mode")]
+/// async fn mode(manager: JwtManager) -> String {
+///     format!("{:?}", manager.config().compat)
+/// }
+/// ```
+impl FromRequest for crate::manager::JwtManager {
+    type Error = JwtError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(_: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(context::current_manager())
+    }
+}

@@ -150,8 +150,9 @@ pub use crate::context::{
     get_raw_jwt_header, get_unverified_jwt_headers,
 };
 pub use crate::cookies::{
-    set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
-    unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
+    CookieOptions, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
+    set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_jwt_cookies_with,
+    unset_refresh_cookies,
 };
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
 pub use crate::extract::{
@@ -186,16 +187,17 @@ pub use jsonwebtoken::jwk::JwkSet;
 pub mod prelude {
     pub use crate as jwt;
     pub use crate::{
-        Claims, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity, TokenOptions,
-        VerifyOptions, create_access_token, create_access_token_with, create_refresh_token,
-        create_refresh_token_with, decode_token, decode_token_with, fresh_jwt_required,
-        get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims, get_jwt_header,
-        get_jwt_identity, get_jwt_request_location, get_raw_jwt, get_raw_jwt_header,
-        get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required, jwt_required,
-        set_access_cookies, set_access_cookies_with, set_refresh_cookies, set_refresh_cookies_with,
-        unset_access_cookies, unset_jwt_cookies, unset_refresh_cookies,
-        verify_fresh_jwt_in_request, verify_jwt_in_request, verify_jwt_in_request_optional,
-        verify_jwt_in_request_with, verify_jwt_refresh_token_in_request,
+        Claims, CookieOptions, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity,
+        TokenOptions, VerifyOptions, create_access_token, create_access_token_with,
+        create_refresh_token, create_refresh_token_with, decode_token, decode_token_with,
+        fresh_jwt_required, get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims,
+        get_jwt_header, get_jwt_identity, get_jwt_request_location, get_raw_jwt,
+        get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required,
+        jwt_required, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
+        set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_jwt_cookies_with,
+        unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
+        verify_jwt_in_request_optional, verify_jwt_in_request_with,
+        verify_jwt_refresh_token_in_request,
     };
 }
 

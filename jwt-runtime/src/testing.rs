@@ -314,7 +314,7 @@ impl Mint<'_> {
             Issued::Future => Some(now + margin),
             Issued::Expired => {
                 let lifetime = match options.expires.unwrap_or(match token_type {
-                    TokenType::Access => config.access_token_expires,
+                    TokenType::Access | TokenType::Other => config.access_token_expires,
                     TokenType::Refresh => config.refresh_token_expires,
                 }) {
                     Expiry::After(lifetime) => lifetime,
@@ -331,7 +331,7 @@ impl Mint<'_> {
             Some(time) => manager.with_clock(Arc::new(move || time)),
         };
         match token_type {
-            TokenType::Access => issuer.create_access_token_with(identity, options),
+            TokenType::Access | TokenType::Other => issuer.create_access_token_with(identity, options),
             TokenType::Refresh => issuer.create_refresh_token_with(identity, options),
         }
     }

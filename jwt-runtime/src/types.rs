@@ -114,6 +114,12 @@ pub enum TokenType {
     Access,
     /// `"refresh"`
     Refresh,
+    /// Any other `type` claim, which only 4.x mode accepts (flask-jwt-extended 4.x takes
+    /// every token that is not a refresh token where an access token is wanted, e.g. one
+    /// made with `additional_claims` `{"type": "service"}`). The claim's text is
+    /// [`Claims::type_name`](crate::Claims::type_name); `as_str` says `"other"`. Tokens are
+    /// never created, nor options configured, with this variant.
+    Other,
 }
 
 impl TokenType {
@@ -127,6 +133,7 @@ impl TokenType {
         match self {
             TokenType::Access => "access",
             TokenType::Refresh => "refresh",
+            TokenType::Other => "other",
         }
     }
 }

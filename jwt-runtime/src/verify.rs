@@ -177,7 +177,12 @@ async fn decode_from_request(
     let (found, location) = locations::find_token(inner, req, body, token_type, locations)?;
     let options = DecodeOptions::default().csrf_value(found.csrf.as_deref());
     let claims = manager.decode_token_async(&found.token, options).await?;
-    if mode.verify_type && claims.token_type() != token_type {
+    // 4.x takes any token but a refresh token where an access token is wanted.
+    let type_accepted = match (inner.config.compat, token_type) {
+        (Compat::V4, TokenType::Access) => claims.token_type() != TokenType::Refresh,
+        _ => claims.token_type() == token_type,
+    };
+    if mode.verify_type && !type_accepted {
         return Err(match (inner.config.compat, token_type) {
             // 4.x's wording (answered by the invalid-token loader, as there).
             (Compat::V4, TokenType::Access) => {

@@ -355,8 +355,8 @@ async fn a_token_refused_after_decoding_is_seen_by_its_loaders_only() {
     let manager = JwtManager::builder(JwtConfig::default().secret_key(SECRET))
         .ignore_registered_loaders()
         .clock(clock.source())
-        .claims_verification_loader(|claims| claims.get("banned").is_none())
-        .claims_verification_failed_loader(|| {
+        .claims_verification_loader(|token| token.user_claims_value().get("banned").is_none())
+        .claims_verification_failed_loader(|_| {
             HttpResponse::Forbidden().json(json!({ "refused": get_jwt_identity::<String>() }))
         })
         .build()

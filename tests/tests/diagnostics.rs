@@ -167,7 +167,7 @@ async fn a_panicking_loader_gets_a_500_json_answer_naming_it_in_the_log() {
             "claims_verification_failed_loader",
             |b| {
                 b.claims_verification_loader(|_| false)
-                    .claims_verification_failed_loader(|| -> HttpResponse { boom() })
+                    .claims_verification_failed_loader(|_| -> HttpResponse { boom() })
             },
             Trigger::Valid,
         ),
@@ -255,7 +255,10 @@ async fn check_panic_answer(
 fn after_a_panicking_loader_the_connection_answers_the_next_request() {
     let manager = builder(JwtConfig::default())
         .claims_verification_loader(|claims| {
-            assert!(claims.get("boom").is_none(), "loader exploded");
+            assert!(
+                claims.user_claims_value().get("boom").is_none(),
+                "loader exploded"
+            );
             true
         })
         .build()

@@ -2,7 +2,8 @@
 //! `additional_claims_loader`'s claims go into access and refresh tokens at the top level
 //! (merged under a call's `additional_claims`), and the `token_in_blocklist_loader`,
 //! given the header and payload, is asked for every token type in 4.x mode, with no
-//! `JWT_BLACKLIST_*` option, except where a route skips it.
+//! `JWT_BLACKLIST_*` option, except where a route skips it. The token verification and
+//! user lookup loaders, and their error loaders, get the header and payload too.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use std::collections::HashSet;
@@ -39,6 +40,38 @@ fn revoked(header: &Map<String, Value>, payload: &Map<String, Value>) -> bool {
         .unwrap_or_else(PoisonError::into_inner)
         .as_ref()
         .is_some_and(|revoked| revoked.contains(jti))
+}
+
+#[jwt::token_verification_loader]
+fn not_banned(_header: &Map<String, Value>, payload: &Map<String, Value>) -> bool {
+    payload.get("banned") != Some(&Value::Bool(true))
+}
+
+#[jwt::token_verification_failed_loader]
+fn banned(header: &Map<String, Value>, payload: &Map<String, Value>) -> HttpResponse {
+    HttpResponse::Forbidden()
+        .json(json!({ "banned": payload.get("sub"), "alg": header.get("alg") }))
+}
+
+#[jwt::user_lookup_loader]
+fn lookup(_header: &Map<String, Value>, payload: &Map<String, Value>) -> Option<String> {
+    // `sub` in 4.x mode; this binary's 3.x test names it `identity`.
+    let name = payload
+        .get("sub")
+        .or_else(|| payload.get("identity"))?
+        .as_str()?;
+    (name != "ghost").then(|| format!("user:{name}"))
+}
+
+#[jwt::user_lookup_error_loader]
+fn no_user(_header: &Map<String, Value>, payload: &Map<String, Value>) -> HttpResponse {
+    HttpResponse::NotFound().json(json!({ "missing": payload.get("sub") }))
+}
+
+#[get("/me")]
+#[jwt_required]
+async fn me() -> impl Responder {
+    HttpResponse::Ok().json(json!({ "user": get_current_user::<String>().as_deref() }))
 }
 
 #[get("/protected")]
@@ -255,5 +288,125 @@ async fn verification_follows_4x() {
             StatusCode::UNAUTHORIZED,
             json!({"msg": "Fresh token required"})
         )
+    );
+}
+
+#[actix_web::test]
+async fn verification_and_user_lookup_loaders_get_the_header_and_payload() {
+    let manager = manager();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(me)
+            .service(refresh),
+    )
+    .await;
+    let banned = || {
+        let mut claims = Map::new();
+        claims.insert("banned".to_owned(), json!(true));
+        jwt_runtime::TokenOptions::default().additional_claims(claims)
+    };
+    assert_eq!(
+        send(
+            &app,
+            bearer("/me", &manager.create_access_token(&"dora").unwrap())
+        )
+        .await,
+        (StatusCode::OK, json!({"user": "user:dora"}))
+    );
+    let refused = (
+        StatusCode::FORBIDDEN,
+        json!({"banned": "eve", "alg": "HS256"}),
+    );
+    let access = manager.create_access_token_with(&"eve", banned()).unwrap();
+    assert_eq!(send(&app, bearer("/me", &access)).await, refused);
+    // 4.x verifies refresh tokens too.
+    let refresh_token = manager.create_refresh_token_with(&"eve", banned()).unwrap();
+    let request = test::TestRequest::post()
+        .uri("/refresh")
+        .insert_header(("Authorization", format!("Bearer {refresh_token}")));
+    assert_eq!(send(&app, request).await, refused);
+    // No user: the error loader answers, from the payload.
+    assert_eq!(
+        send(
+            &app,
+            bearer("/me", &manager.create_access_token(&"ghost").unwrap())
+        )
+        .await,
+        (StatusCode::NOT_FOUND, json!({"missing": "ghost"}))
+    );
+}
+
+#[actix_web::test]
+async fn the_authorization_header_is_read_as_4x_reads_it() {
+    let manager = JwtManager::new(JwtConfig::v4().secret_key(SECRET)).unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager.clone())
+            .service(token_type)
+            .service(optional),
+    )
+    .await;
+    let token = manager.create_access_token(&"alice").unwrap();
+    let with = |value: String| {
+        test::TestRequest::get()
+            .uri("/type")
+            .insert_header(("Authorization", value))
+    };
+    let no_bearer = (
+        StatusCode::UNAUTHORIZED,
+        json!({"msg": "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'"}),
+    );
+    // Another scheme, a lowercase type, a bare token, two Bearer credentials, a blank
+    // field: "no token here".
+    for value in [
+        "Basic YWxhZGRpbjpvcGVuc2VzYW1l".to_owned(),
+        format!("bearer {token}"),
+        token.clone(),
+        format!("Bearer {token}, Bearer {token}"),
+        ", ,Basic abc".to_owned(),
+        " , ,".to_owned(),
+    ] {
+        assert_eq!(send(&app, with(value.clone())).await, no_bearer, "{value}");
+    }
+    // Trimmed of whitespace and commas; the Bearer field among others.
+    for value in [
+        format!(" ,Bearer {token}, "),
+        format!("Basic abc, Bearer {token}"),
+        format!("Bearer {token},Basic abc"),
+    ] {
+        assert_eq!(
+            send(&app, with(value.clone())).await.0,
+            StatusCode::OK,
+            "{value}"
+        );
+    }
+    for value in [",,,", ""] {
+        assert_eq!(
+            send(&app, with(value.to_owned())).await,
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({"msg": "Missing Authorization Header"})
+            ),
+            "{value:?}"
+        );
+    }
+    for value in ["Bearer", "Bearer a b", "Basic x, Bearer"] {
+        assert_eq!(
+            send(&app, with(value.to_owned())).await,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"msg": "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'"})
+            ),
+            "{value}"
+        );
+    }
+    // "No token" is what an optional guard lets through.
+    let other_scheme = test::TestRequest::get()
+        .uri("/optional")
+        .insert_header(("Authorization", "Basic abc"));
+    assert_eq!(
+        send(&app, other_scheme).await,
+        (StatusCode::OK, json!({"identity": null}))
     );
 }

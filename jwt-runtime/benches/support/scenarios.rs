@@ -74,7 +74,9 @@ impl Scenario {
             "query" => reading(TokenLocation::QueryString).build(),
             "json" | "json-flood" => reading(TokenLocation::Json).build(),
             "loaders" => reading(TokenLocation::Headers)
-                .claims_verification_loader(|claims| claims.get("banned").is_none())
+                .claims_verification_loader(|token| {
+                    token.user_claims_value().get("banned").is_none()
+                })
                 .user_loader_callback_loader(|identity| Some(identity.clone()))
                 .build(),
             "blocklist" => {

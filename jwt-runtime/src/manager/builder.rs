@@ -337,7 +337,7 @@ impl JwtManagerBuilder {
         let csrf_header = |token_type: TokenType| match &config.csrf_header_name {
             Some(both) => header("JWT_CSRF_HEADER_NAME", both),
             None => match token_type {
-                TokenType::Access => header(
+                TokenType::Access | TokenType::Other => header(
                     "JWT_ACCESS_CSRF_HEADER_NAME",
                     &config.access_csrf_header_name,
                 ),

@@ -16,7 +16,9 @@ use crate::error::{ConfigError, JwtError};
 use crate::keys::{self, PreparedKeys};
 use crate::keyset::KeySetSource;
 use crate::loaders::{KeyResult, Loaders, MaybeAsync, guarded, guarded_async, slots};
-use crate::token::{self, DecodeSettings, EncodeSettings, Fresh, TokenDraft, TokenOptions};
+use crate::token::{
+    self, DecodeSettings, EncodeSettings, Fresh, TokenDraft, TokenOptions, set_claim,
+};
 use crate::types::{Compat, Expiry, Secret, TokenType, timestamp_after};
 
 mod builder;
@@ -28,6 +30,9 @@ type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// Extra JOSE header fields of a new token.
 type Headers = Map<String, Value>;
+/// A new token's claims beyond the library's: 3.x's user claims, 4.x's additional claims
+/// (in writing order), and the extra headers.
+type ExtraClaims = (Option<Value>, Vec<(String, Value)>, Option<Headers>);
 
 /// The names one token type is sent and stored under, prepared once.
 #[derive(Clone, Debug)]
@@ -46,7 +51,7 @@ impl TokenNames {
         let c = config;
         let (cookie, cookie_path, csrf_cookie, csrf_cookie_path, csrf_field, json_key) =
             match token_type {
-                TokenType::Access => (
+                TokenType::Access | TokenType::Other => (
                     &c.access_cookie_name,
                     &c.access_cookie_path,
                     &c.access_csrf_cookie_name,
@@ -101,7 +106,7 @@ impl Inner {
     /// The cookie, CSRF and JSON names of a token type.
     pub(crate) fn names(&self, token_type: TokenType) -> &TokenNames {
         match token_type {
-            TokenType::Access => &self.access,
+            TokenType::Access | TokenType::Other => &self.access,
             TokenType::Refresh => &self.refresh,
         }
     }
@@ -402,7 +407,8 @@ impl JwtManager {
         })
     }
 
-    /// The claims and headers a new token gets beyond the library's: in 4.x mode the
+    /// The claims and headers a new token gets beyond the library's (3.x's user claims,
+    /// 4.x's additional claims, the headers): in 4.x mode the
     /// loaders' merged with the call's (for every token type); in 3.x mode the call's
     /// `user_claims` or the loader's (refresh tokens only with
     /// `JWT_CLAIMS_IN_REFRESH_TOKEN`), and the call's headers or the loader's.
@@ -411,7 +417,7 @@ impl JwtManager {
         identity: &Value,
         token_type: TokenType,
         options: &mut TokenOptions,
-    ) -> Result<(Option<Value>, Option<Headers>), JwtError> {
+    ) -> Result<ExtraClaims, JwtError> {
         let config = &self.inner.config;
         let loaders = &self.inner.loaders;
         let loaded_claims = || {
@@ -431,13 +437,17 @@ impl JwtManager {
         };
         Ok(if config.compat == Compat::V4 {
             // 4.x merges the call's claims and headers over the loaders', for every type.
-            let mut claims = Map::new();
+            let mut claims = Vec::new();
             for layer in [loaded_claims()?, options.user_claims.take()]
                 .into_iter()
                 .flatten()
             {
                 match layer {
-                    Value::Object(layer) => claims.extend(layer),
+                    Value::Object(layer) => {
+                        for (name, value) in layer {
+                            set_claim(&mut claims, name, value);
+                        }
+                    }
                     Value::Null => {}
                     _ => {
                         return Err(JwtError::Internal(
@@ -446,13 +456,12 @@ impl JwtManager {
                     }
                 }
             }
-            claims.extend(options.additional_claims.take().unwrap_or_default());
+            for (name, value) in options.additional_claims.take().unwrap_or_default() {
+                set_claim(&mut claims, name, value);
+            }
             let mut headers = loaded_headers()?.unwrap_or_default();
             headers.extend(options.headers.take().unwrap_or_default());
-            (
-                Some(Value::Object(claims)),
-                Some(headers).filter(|h| !h.is_empty()),
-            )
+            (None, claims, Some(headers).filter(|h| !h.is_empty()))
         } else {
             if options.additional_claims.is_some() {
                 return Err(JwtError::Internal(
@@ -471,7 +480,7 @@ impl JwtManager {
                 Some(headers) => Some(headers),
                 None => loaded_headers()?,
             };
-            (user_claims, headers)
+            (user_claims, Vec::new(), headers)
         })
     }
 
@@ -489,7 +498,7 @@ impl JwtManager {
         }
         let identity = serde_json::to_value(identity)
             .map_err(|e| JwtError::Internal(format!("identity is not serialisable: {e}")))?;
-        let (user_claims, headers) =
+        let (user_claims, additional_claims, headers) =
             self.claims_and_headers(&identity, token_type, &mut options)?;
         let identity_claim = match &loaders.user_identity_loader {
             Some(loader) => Some(guarded(slots::user_identity_loader::NAME, || {
@@ -498,7 +507,7 @@ impl JwtManager {
             None => None,
         };
         let expires = options.expires.unwrap_or(match token_type {
-            TokenType::Access => config.access_token_expires,
+            TokenType::Access | TokenType::Other => config.access_token_expires,
             TokenType::Refresh => config.refresh_token_expires,
         });
         if expires == Expiry::After(Duration::ZERO) {
@@ -531,6 +540,7 @@ impl JwtManager {
             fresh: options.fresh,
             expires,
             user_claims,
+            additional_claims,
             headers,
             now,
         })

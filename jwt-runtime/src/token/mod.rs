@@ -33,7 +33,10 @@ pub(crate) struct TokenDraft {
     pub(crate) identity_claim: Option<Value>,
     pub(crate) fresh: Fresh,
     pub(crate) expires: Expiry,
+    /// 3.x's user claims object.
     pub(crate) user_claims: Option<Value>,
+    /// 4.x's top-level additional claims, in the order they are written.
+    pub(crate) additional_claims: Vec<(String, Value)>,
     pub(crate) headers: Option<Map<String, Value>>,
     /// When the token is issued (Unix seconds): the time its bounds were checked at.
     pub(crate) now: f64,
@@ -102,15 +105,19 @@ impl PayloadWriter<'_> {
         if let Expiry::After(delta) = d.expires {
             claims.push(("exp".to_owned(), Value::from(seconds_after(d.now, delta))));
         }
-        if let Some(Value::Object(extra)) = &d.user_claims {
-            for (name, value) in extra {
-                match claims.iter_mut().find(|(claim, _)| claim == name) {
-                    Some(slot) => slot.1 = value.clone(),
-                    None => claims.push((name.clone(), value.clone())),
-                }
-            }
+        for (name, value) in &d.additional_claims {
+            set_claim(&mut claims, name.clone(), value.clone());
         }
         claims
+    }
+}
+
+/// Sets a claim of an ordered claim list: in its place when the name is there, else last
+/// (4.x's `dict.update`).
+pub(crate) fn set_claim(claims: &mut Vec<(String, Value)>, name: String, value: Value) {
+    match claims.iter_mut().find(|(claim, _)| *claim == name) {
+        Some(slot) => slot.1 = value,
+        None => claims.push((name, value)),
     }
 }
 
@@ -499,8 +506,8 @@ impl DecodeSettings {
             }
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
             Some(Value::String(t)) if t == "access" => TokenType::Access,
-            // 4.x: any other `type` is not a refresh token (its value is kept in the claims).
-            Some(_) if self.compat == Compat::V4 => TokenType::Access,
+            // 4.x: any other `type` is accepted (and kept in the claims).
+            Some(_) if self.compat == Compat::V4 => TokenType::Other,
             Some(_) => return Err(JwtError::invalid("Missing or invalid claim: type")),
         };
         let v4 = self.compat == Compat::V4;

@@ -24,7 +24,7 @@ pub struct TokenOptions {
     pub(crate) fresh: Fresh,
     pub(crate) expires: Option<Expiry>,
     pub(crate) user_claims: Option<Value>,
-    pub(crate) additional_claims: Option<Map<String, Value>>,
+    pub(crate) additional_claims: Option<Vec<(String, Value)>>,
     pub(crate) headers: Option<Map<String, Value>>,
 }
 
@@ -64,8 +64,9 @@ impl TokenOptions {
 
     /// 4.x's `additional_claims=`: claims written at the top level of the token, merged
     /// over the `user_claims_loader`'s (4.x's `additional_claims_loader`); they may
-    /// override the claims the library writes, as in 4.x. 4.x mode only
-    /// ([`JwtConfig::v4`](crate::JwtConfig::v4)).
+    /// override the claims the library writes, as in 4.x. They are written in the order
+    /// given (after the loader's, which come in name order); a name already written keeps
+    /// its place with the new value. 4.x mode only ([`JwtConfig::v4`](crate::JwtConfig::v4)).
     ///
     /// ```
     /// let mut claims = serde_json::Map::new();
@@ -73,8 +74,8 @@ impl TokenOptions {
     /// let options = jwt_runtime::TokenOptions::default().additional_claims(claims);
     /// # let _ = options;
     /// ```
-    pub fn additional_claims(mut self, claims: Map<String, Value>) -> Self {
-        self.additional_claims = Some(claims);
+    pub fn additional_claims(mut self, claims: impl IntoIterator<Item = (String, Value)>) -> Self {
+        self.additional_claims = Some(claims.into_iter().collect());
         self
     }
 

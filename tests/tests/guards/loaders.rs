@@ -157,13 +157,13 @@ async fn loaders_run_in_the_reference_order_and_a_wrong_type_stops_before_the_bl
             l1.lock().unwrap().push("blacklist");
             false
         })
-        .claims_verification_loader(move |_: &Value| {
+        .claims_verification_loader(move |_: &Claims| {
             l2.lock().unwrap().push("claims");
             true
         })
-        .user_loader_callback_loader(move |identity: &Value| {
+        .user_loader_callback_loader(move |token: &Claims| {
             l3.lock().unwrap().push("user");
-            identity.as_str().map(str::to_owned)
+            token.identity_value().as_str().map(str::to_owned)
         })
         .build()
         .unwrap();
@@ -203,8 +203,9 @@ async fn loaders_run_in_the_reference_order_and_a_wrong_type_stops_before_the_bl
 #[actix_web::test]
 async fn user_loader_and_its_error_loader() {
     let loaded = builder(JwtConfig::default())
-        .user_loader_callback_loader(|identity: &Value| {
-            identity
+        .user_loader_callback_loader(|token: &Claims| {
+            token
+                .identity_value()
                 .as_str()
                 .filter(|id| *id != "ghost")
                 .map(|id| format!("user:{id}"))
@@ -240,9 +241,9 @@ async fn user_loader_and_its_error_loader() {
         (StatusCode::UNAUTHORIZED, msg("Error loading the user 42"))
     );
     let custom = builder(JwtConfig::default())
-        .user_loader_callback_loader(|_: &Value| None::<String>)
-        .user_loader_error_loader(|identity: &Value| {
-            HttpResponse::Created().json(json!({"missing": identity}))
+        .user_loader_callback_loader(|_: &Claims| None::<String>)
+        .user_loader_error_loader(|token: &Claims| {
+            HttpResponse::Created().json(json!({"missing": token.identity_value()}))
         })
         .build()
         .unwrap();
@@ -271,10 +272,10 @@ async fn user_loader_and_its_error_loader() {
 #[actix_web::test]
 async fn claims_verification_on_access_routes_only_with_identity_visible_to_the_failed_loader() {
     let manager = builder(JwtConfig::default())
-        .claims_verification_loader(|claims: &Value| {
+        .claims_verification_loader(|token: &Claims| {
             // get_jwt_identity() works inside the verifier (test_claims_verification.py).
             assert!(get_jwt_identity::<String>().is_some());
-            claims.get("ok") == Some(&Value::Bool(true))
+            token.user_claims_value().get("ok") == Some(&Value::Bool(true))
         })
         .build()
         .unwrap();
@@ -320,9 +321,12 @@ async fn claims_verification_on_access_routes_only_with_identity_visible_to_the_
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
 
     let custom = builder(JwtConfig::default())
-        .claims_verification_loader(|_: &Value| false)
-        .claims_verification_failed_loader(|| {
-            HttpResponse::NotFound().json(json!({"who": get_jwt_identity::<String>()}))
+        .claims_verification_loader(|_: &Claims| false)
+        .claims_verification_failed_loader(|token: &Claims| {
+            HttpResponse::NotFound().json(json!({
+                "who": get_jwt_identity::<String>(),
+                "refused": token.identity_value(),
+            }))
         })
         .build()
         .unwrap();
@@ -333,7 +337,10 @@ async fn claims_verification_on_access_routes_only_with_identity_visible_to_the_
             bearer("/protected", &custom.create_access_token(&"gina").unwrap())
         )
         .await,
-        (StatusCode::NOT_FOUND, json!({"who": "gina"}))
+        (
+            StatusCode::NOT_FOUND,
+            json!({"who": "gina", "refused": "gina"})
+        )
     );
 }
 

@@ -7,7 +7,7 @@ use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
 use actix_web::cookie::{Cookie, SameSite as CookieSameSite};
 use actix_web::test::TestRequest;
 use jwt_runtime::config::{TokenLocation, TokenType};
-use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_runtime::{CookieOptions, JwtConfig, JwtManager};
 use jwt_tests::{Hits, Reply, call};
 use serde_json::json;
 
@@ -199,7 +199,7 @@ async fn set_cookie_only_access_without_csrf_cookie() {
     let mut response = HttpResponse::Ok().finish();
     let token = manager.create_access_token(&ALICE).unwrap();
     manager
-        .set_access_cookies(&mut response, &token, None)
+        .set_access_cookies(&mut response, &token, CookieOptions::default())
         .unwrap();
     let cookies: Vec<_> = response.cookies().collect();
     assert_eq!(cookies.len(), 1);
@@ -247,7 +247,9 @@ async fn unset_cookies_keep_the_configured_attributes() {
             .access_cookie_path("/api/"),
     );
     let mut response = HttpResponse::Ok();
-    manager.unset_access_cookies(&mut response).unwrap();
+    manager
+        .unset_access_cookies(&mut response, &CookieOptions::default())
+        .unwrap();
     let response = response.finish();
     let cookies: Vec<_> = response.cookies().collect();
     assert_eq!(cookies.len(), 2);
@@ -298,12 +300,14 @@ async fn cookie_helpers_without_the_cookie_location_return_an_error() {
     let token = manager.create_access_token(&ALICE).unwrap();
     let mut built = HttpResponse::Ok().finish();
     let error = manager
-        .set_access_cookies(&mut built, &token, None)
+        .set_access_cookies(&mut built, &token, CookieOptions::default())
         .unwrap_err();
     assert!(error.to_string().contains("JWT_TOKEN_LOCATION"), "{error}");
     assert_eq!(built.cookies().count(), 0);
     let mut builder = HttpResponse::Ok();
-    let error = manager.unset_jwt_cookies(&mut builder).unwrap_err();
+    let error = manager
+        .unset_jwt_cookies(&mut builder, &CookieOptions::default())
+        .unwrap_err();
     assert!(error.to_string().contains("JWT_TOKEN_LOCATION"), "{error}");
 }
 
@@ -347,7 +351,11 @@ async fn set_cookie_max_age_argument_overrides_persistent_config() {
     let mut response = HttpResponse::Ok();
     let token = manager.create_access_token(&ALICE).unwrap();
     manager
-        .set_access_cookies(&mut response, &token, Some(Duration::from_mins(1)))
+        .set_access_cookies(
+            &mut response,
+            &token,
+            CookieOptions::default().max_age(Duration::from_mins(1)),
+        )
         .unwrap();
     let response = response.finish();
     for cookie in response.cookies() {
@@ -357,4 +365,76 @@ async fn set_cookie_max_age_argument_overrides_persistent_config() {
             "{cookie}"
         );
     }
+}
+
+#[actix_web::test]
+async fn a_call_s_domain_and_max_age_replace_the_configured_ones() {
+    let manager = build(located([TokenLocation::Cookies]).cookie_domain("example.com"));
+    let token = manager.create_access_token(&ALICE).unwrap();
+    let options = CookieOptions::default()
+        .domain("api.example.com")
+        .max_age(Duration::from_secs(90));
+    let mut response = HttpResponse::Ok().finish();
+    manager
+        .set_access_cookies(&mut response, &token, options.clone())
+        .unwrap();
+    manager.unset_refresh_cookies(&mut response, &options).unwrap();
+    let cookies: Vec<_> = response.cookies().collect();
+    assert_eq!(cookies.len(), 4);
+    for cookie in &cookies {
+        assert_eq!(cookie.domain(), Some("api.example.com"), "{cookie}");
+    }
+    assert_eq!(cookies[0].max_age(), Some(CookieDuration::seconds(90)));
+    assert_eq!(cookies[1].max_age(), Some(CookieDuration::seconds(90)));
+    // Unsetting ignores max_age: the cookies expire at once.
+    assert_eq!(
+        cookies[2].expires_datetime(),
+        Some(OffsetDateTime::UNIX_EPOCH)
+    );
+    // An empty domain falls back to the configuration, as 4.x's `domain or ...`.
+    let mut response = HttpResponse::Ok().finish();
+    manager
+        .set_access_cookies(&mut response, &token, CookieOptions::default().domain(""))
+        .unwrap();
+    assert!(
+        response
+            .cookies()
+            .all(|cookie| cookie.domain() == Some("example.com"))
+    );
+}
+
+#[actix_web::test]
+async fn in_4x_mode_the_cookie_helpers_ignore_the_token_location() {
+    // Headers only: 3.x refuses the helpers, 4.x sets the cookies and their CSRF cookies.
+    let manager = JwtManager::new(JwtConfig::v4().secret_key(jwt_tests::SECRET)).unwrap();
+    let mut response = HttpResponse::Ok().finish();
+    manager
+        .set_access_cookies(
+            &mut response,
+            &manager.create_access_token(&ALICE).unwrap(),
+            CookieOptions::default(),
+        )
+        .unwrap();
+    manager
+        .set_refresh_cookies(
+            &mut response,
+            &manager.create_refresh_token(&ALICE).unwrap(),
+            CookieOptions::default(),
+        )
+        .unwrap();
+    let names: Vec<String> = response.cookies().map(|c| c.name().to_owned()).collect();
+    assert_eq!(
+        names,
+        [
+            "access_token_cookie",
+            "csrf_access_token",
+            "refresh_token_cookie",
+            "csrf_refresh_token"
+        ]
+    );
+    let mut response = HttpResponse::Ok().finish();
+    manager
+        .unset_jwt_cookies(&mut response, &CookieOptions::default())
+        .unwrap();
+    assert_eq!(response.cookies().count(), 4);
 }
