@@ -1,8 +1,12 @@
 //! The reference server: every feature of jwt-runtime behind HTTP, configured
-//! from the environment with the Flask option names (see `shared/reference-server.md`).
+//! from the environment with the Flask option names. `JWT_COMPAT=4` serves the
+//! flask-jwt-extended 4.x semantics instead of 3.x's: 4.x's defaults and token layout,
+//! its loaders' behaviour, and four more endpoints (`/any-type`, `/location`,
+//! `/query-first`, `/skip-revocation`), one per option of `#[jwt_required(...)]`.
 //!
 //! ```text
 //! PORT=5000 JWT_SECRET_KEY=super-secret cargo run --release --example reference_server
+//! PORT=5000 JWT_COMPAT=4 JWT_SECRET_KEY=super-secret cargo run --release --example reference_server
 //! ```
 
 use std::io::Write as _;
@@ -14,9 +18,10 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::ConfigError;
 use jwt_runtime::blocklist::RedisBlocklist;
 use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
-use jwt_runtime::config::Expiry;
+use jwt_runtime::config::{Compat, Expiry};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{Fresh, JwtConfig, JwtManager};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::json;
 
@@ -46,26 +51,35 @@ fn load_user(identity: &Value) -> Option<Value> {
     (identity != "ghost").then(|| json!({"username": identity}))
 }
 
-#[jwt::claims_verification_loader]
-fn not_banned(user_claims: &Value) -> bool {
-    user_claims.get("banned") != Some(&Value::Bool(true))
-}
-
-/// The server's manager: the loaders registered here, and, when `JWT_BLACKLIST_ENABLED`,
-/// the contract's `token_in_blacklist_loader`: the token's `jti` is in the store. (A
-/// token without `jti` is not in it: `/revoke` says it cannot be revoked. The library's
-/// own `JwtManagerBuilder::blocklist` refuses such tokens instead.) A store that cannot
+/// The server's manager: the loaders registered above; claims verification (a token
+/// whose `banned` is `true` is refused: 3.x looks in the user claims, 4.x at the top
+/// level); and, when `JWT_BLACKLIST_ENABLED` (always in 4.x), the contract's
+/// revocation check: the token's `jti` is in the store. (A token without `jti` is not in
+/// it: `/revoke` says it cannot be revoked. The library's own
+/// `JwtManagerBuilder::blocklist` refuses such tokens instead.) A store that cannot
 /// answer refuses the request: 503.
 ///
 /// # Errors
 /// The configuration's first invalid setting.
 pub fn build_manager(config: JwtConfig) -> Result<JwtManager, ConfigError> {
-    if !config.blacklist_enabled {
-        return JwtManager::new(config);
+    let v4 = config.compat == Compat::V4;
+    let revocation = v4 || config.blacklist_enabled;
+    if revocation {
+        // Entries live as long as their token may be accepted.
+        store().retain_after_expiry(config.decode_leeway);
     }
-    // Entries live as long as their token may be accepted.
-    store().retain_after_expiry(config.decode_leeway);
-    JwtManager::builder(config)
+    let builder = JwtManager::builder(config).claims_verification_loader(move |token| {
+        let banned = if v4 {
+            token.get("banned")
+        } else {
+            token.user_claims_value().get("banned")
+        };
+        banned != Some(&Value::Bool(true))
+    });
+    if !revocation {
+        return builder.build();
+    }
+    builder
         .token_in_blacklist_loader_async(|token| {
             Box::pin(async move {
                 if token.jti().is_none() {
@@ -106,10 +120,46 @@ async fn login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
     })))
 }
 
+/// The `additional_claims` object of a `/token` body, in the order the body lists them
+/// (a repeated name keeps its first place and its last value, as Python's `dict`).
+struct OrderedClaims(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for OrderedClaims {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = OrderedClaims;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedClaims, A::Error> {
+                let mut claims: Vec<(String, Value)> = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    match claims.iter_mut().find(|(claim, _)| *claim == name) {
+                        Some(slot) => slot.1 = value,
+                        None => claims.push((name, value)),
+                    }
+                }
+                Ok(OrderedClaims(claims))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// The part of a `/token` body read in its own order.
+#[derive(serde::Deserialize)]
+struct TokenBody {
+    additional_claims: OrderedClaims,
+}
+
 /// `POST /token`: any token, for black-box tests.
 #[post("/token")]
-async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
+async fn issue_token(manager: JwtManager, body: web::Bytes) -> Result<HttpResponse, JwtError> {
+    let bytes = body;
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&bytes) else {
         return Ok(error(StatusCode::BAD_REQUEST, "Body must be a JSON object"));
     };
     let Some(identity) = body.get("identity") else {
@@ -165,6 +215,30 @@ async fn issue_token(body: web::Bytes) -> Result<HttpResponse, JwtError> {
             ));
         }
     }
+    // 4.x's `additional_claims=`: top-level claims, in the body's order.
+    if manager.config().compat == Compat::V4 {
+        match body.get("additional_claims") {
+            None => {}
+            Some(Value::Object(_)) => {
+                let Ok(TokenBody {
+                    additional_claims: OrderedClaims(claims),
+                }) = serde_json::from_slice(&bytes)
+                else {
+                    return Ok(error(
+                        StatusCode::BAD_REQUEST,
+                        "\"additional_claims\" must be an object",
+                    ));
+                };
+                options = options.additional_claims(claims);
+            }
+            Some(_) => {
+                return Ok(error(
+                    StatusCode::BAD_REQUEST,
+                    "\"additional_claims\" must be an object",
+                ));
+            }
+        }
+    }
     let token = match body.get("type").map(Value::as_str) {
         None | Some(Some("access")) => create_access_token_with(identity, options)?,
         Some(Some("refresh")) => create_refresh_token_with(identity, options)?,
@@ -205,13 +279,18 @@ fn lifetime(seconds: &serde_json::Number) -> Option<Duration> {
 }
 
 #[jwt_required]
-async fn protected() -> HttpResponse {
+async fn protected(manager: JwtManager) -> HttpResponse {
     PROTECTED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // `get_jwt()` shares the request's claims: borrowing from them copies nothing.
     let jwt = get_jwt();
+    let claims = match manager.config().compat {
+        Compat::V3 => json!(jwt.as_ref().map(Claims::user_claims_value)),
+        // 4.x's claims are at the top level.
+        Compat::V4 => json!({"roles": jwt.as_ref().and_then(|jwt| jwt.get("roles"))}),
+    };
     HttpResponse::Ok().json(json!({
         "identity": jwt.as_ref().map(Claims::identity_value),
-        "claims": jwt.as_ref().map(Claims::user_claims_value),
+        "claims": claims,
         "user": get_current_user::<Value>().as_deref(),
     }))
 }
@@ -301,7 +380,53 @@ async fn raw() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "jwt": get_raw_jwt(), "header": get_raw_jwt_header() }))
 }
 
-/// Every route of the contract.
+#[get("/any-type")]
+#[jwt_required(verify_type = false)]
+async fn any_type() -> HttpResponse {
+    let jwt = get_jwt();
+    HttpResponse::Ok().json(json!({
+        "identity": jwt.as_ref().map(Claims::identity_value),
+        "type": jwt.as_ref().and_then(|jwt| jwt.get("type")),
+    }))
+}
+
+#[get("/location")]
+#[jwt_required]
+async fn location() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "location": get_jwt_request_location().map(|l| l.as_str()) }))
+}
+
+#[get("/query-first")]
+#[jwt_required(locations = [query_string, headers])]
+async fn query_first() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "identity": get_jwt_identity::<Value>(),
+        "location": get_jwt_request_location().map(|l| l.as_str()),
+    }))
+}
+
+#[get("/skip-revocation")]
+#[jwt_required(skip_revocation_check)]
+async fn skip_revocation() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
+}
+
+/// The routes of a mode: the 3.x contract's, and in 4.x mode one more per option of
+/// `#[jwt_required(...)]`.
+pub fn routes_for(compat: Compat) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |config| {
+        routes(config);
+        if compat == Compat::V4 {
+            config
+                .service(any_type)
+                .service(location)
+                .service(query_first)
+                .service(skip_revocation);
+        }
+    }
+}
+
+/// Every route of the 3.x contract.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(public)
@@ -370,11 +495,12 @@ async fn main() -> std::io::Result<()> {
         )),
     });
     // `/.well-known/jwks.json`: the public keys, for services that verify these tokens.
+    let routes = routes_for(manager.config().compat);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(manager.clone())
             .service(manager.jwks_resource())
-            .configure(routes)
+            .configure(routes.clone())
     });
     if let Some(workers) = workers {
         server = server.workers(workers);

@@ -331,7 +331,9 @@ impl Mint<'_> {
             Some(time) => manager.with_clock(Arc::new(move || time)),
         };
         match token_type {
-            TokenType::Access | TokenType::Other => issuer.create_access_token_with(identity, options),
+            TokenType::Access | TokenType::Other => {
+                issuer.create_access_token_with(identity, options)
+            }
             TokenType::Refresh => issuer.create_refresh_token_with(identity, options),
         }
     }

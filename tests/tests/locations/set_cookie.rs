@@ -378,7 +378,9 @@ async fn a_call_s_domain_and_max_age_replace_the_configured_ones() {
     manager
         .set_access_cookies(&mut response, &token, options.clone())
         .unwrap();
-    manager.unset_refresh_cookies(&mut response, &options).unwrap();
+    manager
+        .unset_refresh_cookies(&mut response, &options)
+        .unwrap();
     let cookies: Vec<_> = response.cookies().collect();
     assert_eq!(cookies.len(), 4);
     for cookie in &cookies {
