@@ -246,6 +246,11 @@ async fn verification_follows_4x() {
         send(&app, bearer("/type", &service)).await,
         (StatusCode::OK, json!({"type": "service"}))
     );
+    let decoded = manager.decode_token(&service).unwrap();
+    assert_eq!(
+        (decoded.token_type(), decoded.type_name()),
+        (jwt_runtime::config::TokenType::Other, "service")
+    );
     // Refresh tokens are never fresh, whatever the call says.
     let refresh_token = manager
         .create_refresh_token_with(&"alice", jwt_runtime::TokenOptions::default().fresh(true))

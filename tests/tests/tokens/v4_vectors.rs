@@ -195,6 +195,21 @@ fn tokens_made_in_4x_mode_have_its_layout() {
         keys_in_order(&payload_text(&token)),
         order("access_claim_override_type_and_fresh")
     );
+    // New claims in the order given, not in name order; a repeated one keeps its place.
+    let ordered = manager
+        .create_access_token_with(
+            &"test",
+            TokenOptions::default().additional_claims([
+                ("zeta".to_owned(), json!(1)),
+                ("alpha".to_owned(), json!(2)),
+                ("mid".to_owned(), json!(3)),
+                ("zeta".to_owned(), json!(4)),
+            ]),
+        )
+        .unwrap();
+    let keys = keys_in_order(&payload_text(&ordered));
+    assert_eq!(keys[keys.len() - 3..], ["zeta", "alpha", "mid"]);
+    assert_eq!(payload(&ordered)["zeta"], 4);
     // Without nbf, without csrf, without exp.
     let no_nbf = v4_manager(JwtConfig::v4().secret_key(secret).encode_nbf(false));
     assert_eq!(
