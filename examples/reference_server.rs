@@ -18,7 +18,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use jwt_runtime::ConfigError;
 use jwt_runtime::blocklist::RedisBlocklist;
 use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
-use jwt_runtime::config::{Compat, Expiry};
+use jwt_runtime::config::{Compat, Expiry, TokenLocation};
 use jwt_runtime::prelude::*;
 use jwt_runtime::{Fresh, JwtConfig, JwtManager};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -393,7 +393,8 @@ async fn any_type() -> HttpResponse {
 #[get("/location")]
 #[jwt_required]
 async fn location() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "location": get_jwt_request_location().map(|l| l.as_str()) }))
+    HttpResponse::Ok()
+        .json(json!({ "location": get_jwt_request_location().map(TokenLocation::as_str) }))
 }
 
 #[get("/query-first")]
@@ -401,7 +402,7 @@ async fn location() -> HttpResponse {
 async fn query_first() -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "identity": get_jwt_identity::<Value>(),
-        "location": get_jwt_request_location().map(|l| l.as_str()),
+        "location": get_jwt_request_location().map(TokenLocation::as_str),
     }))
 }
 

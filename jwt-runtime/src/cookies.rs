@@ -156,7 +156,7 @@ impl JwtManager {
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
     /// let mut response = actix_web::HttpResponse::Ok().finish();
-    /// manager.set_access_cookies(&mut response, &manager.create_access_token(&"bob")?, CookieOptions::default())?;
+    /// manager.set_access_cookies(&mut response, &manager.create_access_token(&"bob")?, &CookieOptions::default())?;
     /// assert_eq!(response.cookies().count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -164,14 +164,14 @@ impl JwtManager {
         &self,
         response: &mut impl SetCookie,
         token: &str,
-        options: CookieOptions,
+        options: &CookieOptions,
     ) -> Result<(), JwtError> {
         self.set_cookies(
             "set_access_cookies",
             TokenType::Access,
             response,
             token,
-            &options,
+            options,
         )
     }
 
@@ -188,21 +188,21 @@ impl JwtManager {
     ///     .secret_key("an-example-secret-of-32-bytes!!!")
     ///     .token_location([TokenLocation::Cookies]))?;
     /// let mut response = actix_web::HttpResponse::Ok();
-    /// manager.set_refresh_cookies(&mut response, &manager.create_refresh_token(&"bob")?, CookieOptions::default())?;
+    /// manager.set_refresh_cookies(&mut response, &manager.create_refresh_token(&"bob")?, &CookieOptions::default())?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_refresh_cookies(
         &self,
         response: &mut impl SetCookie,
         token: &str,
-        options: CookieOptions,
+        options: &CookieOptions,
     ) -> Result<(), JwtError> {
         self.set_cookies(
             "set_refresh_cookies",
             TokenType::Refresh,
             response,
             token,
-            &options,
+            options,
         )
     }
 
@@ -395,7 +395,7 @@ impl JwtManager {
 /// }
 /// ```
 pub fn set_access_cookies(response: &mut impl SetCookie, token: &str) -> Result<(), JwtError> {
-    current_manager()?.set_access_cookies(response, token, CookieOptions::default())
+    current_manager()?.set_access_cookies(response, token, &CookieOptions::default())
 }
 
 /// [`set_access_cookies`] with Python's `max_age` and `domain` arguments.
@@ -411,14 +411,14 @@ pub fn set_access_cookies(response: &mut impl SetCookie, token: &str) -> Result<
 /// async fn login() -> Result<HttpResponse, JwtError> {
 ///     let mut response = HttpResponse::Ok();
 ///     let options = CookieOptions::default().max_age(std::time::Duration::from_secs(3600));
-///     set_access_cookies_with(&mut response, &create_access_token(&"test")?, options)?;
+///     set_access_cookies_with(&mut response, &create_access_token(&"test")?, &options)?;
 ///     Ok(response.finish())
 /// }
 /// ```
 pub fn set_access_cookies_with(
     response: &mut impl SetCookie,
     token: &str,
-    options: CookieOptions,
+    options: &CookieOptions,
 ) -> Result<(), JwtError> {
     current_manager()?.set_access_cookies(response, token, options)
 }
@@ -440,7 +440,7 @@ pub fn set_access_cookies_with(
 /// }
 /// ```
 pub fn set_refresh_cookies(response: &mut impl SetCookie, token: &str) -> Result<(), JwtError> {
-    current_manager()?.set_refresh_cookies(response, token, CookieOptions::default())
+    current_manager()?.set_refresh_cookies(response, token, &CookieOptions::default())
 }
 
 /// [`set_refresh_cookies`] with Python's `max_age` and `domain` arguments.
@@ -456,14 +456,14 @@ pub fn set_refresh_cookies(response: &mut impl SetCookie, token: &str) -> Result
 /// async fn login() -> Result<HttpResponse, JwtError> {
 ///     let mut response = HttpResponse::Ok();
 ///     let options = CookieOptions::default().domain("example.com");
-///     set_refresh_cookies_with(&mut response, &create_refresh_token(&"test")?, options)?;
+///     set_refresh_cookies_with(&mut response, &create_refresh_token(&"test")?, &options)?;
 ///     Ok(response.finish())
 /// }
 /// ```
 pub fn set_refresh_cookies_with(
     response: &mut impl SetCookie,
     token: &str,
-    options: CookieOptions,
+    options: &CookieOptions,
 ) -> Result<(), JwtError> {
     current_manager()?.set_refresh_cookies(response, token, options)
 }

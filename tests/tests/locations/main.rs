@@ -225,12 +225,12 @@ async fn login_max_age() -> Result<HttpResponse, JwtError> {
     set_access_cookies_with(
         &mut response,
         &create_access_token(&ALICE)?,
-        CookieOptions::default().max_age(Duration::from_hours(1)),
+        &CookieOptions::default().max_age(Duration::from_hours(1)),
     )?;
     set_refresh_cookies_with(
         &mut response,
         &create_refresh_token(&ALICE)?,
-        CookieOptions::default().max_age(Duration::from_hours(2)),
+        &CookieOptions::default().max_age(Duration::from_hours(2)),
     )?;
     Ok(response.finish())
 }
@@ -242,7 +242,7 @@ async fn login_max_age_zero() -> Result<HttpResponse, JwtError> {
     set_access_cookies_with(
         &mut response,
         &create_access_token(&ALICE)?,
-        CookieOptions::default().max_age(Duration::ZERO),
+        &CookieOptions::default().max_age(Duration::ZERO),
     )?;
     Ok(response.finish())
 }

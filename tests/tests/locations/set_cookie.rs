@@ -199,7 +199,7 @@ async fn set_cookie_only_access_without_csrf_cookie() {
     let mut response = HttpResponse::Ok().finish();
     let token = manager.create_access_token(&ALICE).unwrap();
     manager
-        .set_access_cookies(&mut response, &token, CookieOptions::default())
+        .set_access_cookies(&mut response, &token, &CookieOptions::default())
         .unwrap();
     let cookies: Vec<_> = response.cookies().collect();
     assert_eq!(cookies.len(), 1);
@@ -300,7 +300,7 @@ async fn cookie_helpers_without_the_cookie_location_return_an_error() {
     let token = manager.create_access_token(&ALICE).unwrap();
     let mut built = HttpResponse::Ok().finish();
     let error = manager
-        .set_access_cookies(&mut built, &token, CookieOptions::default())
+        .set_access_cookies(&mut built, &token, &CookieOptions::default())
         .unwrap_err();
     assert!(error.to_string().contains("JWT_TOKEN_LOCATION"), "{error}");
     assert_eq!(built.cookies().count(), 0);
@@ -354,7 +354,7 @@ async fn set_cookie_max_age_argument_overrides_persistent_config() {
         .set_access_cookies(
             &mut response,
             &token,
-            CookieOptions::default().max_age(Duration::from_mins(1)),
+            &CookieOptions::default().max_age(Duration::from_mins(1)),
         )
         .unwrap();
     let response = response.finish();
@@ -376,7 +376,7 @@ async fn a_call_s_domain_and_max_age_replace_the_configured_ones() {
         .max_age(Duration::from_secs(90));
     let mut response = HttpResponse::Ok().finish();
     manager
-        .set_access_cookies(&mut response, &token, options.clone())
+        .set_access_cookies(&mut response, &token, &options)
         .unwrap();
     manager
         .unset_refresh_cookies(&mut response, &options)
@@ -396,7 +396,7 @@ async fn a_call_s_domain_and_max_age_replace_the_configured_ones() {
     // An empty domain falls back to the configuration, as 4.x's `domain or ...`.
     let mut response = HttpResponse::Ok().finish();
     manager
-        .set_access_cookies(&mut response, &token, CookieOptions::default().domain(""))
+        .set_access_cookies(&mut response, &token, &CookieOptions::default().domain(""))
         .unwrap();
     assert!(
         response
@@ -414,14 +414,14 @@ async fn in_4x_mode_the_cookie_helpers_ignore_the_token_location() {
         .set_access_cookies(
             &mut response,
             &manager.create_access_token(&ALICE).unwrap(),
-            CookieOptions::default(),
+            &CookieOptions::default(),
         )
         .unwrap();
     manager
         .set_refresh_cookies(
             &mut response,
             &manager.create_refresh_token(&ALICE).unwrap(),
-            CookieOptions::default(),
+            &CookieOptions::default(),
         )
         .unwrap();
     let names: Vec<String> = response.cookies().map(|c| c.name().to_owned()).collect();
