@@ -18,11 +18,12 @@ use serde_json::json;
 use crate::support::{FloorKeys, SECRET, floor, protected};
 
 /// Every request scenario, in report order.
-pub(crate) const REQUESTS: [&str; 10] = [
+pub(crate) const REQUESTS: [&str; 11] = [
     "bare",
     "public",
     "floor",
     "header",
+    "header-v4",
     "cookie",
     "query",
     "json",
@@ -38,6 +39,7 @@ pub(crate) fn describe(name: &str) -> &'static str {
         "public" => "GET /public, App wrapped with JwtManager",
         "floor" => "hand-written extractor around jsonwebtoken::decode, bearer header",
         "header" => "#[jwt_required], bearer header",
+        "header-v4" => "#[jwt_required], bearer header, flask-jwt-extended 4.x mode",
         "cookie" => "#[jwt_required], cookie + X-CSRF-TOKEN, POST",
         "query" => "#[jwt_required], ?jwt= query string",
         "json" => "#[jwt_required], JSON body, POST",
@@ -72,12 +74,15 @@ impl Scenario {
         let manager = match name {
             "cookie" => reading(TokenLocation::Cookies).build(),
             "query" => reading(TokenLocation::QueryString).build(),
+            "header-v4" => JwtManager::builder(JwtConfig::v4().secret_key(SECRET))
+                .ignore_registered_loaders()
+                .build(),
             "json" | "json-flood" => reading(TokenLocation::Json).build(),
             "loaders" => reading(TokenLocation::Headers)
                 .claims_verification_loader(|token| {
                     token.user_claims_value().get("banned").is_none()
                 })
-                .user_loader_callback_loader(|identity| Some(identity.clone()))
+                .user_loader_callback_loader(|token| Some(token.identity_value().clone()))
                 .build(),
             "blocklist" => {
                 let store = MemoryBlocklist::new();
