@@ -459,33 +459,53 @@ fn from_json(
         ));
     }
     let key = &inner.names(token_type).json_key;
-    let missing = || JwtError::NoAuthorization(format!("Missing \"{key}\" key in json data."));
-    body.and_then(|body| top_level_string(body, key))
-        .filter(|token| !token.is_empty())
-        .ok_or_else(missing)
+    match body.map_or(JsonToken::Absent, |body| top_level_token(body, key)) {
+        JsonToken::Token(token) if !token.is_empty() => Ok(token.into_owned()),
+        // A value Python finds true goes on to be decoded, and fails there.
+        JsonToken::NotAString => Err(JwtError::invalid(format!(
+            "Invalid \"{key}\" in json data: the token must be a string"
+        ))),
+        JsonToken::Token(_) | JsonToken::Absent => Err(JwtError::NoAuthorization(format!(
+            "Missing \"{key}\" key in json data."
+        ))),
+    }
 }
 
-/// The string value of `key` in the JSON object `body`, found in one pass that builds
-/// nothing else: every other value, nested objects included, is skipped without being
-/// stored, and a value without escapes is borrowed from the body until the end.
+/// What the JSON body holds under the token's key.
+enum JsonToken<'de> {
+    /// A string.
+    Token(Cow<'de, str>),
+    /// A value Python finds true (a non-zero number, `true`, a non-empty array or object)
+    /// that is not a string.
+    NotAString,
+    /// No such key, a value Python finds false, or a body that is not one JSON object.
+    Absent,
+}
+
+/// The value of `key` in the JSON object `body`, found in one pass that builds nothing
+/// else: every other value, nested objects included, is skipped without being stored, and
+/// a string without escapes is borrowed from the body.
 ///
-/// `None` when the body is not exactly one valid JSON object (UTF-8, nothing after it),
-/// or when the key's value is not a string. A key only counts at the top level. A key
-/// given more than once counts by its last value, as Python's `json` module reads it.
-fn top_level_string(body: &[u8], key: &str) -> Option<String> {
+/// [`JsonToken::Absent`] when the body is not exactly one valid JSON object (UTF-8,
+/// nothing after it). A key only counts at the top level. A key given more than once
+/// counts by its last value, as Python's `json` module reads it.
+fn top_level_token<'de>(body: &'de [u8], key: &str) -> JsonToken<'de> {
     // Skipped strings are not checked for UTF-8 by the parser: check the whole body.
-    let text = std::str::from_utf8(body).ok()?;
+    let Ok(text) = std::str::from_utf8(body) else {
+        return JsonToken::Absent;
+    };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = TopLevelKey(key).deserialize(&mut deserializer).ok()?;
-    deserializer.end().ok()?;
-    value.map(Cow::into_owned)
+    match TopLevelKey(key).deserialize(&mut deserializer) {
+        Ok(value) if deserializer.end().is_ok() => value,
+        _ => JsonToken::Absent,
+    }
 }
 
-/// Reads a JSON object and keeps the last value of one key, if it is a string.
+/// Reads a JSON object and keeps the last value of one key.
 struct TopLevelKey<'k>(&'k str);
 
 impl<'de> DeserializeSeed<'de> for TopLevelKey<'_> {
-    type Value = Option<Cow<'de, str>>;
+    type Value = JsonToken<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -493,14 +513,14 @@ impl<'de> DeserializeSeed<'de> for TopLevelKey<'_> {
 }
 
 impl<'de> Visitor<'de> for TopLevelKey<'_> {
-    type Value = Option<Cow<'de, str>>;
+    type Value = JsonToken<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
+        let mut found = JsonToken::Absent;
         while let Some(wanted) = map.next_key_seed(KeyIs(self.0))? {
             if wanted {
                 found = map.next_value_seed(StringOrSkip)?;
@@ -535,58 +555,78 @@ impl Visitor<'_> for KeyIs<'_> {
     }
 }
 
-/// Any JSON value: a string is kept (borrowed when it has no escapes), anything else is
-/// skipped and read as `None`.
+/// Any JSON value: a string is kept (borrowed when it has no escapes); anything else is
+/// skipped and read as [`JsonToken::NotAString`] or [`JsonToken::Absent`] by Python's
+/// truth value.
 struct StringOrSkip;
 
 impl<'de> DeserializeSeed<'de> for StringOrSkip {
-    type Value = Option<Cow<'de, str>>;
+    type Value = JsonToken<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
+/// [`JsonToken::NotAString`] when Python finds the value true, else [`JsonToken::Absent`].
+fn truthy<'de>(truth: bool) -> JsonToken<'de> {
+    if truth {
+        JsonToken::NotAString
+    } else {
+        JsonToken::Absent
+    }
+}
+
 impl<'de> Visitor<'de> for StringOrSkip {
-    type Value = Option<Cow<'de, str>>;
+    type Value = JsonToken<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
     fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Borrowed(value)))
+        Ok(JsonToken::Token(Cow::Borrowed(value)))
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(value.to_owned())))
+        Ok(JsonToken::Token(Cow::Owned(value.to_owned())))
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(truthy(value))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(truthy(value != 0))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(truthy(value != 0))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(truthy(value != 0.0))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(JsonToken::Absent)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| None)
+    // Read as values, not skipped, so that nesting deeper than the parser's limit is
+    // invalid JSON here as it is for Python (only the token's own value is read so).
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut any = false;
+        while seq.next_element::<serde_json::Value>()?.is_some() {
+            any = true;
+        }
+        Ok(truthy(any))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| None)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut any = false;
+        while map.next_entry::<IgnoredAny, serde_json::Value>()?.is_some() {
+            any = true;
+        }
+        Ok(truthy(any))
     }
 }

@@ -298,12 +298,12 @@ async fn json_bodies_that_are_not_objects() {
         "null".to_owned(),
         "42".to_owned(),
         "true".to_owned(),
-        r#"{"access_token":5}"#.to_owned(),
+        r#"{"access_token":0}"#.to_owned(),
         r#"{"access_token":null}"#.to_owned(),
         r#"{"access_token":""}"#.to_owned(),
-        r#"{"access_token":true}"#.to_owned(),
-        format!(r#"{{"access_token":["{valid}"]}}"#),
-        format!(r#"{{"access_token":{{"token":"{valid}"}}}}"#),
+        r#"{"access_token":false}"#.to_owned(),
+        r#"{"access_token":[]}"#.to_owned(),
+        r#"{"access_token":{}}"#.to_owned(),
         format!(r#"{{"Access_Token":"{valid}"}}"#),
         format!(r#"{{"access_token":"{valid}""#),
         format!(r#"{{"access_token":"{valid}"}} trailing"#),
@@ -322,6 +322,22 @@ async fn json_bodies_that_are_not_objects() {
             post("application/json", body.into_bytes()),
             401,
             MISSING_KEY,
+        )
+        .await;
+    }
+    // A non-string value Python finds true is not "missing": it is decoded, and refused.
+    for body in [
+        r#"{"access_token":5}"#.to_owned(),
+        r#"{"access_token":true}"#.to_owned(),
+        format!(r#"{{"access_token":["{valid}"]}}"#),
+        format!(r#"{{"access_token":{{"token":"{valid}"}}}}"#),
+    ] {
+        refused(
+            &app,
+            &format!("body {body}"),
+            post("application/json", body.into_bytes()),
+            422,
+            "Invalid \"access_token\" in json data: the token must be a string",
         )
         .await;
     }
