@@ -121,7 +121,8 @@ async fn login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
 }
 
 /// The `additional_claims` object of a `/token` body, in the order the body lists them
-/// (a repeated name keeps its first place and its last value, as Python's `dict`).
+/// (a repeated name then keeps its first place and its last value, as Python's `dict`:
+/// `TokenOptions::additional_claims` writes them so).
 struct OrderedClaims(Vec<(String, Value)>);
 
 impl<'de> Deserialize<'de> for OrderedClaims {
@@ -135,12 +136,9 @@ impl<'de> Deserialize<'de> for OrderedClaims {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedClaims, A::Error> {
-                let mut claims: Vec<(String, Value)> = Vec::new();
-                while let Some((name, value)) = map.next_entry::<String, Value>()? {
-                    match claims.iter_mut().find(|(claim, _)| *claim == name) {
-                        Some(slot) => slot.1 = value,
-                        None => claims.push((name, value)),
-                    }
+                let mut claims = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    claims.push(entry);
                 }
                 Ok(OrderedClaims(claims))
             }

@@ -25,7 +25,7 @@ use actix_web::web;
 use serde_json::Value;
 
 pub use request::{Reply, bearer, bearer_header, call, json_post, msg, send, with_bearer};
-pub use token::{b64, hmac_key, sign_parts};
+pub use token::{b64, hmac_key, keys_in_order, segment_text, sign_parts};
 
 /// The servers' 32-byte HMAC secret (long enough for no short-key warning).
 pub const SECRET: &str = "a-test-secret-that-is-32-bytes!!";

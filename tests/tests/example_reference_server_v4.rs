@@ -20,12 +20,12 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use actix_web::test::TestRequest;
 use actix_web::{App, test};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_runtime::JwtConfig;
 use jwt_runtime::config::Compat;
-use jwt_tests::{SECRET, bearer, call, free_port, hmac_key, json_post, msg, send, server};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use jwt_tests::{
+    SECRET, bearer, call, free_port, hmac_key, json_post, keys_in_order, msg, segment_text, send,
+    server,
+};
 use serde_json::{Value, json};
 
 /// The claim order of a default 4.x token (`/login`, `/token` without options).
@@ -116,15 +116,9 @@ fn get(uri: &str) -> TestRequest {
     TestRequest::get().uri(uri)
 }
 
-/// Segment `index` of a token, decoded.
-fn segment(token: &str, index: usize) -> Vec<u8> {
-    let part = token.split('.').nth(index).unwrap();
-    URL_SAFE_NO_PAD.decode(part).unwrap()
-}
-
 /// A token's payload.
 fn payload(token: &str) -> Value {
-    serde_json::from_slice(&segment(token, 1)).unwrap()
+    serde_json::from_str(&segment_text(token, 1)).unwrap()
 }
 
 /// The claims `names` of a token's payload, in that order.
@@ -135,28 +129,7 @@ fn claims(token: &str, names: &[&str]) -> Vec<Value> {
 
 /// The payload's claim names in the order the token writes them.
 fn claim_order(token: &str) -> Vec<String> {
-    struct Keys(Vec<String>);
-    impl<'de> Deserialize<'de> for Keys {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Names;
-            impl<'de> Visitor<'de> for Names {
-                type Value = Keys;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a JSON object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
-                    let mut names = Vec::new();
-                    while let Some((name, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
-                        names.push(name);
-                    }
-                    Ok(Keys(names))
-                }
-            }
-            deserializer.deserialize_map(Names)
-        }
-    }
-    let Keys(names) = serde_json::from_slice(&segment(token, 1)).unwrap();
-    names
+    keys_in_order(&segment_text(token, 1))
 }
 
 /// [`LAYOUT`] without `name`.
@@ -196,7 +169,7 @@ async fn created_tokens_have_the_4x_claim_layout() {
             (Some(36), Some(36))
         );
         assert_ne!(jti, csrf);
-        let header: Value = serde_json::from_slice(&segment(token, 0)).unwrap();
+        let header: Value = serde_json::from_str(&segment_text(token, 0)).unwrap();
         assert_eq!(header, json!({"alg": "HS256", "typ": "JWT"}));
     }
     assert_ne!(payload(&access)["jti"], payload(&refresh)["jti"]);

@@ -22,16 +22,12 @@ mod interop;
 mod layout;
 mod v4_vectors;
 
-use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
 use jwt_runtime::{ErrorKind, JwtConfig, JwtError, JwtManager};
-use jwt_tests::{SECRET, hmac_key, sign_parts};
-use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+pub(crate) use jwt_tests::keys_in_order;
+use jwt_tests::{SECRET, hmac_key, segment_text, sign_parts};
 use serde_json::{Map, Value, json};
 
 /// The creation time of the reference vectors (late 2026).
@@ -65,49 +61,16 @@ fn manager(config: JwtConfig) -> JwtManager {
 }
 
 /// The decoded text of segment `index` (0 = header, 1 = payload).
-fn segment(token: &str, index: usize) -> String {
-    let part = token.split('.').nth(index).unwrap();
-    String::from_utf8(URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
-
 fn header_text(token: &str) -> String {
-    segment(token, 0)
+    segment_text(token, 0)
 }
 
 fn payload_text(token: &str) -> String {
-    segment(token, 1)
+    segment_text(token, 1)
 }
 
 fn payload(token: &str) -> Map<String, Value> {
     serde_json::from_str(&payload_text(token)).unwrap()
-}
-
-/// The top-level keys of a JSON object in the order they appear in the text
-/// (`serde_json`'s `Map` is sorted here: no `preserve_order`).
-struct OrderedKeys(Vec<String>);
-
-impl<'de> Deserialize<'de> for OrderedKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeysVisitor;
-        impl<'de> Visitor<'de> for KeysVisitor {
-            type Value = OrderedKeys;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedKeys, A::Error> {
-                let mut keys = Vec::new();
-                while let Some((key, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
-                    keys.push(key);
-                }
-                Ok(OrderedKeys(keys))
-            }
-        }
-        deserializer.deserialize_map(KeysVisitor)
-    }
-}
-
-fn keys_in_order(json_text: &str) -> Vec<String> {
-    serde_json::from_str::<OrderedKeys>(json_text).unwrap().0
 }
 
 #[track_caller]
