@@ -80,6 +80,8 @@ pub fn build_manager(config: JwtConfig) -> Result<JwtManager, ConfigError> {
         return builder.build();
     }
     builder
+        // Rotation and `/revoke-all` write to the same store.
+        .session_store(Arc::clone(store()))
         .token_in_blacklist_loader_async(|token| {
             Box::pin(async move {
                 if token.jti().is_none() {
@@ -110,14 +112,24 @@ async fn public() -> HttpResponse {
 }
 
 #[post("/login")]
-async fn login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
+async fn login(manager: JwtManager, body: web::Bytes) -> Result<HttpResponse, JwtError> {
     let Some(username) = check_login(&body) else {
         return Ok(error(StatusCode::UNAUTHORIZED, "Bad username or password"));
     };
-    Ok(HttpResponse::Ok().json(json!({
-        "access_token": create_access_token_with(&username, TokenOptions::default().fresh(true))?,
-        "refresh_token": create_refresh_token(&username)?,
-    })))
+    Ok(HttpResponse::Ok().json(login_tokens(&manager, &username)?))
+}
+
+/// The tokens of a login: a fresh access token and a refresh token. With rotation, they
+/// are one login (a family) for the store; without, they are the 3.x tokens exactly.
+fn login_tokens(manager: &JwtManager, username: &str) -> Result<TokenPair, JwtError> {
+    let fresh = TokenOptions::default().fresh(true);
+    if manager.config().refresh_rotation {
+        return create_token_pair(username, fresh);
+    }
+    Ok(TokenPair {
+        access_token: create_access_token_with(username, fresh)?,
+        refresh_token: Some(create_refresh_token(username)?),
+    })
 }
 
 /// The `additional_claims` object of a `/token` body, in the order the body lists them
@@ -304,33 +316,43 @@ async fn fresh() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
+/// A new access token; with `JWT_REFRESH_ROTATION`, a new refresh token too (the
+/// presented one is spent, and presenting it again revokes the login).
 #[post("/refresh")]
 #[jwt_refresh_token_required]
 async fn refresh() -> Result<HttpResponse, JwtError> {
-    let identity = get_jwt_identity::<Value>();
-    Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&identity)? })))
+    Ok(HttpResponse::Ok().json(refresh_tokens().await?))
 }
 
 #[post("/cookie/login")]
-async fn cookie_login(body: web::Bytes) -> Result<HttpResponse, JwtError> {
+async fn cookie_login(manager: JwtManager, body: web::Bytes) -> Result<HttpResponse, JwtError> {
     let Some(username) = check_login(&body) else {
         return Ok(error(StatusCode::UNAUTHORIZED, "Bad username or password"));
     };
+    let tokens = login_tokens(&manager, &username)?;
     let mut response = HttpResponse::Ok();
-    set_access_cookies(
-        &mut response,
-        &create_access_token_with(&username, TokenOptions::default().fresh(true))?,
-    )?;
-    set_refresh_cookies(&mut response, &create_refresh_token(&username)?)?;
+    set_token_cookies(&mut response, &tokens)?;
     Ok(response.json(json!({"login": true})))
+}
+
+/// The access cookie, and the refresh cookie when there is a refresh token.
+fn set_token_cookies(
+    response: &mut actix_web::HttpResponseBuilder,
+    tokens: &TokenPair,
+) -> Result<(), JwtError> {
+    set_access_cookies(response, &tokens.access_token)?;
+    if let Some(refresh_token) = &tokens.refresh_token {
+        set_refresh_cookies(response, refresh_token)?;
+    }
+    Ok(())
 }
 
 #[post("/cookie/refresh")]
 #[jwt_refresh_token_required]
 async fn cookie_refresh() -> Result<HttpResponse, JwtError> {
-    let identity = get_jwt_identity::<Value>();
+    let tokens = refresh_tokens().await?;
     let mut response = HttpResponse::Ok();
-    set_access_cookies(&mut response, &create_access_token(&identity)?)?;
+    set_token_cookies(&mut response, &tokens)?;
     Ok(response.json(json!({"refresh": true})))
 }
 
@@ -361,6 +383,25 @@ async fn revoke() -> HttpResponse {
             )
         }
     }
+}
+
+/// Log out everywhere: every token of the identity issued up to now is refused, on every
+/// server of the store.
+#[post("/revoke-all")]
+#[jwt_required]
+async fn revoke_all(manager: JwtManager) -> Result<HttpResponse, JwtError> {
+    let Some(token) = get_jwt() else {
+        return Ok(error(StatusCode::UNAUTHORIZED, "No verified token"));
+    };
+    let config = manager.config();
+    if !(config.blacklist_enabled || config.compat == Compat::V4) {
+        return Ok(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "JWT_BLACKLIST_ENABLED is false: revocations are not checked",
+        ));
+    }
+    manager.revoke_all_tokens(token.identity_value()).await?;
+    Ok(HttpResponse::Ok().json(json!({"msg": "All tokens revoked"})))
 }
 
 /// Any method (`web::route()` has no method guard): OPTIONS is verified like the others.
@@ -450,6 +491,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(cookie_refresh)
         .service(cookie_logout)
         .service(revoke)
+        .service(revoke_all)
         .service(raw)
         .route("/any-method", web::route().to(any_method));
 }

@@ -53,6 +53,7 @@ pub(crate) struct GuardOptions {
     pub(crate) refresh: Option<bool>,
     pub(crate) verify_type: Option<bool>,
     pub(crate) skip_revocation_check: Option<bool>,
+    pub(crate) rotate: Option<bool>,
 }
 
 impl GuardOptions {
@@ -64,6 +65,7 @@ impl GuardOptions {
             self.refresh,
             self.verify_type,
             self.skip_revocation_check,
+            self.rotate,
         ]
         .iter()
         .any(Option::is_some)
@@ -76,6 +78,7 @@ impl GuardOptions {
             "refresh" => &mut self.refresh,
             "verify_type" => &mut self.verify_type,
             "skip_revocation_check" => &mut self.skip_revocation_check,
+            "rotate" => &mut self.rotate,
             _ => return None,
         })
     }
@@ -83,7 +86,7 @@ impl GuardOptions {
 
 /// The options' names, for messages.
 const GUARD_OPTIONS: &str =
-    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`";
+    "`optional`, `fresh`, `refresh`, `verify_type`, `skip_revocation_check`, `rotate`";
 
 /// Arguments of the guard and loader attributes.
 #[derive(Default)]
@@ -91,6 +94,8 @@ pub(crate) struct Args {
     pub(crate) krate: Option<syn::Path>,
     pub(crate) locations: Option<Vec<Location>>,
     pub(crate) options: GuardOptions,
+    /// Where `rotate` was written, for the error when it does not apply.
+    pub(crate) rotate_span: Option<Span>,
 }
 
 /// Which keys an attribute accepts.
@@ -98,6 +103,8 @@ pub(crate) struct Args {
 pub(crate) enum Accepts {
     /// `jwt_required`: `crate`, `locations` and the options.
     GuardWithOptions,
+    /// `jwt_refresh_token_required`: `crate`, `locations` and `rotate`.
+    RefreshGuard,
     /// The other guards: `crate` and `locations`.
     Guard,
     /// Loaders: `crate`.
@@ -120,7 +127,11 @@ impl Args {
                 .path
                 .get_ident()
                 .map(ToString::to_string)
-                .filter(|_| matches!(accepts, Accepts::GuardWithOptions))
+                .filter(|name| match accepts {
+                    Accepts::GuardWithOptions => true,
+                    Accepts::RefreshGuard => name == "rotate",
+                    Accepts::Guard | Accepts::Loader => false,
+                })
                 .filter(|name| args.options.slot(name).is_some())
             {
                 // `optional` or `optional = true|false`.
@@ -142,9 +153,15 @@ impl Args {
                     .options
                     .slot(&name)
                     .ok_or_else(|| syn::Error::new(span, format!("unknown option `{name}`")))?;
+                if name == "rotate" {
+                    args.rotate_span = Some(span);
+                }
                 set_once(slot, value, &name, span)
             } else if meta.path.is_ident("locations")
-                && matches!(accepts, Accepts::Guard | Accepts::GuardWithOptions)
+                && matches!(
+                    accepts,
+                    Accepts::Guard | Accepts::RefreshGuard | Accepts::GuardWithOptions
+                )
             {
                 let array: ExprArray = meta.value()?.parse()?;
                 let locations = parse_locations(&array)?;
@@ -159,6 +176,7 @@ impl Args {
                     Accepts::GuardWithOptions => {
                         format!("`crate`, `locations`, {GUARD_OPTIONS}")
                     }
+                    Accepts::RefreshGuard => "`crate`, `locations`, `rotate`".to_owned(),
                     Accepts::Guard => "`crate`, `locations`".to_owned(),
                     Accepts::Loader => "`crate`".to_owned(),
                 };

@@ -48,7 +48,8 @@ pub(crate) fn expand(mode: Mode, args: TokenStream, item: TokenStream) -> TokenS
 fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let accepts = match mode {
         Mode::Required => Accepts::GuardWithOptions,
-        _ => Accepts::Guard,
+        Mode::Refresh => Accepts::RefreshGuard,
+        Mode::Optional | Mode::Fresh => Accepts::Guard,
     };
     let args = Args::parse(args, accepts)?;
     let mut function: ItemFn = parse_fn(
@@ -66,17 +67,24 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
             "`fresh` and `refresh` cannot be combined: refresh tokens are never fresh",
         ));
     }
+    let refresh_mode = matches!(mode, Mode::Refresh) || args.options.refresh == Some(true);
+    if args.options.rotate == Some(true) && !refresh_mode {
+        return Err(syn::Error::new(
+            args.rotate_span.unwrap_or_else(Span::call_site),
+            "`rotate` needs `refresh`: only refresh tokens rotate",
+        ));
+    }
     let mode_type = if args.options.any() {
         // 4.x's `jwt_required(optional=, fresh=, refresh=, verify_type=,
-        // skip_revocation_check=)`, as `mode::With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE,
-        // CHECK_REVOCATION>`.
+        // skip_revocation_check=)` and this port's `rotate`, as `mode::With<OPTIONAL,
+        // FRESH, REFRESH, VERIFY_TYPE, CHECK_REVOCATION, ROTATE>`.
         let options = &args.options;
         let optional = options.optional.unwrap_or(false);
         let fresh = options.fresh.unwrap_or(false);
-        let refresh = options.refresh.unwrap_or(false);
         let verify_type = options.verify_type.unwrap_or(true);
         let check_revocation = !options.skip_revocation_check.unwrap_or(false);
-        quote!(With<#optional, #fresh, #refresh, #verify_type, #check_revocation>)
+        let rotate = options.rotate.unwrap_or(false);
+        quote!(With<#optional, #fresh, #refresh_mode, #verify_type, #check_revocation, #rotate>)
     } else {
         let name = format_ident!("{}", mode.type_name());
         quote!(#name)

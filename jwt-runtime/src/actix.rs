@@ -19,6 +19,7 @@ use crate::context::{self, Ambient};
 use crate::error::JwtError;
 use crate::locations::{self, Locations};
 use crate::manager::JwtManager;
+use crate::sessions;
 use crate::types::TokenLocation;
 use crate::verify;
 
@@ -94,13 +95,21 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut inner = self.project().inner;
-        let response = ready!(inner.as_mut().poll(cx))?;
+        let mut response = ready!(inner.as_mut().poll(cx))?;
         let Some(error) = response
             .response()
             .error()
             .and_then(|e| e.as_error::<JwtError>())
             .cloned()
         else {
+            // The handler has answered; its verified token is still the request's.
+            if let Some(ambient) = inner.take_value()
+                && !ambient.manager.inner.config.implicit_refresh_window.is_zero()
+            {
+                context::in_scope(ambient, |ambient| {
+                    sessions::implicit::renew_cookie(ambient, response.response_mut());
+                });
+            }
             return Poll::Ready(Ok(response.map_into_left_body()));
         };
         let Some(ambient) = inner.take_value() else {

@@ -293,6 +293,36 @@ impl Claims {
         self.inner.payload.get(payload::EXP).and_then(numeric_date)
     }
 
+    /// The `iat` claim (Unix seconds), when the token has one.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let claims = manager.decode_token(&manager.create_access_token(&"bob")?)?;
+    /// assert!(claims.issued_at().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn issued_at(&self) -> Option<i64> {
+        self.inner.payload.get(payload::IAT).and_then(numeric_date)
+    }
+
+    /// The `fam` claim: the login (token family) the token belongs to, written by
+    /// [`create_token_pair`](crate::create_token_pair), [`refresh_tokens`](crate::refresh_tokens)
+    /// and [`TokenOptions::family`](crate::TokenOptions::family).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let token = manager.create_access_token_with(&"bob", TokenOptions::default().family("login-1"))?;
+    /// assert_eq!(manager.decode_token(&token)?.family(), Some("login-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn family(&self) -> Option<&str> {
+        self.get(FAMILY_CLAIM).and_then(Value::as_str)
+    }
+
     /// The `csrf` claim, present when cookie CSRF protection was on at creation.
     ///
     /// ```
@@ -381,6 +411,9 @@ impl serde::Serialize for Claims {
         self.raw().serialize(serializer)
     }
 }
+
+/// The claim naming a token's login (token family).
+pub(crate) const FAMILY_CLAIM: &str = "fam";
 
 /// A JSON number read as a NumericDate, truncated as Python's `int()` does.
 pub(crate) fn numeric_date(value: &Value) -> Option<i64> {

@@ -42,6 +42,17 @@ impl Ambient {
             refused: RefCell::new(None),
         }
     }
+
+    /// The request's verified token, if any (read by the middleware once the handler
+    /// has answered).
+    pub(crate) fn verified(&self) -> Option<Rc<Verified>> {
+        self.verified.borrow().clone()
+    }
+}
+
+/// The request's verified token, if any.
+pub(crate) fn current_verified() -> Option<Rc<Verified>> {
+    AMBIENT.try_with(Ambient::verified).ok().flatten()
 }
 
 /// The verified token of a request, and the user loaded for it.
@@ -50,6 +61,8 @@ pub(crate) struct Verified {
     pub(crate) user: OnceCell<UserObject>,
     /// Where the token was found.
     pub(crate) location: TokenLocation,
+    /// Whether the route rotates refresh tokens (its attribute's `rotate`).
+    pub(crate) rotate: bool,
 }
 
 impl std::fmt::Debug for Verified {
@@ -58,16 +71,18 @@ impl std::fmt::Debug for Verified {
             .field("claims", &self.claims)
             .field("user_loaded", &self.user.get().is_some())
             .field("location", &self.location)
+            .field("rotate", &self.rotate)
             .finish()
     }
 }
 
 impl Verified {
-    pub(crate) fn new(claims: Claims, location: TokenLocation) -> Self {
+    pub(crate) fn new(claims: Claims, location: TokenLocation, rotate: bool) -> Self {
         Verified {
             claims,
             user: OnceCell::new(),
             location,
+            rotate,
         }
     }
 }
@@ -90,6 +105,12 @@ pub(crate) fn with_ambient<R>(ambient: Ambient, f: impl FnOnce(&Ambient) -> R) -
     if let Some(refused) = ambient.refused.take() {
         drop(ambient.verified.replace(Some(refused)));
     }
+    in_scope(ambient, f)
+}
+
+/// Runs `f` with `ambient` in scope as it is (a refused token stays refused): the
+/// middleware working on a response after the request's future has finished.
+pub(crate) fn in_scope<R>(ambient: Ambient, f: impl FnOnce(&Ambient) -> R) -> R {
     AMBIENT.sync_scope(ambient, || AMBIENT.with(f))
 }
 

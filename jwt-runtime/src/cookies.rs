@@ -77,7 +77,7 @@ pub trait SetCookie {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError>;
 }
 
-impl SetCookie for HttpResponse {
+impl<B> SetCookie for HttpResponse<B> {
     fn add_jwt_cookie(&mut self, cookie: Cookie<'static>) -> Result<(), JwtError> {
         self.add_cookie(&cookie)
             .map_err(|e| JwtError::Internal(format!("cannot set cookie: {e}")))

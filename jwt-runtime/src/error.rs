@@ -41,6 +41,10 @@ pub enum JwtError {
     Expired(Claims),
     /// The blacklist loader said the token is revoked (`RevokedTokenError`): 401.
     Revoked,
+    /// (this port only) A refresh token spent by rotation was presented again after
+    /// `JWT_REFRESH_REUSE_GRACE`: its whole login is now revoked. 401 `Token has been
+    /// revoked`, `refresh_token_reused_loader`, which receives the reused token.
+    RefreshTokenReused(Claims),
     /// A non-fresh token on a `fresh_jwt_required` route (`FreshTokenRequired`): 401.
     FreshTokenRequired,
     /// The user loader found no user (`UserLoadError`): 401; holds the token, whose
@@ -87,6 +91,8 @@ pub enum ErrorKind {
     ExpiredToken,
     /// `revoked_token_loader`
     RevokedToken,
+    /// `refresh_token_reused_loader`
+    RefreshTokenReused,
     /// `needs_fresh_token_loader`
     NeedsFreshToken,
     /// `user_loader_error_loader`
@@ -126,7 +132,9 @@ impl JwtError {
             | JwtError::InvalidToken(m) => m.clone(),
             JwtError::WrongTokenType(t) => format!("Only {t} tokens are allowed"),
             JwtError::Expired(_) => "Token has expired".to_owned(),
-            JwtError::Revoked => "Token has been revoked".to_owned(),
+            JwtError::Revoked | JwtError::RefreshTokenReused(_) => {
+                "Token has been revoked".to_owned()
+            }
             JwtError::FreshTokenRequired => "Fresh token required".to_owned(),
             JwtError::UserLoad(token) => format!(
                 "Error loading the user {}",
@@ -163,6 +171,7 @@ impl JwtError {
             ErrorKind::Unauthorized
             | ErrorKind::ExpiredToken
             | ErrorKind::RevokedToken
+            | ErrorKind::RefreshTokenReused
             | ErrorKind::NeedsFreshToken
             | ErrorKind::UserLoaderError => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidToken => StatusCode::UNPROCESSABLE_ENTITY,
@@ -191,6 +200,7 @@ impl JwtError {
             | JwtError::WrongTokenType(_) => ErrorKind::InvalidToken,
             JwtError::Expired(_) => ErrorKind::ExpiredToken,
             JwtError::Revoked => ErrorKind::RevokedToken,
+            JwtError::RefreshTokenReused(_) => ErrorKind::RefreshTokenReused,
             JwtError::FreshTokenRequired => ErrorKind::NeedsFreshToken,
             JwtError::UserLoad(_) => ErrorKind::UserLoaderError,
             JwtError::UserClaimsVerification(_) => ErrorKind::ClaimsVerificationFailed,

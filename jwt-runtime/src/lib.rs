@@ -131,6 +131,7 @@ mod loaders;
 mod locations;
 mod manager;
 mod payload;
+mod sessions;
 pub mod testing;
 mod token;
 mod types;
@@ -162,6 +163,7 @@ pub use crate::extract::{
 };
 pub use crate::keyset::KeySource;
 pub use crate::manager::{JwtManager, JwtManagerBuilder};
+pub use crate::sessions::{TokenPair, create_token_pair, refresh_tokens};
 pub use crate::token::{DecodeOptions, Fresh, TokenOptions};
 /// jsonwebtoken's JWK Set (RFC 7517), for [`JwtManagerBuilder::jwk_set`] and
 /// [`JwtManager::jwks`].
@@ -188,12 +190,13 @@ pub mod prelude {
     pub use crate as jwt;
     pub use crate::{
         Claims, CookieOptions, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity,
-        TokenOptions, VerifyOptions, create_access_token, create_access_token_with,
-        create_refresh_token, create_refresh_token_with, decode_token, decode_token_with,
+        TokenOptions, TokenPair, VerifyOptions, create_access_token, create_access_token_with,
+        create_refresh_token, create_refresh_token_with, create_token_pair, decode_token,
+        decode_token_with,
         fresh_jwt_required, get_csrf_token, get_current_user, get_jti, get_jwt, get_jwt_claims,
         get_jwt_header, get_jwt_identity, get_jwt_request_location, get_raw_jwt,
         get_raw_jwt_header, get_unverified_jwt_headers, jwt_optional, jwt_refresh_token_required,
-        jwt_required, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
+        jwt_required, refresh_tokens, set_access_cookies, set_access_cookies_with, set_refresh_cookies,
         set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_jwt_cookies_with,
         unset_refresh_cookies, verify_fresh_jwt_in_request, verify_jwt_in_request,
         verify_jwt_in_request_optional, verify_jwt_in_request_with,

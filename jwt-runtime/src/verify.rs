@@ -36,6 +36,9 @@ pub struct Mode {
     pub verify_type: bool,
     /// The revocation loader is asked.
     pub check_revocation: bool,
+    /// [`refresh_tokens`](crate::refresh_tokens) rotates on this route, whatever
+    /// `JWT_REFRESH_ROTATION` says (refresh routes only).
+    pub rotate: bool,
 }
 
 impl Mode {
@@ -46,6 +49,7 @@ impl Mode {
         refresh: false,
         verify_type: true,
         check_revocation: true,
+        rotate: false,
     };
     /// `jwt_optional`: a valid access token, or none at all.
     pub const OPTIONAL: Mode = Mode {
@@ -93,6 +97,7 @@ pub mod mode {
         const REFRESH: bool,
         const VERIFY_TYPE: bool,
         const CHECK_REVOCATION: bool,
+        const ROTATE: bool = false,
     > {}
 
     impl<
@@ -101,7 +106,8 @@ pub mod mode {
         const REFRESH: bool,
         const VERIFY_TYPE: bool,
         const CHECK_REVOCATION: bool,
-    > GuardMode for With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE, CHECK_REVOCATION>
+        const ROTATE: bool,
+    > GuardMode for With<OPTIONAL, FRESH, REFRESH, VERIFY_TYPE, CHECK_REVOCATION, ROTATE>
     {
         const MODE: Mode = Mode {
             optional: OPTIONAL,
@@ -109,6 +115,7 @@ pub mod mode {
             refresh: REFRESH,
             verify_type: VERIFY_TYPE,
             check_revocation: CHECK_REVOCATION,
+            rotate: ROTATE,
         };
     }
 
@@ -151,7 +158,7 @@ pub(crate) async fn verify_request(
         }
         Err(error) => return Err(error),
     };
-    let verified = Rc::new(Verified::new(claims, location));
+    let verified = Rc::new(Verified::new(claims, location, mode.rotate));
     let previous = context::replace_verified(Some(Rc::clone(&verified)));
     if let Err(error) = after_decode(manager, mode, &verified).await {
         context::refuse(verified, previous);
@@ -300,6 +307,10 @@ pub(crate) fn error_response(
             .revoked_token_loader
             .as_ref()
             .and_then(|f| answer(slots::revoked_token_loader::NAME, &|| f(req))),
+        (ErrorKind::RefreshTokenReused, JwtError::RefreshTokenReused(token)) => loaders
+            .refresh_token_reused_loader
+            .as_ref()
+            .and_then(|f| answer(slots::refresh_token_reused_loader::NAME, &|| f(req, token))),
         (ErrorKind::NeedsFreshToken, _) => loaders
             .needs_fresh_token_loader
             .as_ref()

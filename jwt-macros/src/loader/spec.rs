@@ -70,6 +70,10 @@ macro_rules! loader_table {
                 input: Nothing, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn() -> impl Responder",
             }
+            refresh_token_reused_loader {
+                input: Claims, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
+                expected: "fn(token: &Claims) -> impl Responder",
+            }
             // flask-jwt-extended 4.x's names, registered in the 3.x slot of the same meaning.
             additional_claims_loader {
                 slot: user_claims_loader,

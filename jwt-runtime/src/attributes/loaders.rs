@@ -433,6 +433,34 @@ pub use jwt_macros::needs_fresh_token_loader;
 /// ```
 pub use jwt_macros::revoked_token_loader;
 
+/// (this port only) The answer to a refresh token presented again after rotation spent it
+/// (later than `JWT_REFRESH_REUSE_GRACE`): by then the token's whole login is revoked, on
+/// every server of the store. Default 401 `Token has been revoked`. A good place to log
+/// the event or alert the user: someone else holds one of their refresh tokens.
+///
+/// Signature: `fn(token: &Claims) -> impl Responder` (the reused token), or `fn()`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
+///
+/// #[jwt::refresh_token_reused_loader]
+/// fn reused(token: &Claims) -> HttpResponse {
+///     tracing::warn!(identity = %token.identity_value(), "refresh token reused: login revoked");
+///     HttpResponse::Unauthorized().json(json!({ "msg": "This session has ended; log in again" }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt::refresh_token_reused_loader]
+/// fn reused(token: &Claims, extra: u8) -> HttpResponse { HttpResponse::Unauthorized().finish() }
+/// ```
+pub use jwt_macros::refresh_token_reused_loader;
+
 /// flask-jwt-extended 4.x's `@jwt.additional_claims_loader`: the claims written at the top
 /// level of new tokens, for access **and** refresh tokens, in 4.x mode
 /// ([`JwtConfig::v4`](crate::JwtConfig::v4), `JWT_COMPAT=4`); a call's `additional_claims`

@@ -5,14 +5,13 @@
 //! options and the loader they plug into keep the 3.x Flask names
 //! (`JWT_BLACKLIST_ENABLED`, `token_in_blacklist_loader`), so configurations carry over.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::future::LocalBoxFuture;
+use serde_json::Value;
 
 use crate::claims::Claims;
 
@@ -209,6 +208,182 @@ pub trait Blocklist: Send + Sync + 'static {
     fn retain_after_expiry(&self, margin: Duration) {
         let _ = margin;
     }
+
+    /// Revokes every token of a login: each token whose `fam` claim is `family` (the
+    /// tokens of [`create_token_pair`](crate::create_token_pair) and
+    /// [`refresh_tokens`](crate::refresh_tokens)), until `expires_at` (Unix seconds;
+    /// `None`: for good), plus the retention margin.
+    /// [`is_revoked`](Self::is_revoked) then refuses them.
+    ///
+    /// # Errors
+    /// When the store cannot be written; [`BlocklistError::Unsupported`] from a store
+    /// that does not implement it (the default).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let blocklist = MemoryBlocklist::new();
+    /// let pair = manager.create_token_pair(&"alice", Default::default())?;
+    /// let access = manager.decode_token(&pair.access_token)?;
+    /// let family = access.family().unwrap().to_owned();
+    /// actix_web::rt::System::new().block_on(async {
+    ///     blocklist.revoke_family(&family, None).await?;
+    ///     assert!(blocklist.is_revoked(&access).await?);
+    ///     Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
+    /// })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn revoke_family<'a>(
+        &'a self,
+        family: &'a str,
+        expires_at: Option<i64>,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        let _ = (family, expires_at);
+        unsupported("revoke_family")
+    }
+
+    /// Log out everywhere: every token of `identity` issued at or before `timestamp`
+    /// (its `iat`, Unix seconds) is refused from now on, on every server of the store;
+    /// tokens issued later work. A token issued in the same second as the cut-off is
+    /// refused too (fail closed: `iat` has whole seconds). A later cut-off replaces an
+    /// earlier one, never the reverse. The cut-off is kept as long as a token issued
+    /// before it can live ([`retain_cut_offs_for`](Self::retain_cut_offs_for)).
+    ///
+    /// # Errors
+    /// When the store cannot be written; [`BlocklistError::Unsupported`] from a store
+    /// that does not implement it (the default).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let blocklist = MemoryBlocklist::new();
+    /// let token = manager.decode_token(&manager.create_access_token(&"alice")?)?;
+    /// let issued_at = token.issued_at().unwrap();
+    /// actix_web::rt::System::new().block_on(async {
+    ///     blocklist.revoke_identity_before(&serde_json::json!("alice"), issued_at).await?;
+    ///     assert!(blocklist.is_revoked(&token).await?);
+    ///     Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
+    /// })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn revoke_identity_before<'a>(
+        &'a self,
+        identity: &'a Value,
+        timestamp: i64,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        let _ = (identity, timestamp);
+        unsupported("revoke_identity_before")
+    }
+
+    /// Spends a refresh token, atomically: the first call for a `jti` records the
+    /// successor and answers [`Spend::First`]; every later call answers
+    /// [`Spend::Before`] with the first call's time and successor, whichever server
+    /// makes it. Two concurrent calls never both answer `First`. The record is kept until
+    /// the spent token expires, plus the retention margin.
+    ///
+    /// # Errors
+    /// When the store cannot answer; [`BlocklistError::Unsupported`] from a store that
+    /// does not implement it (the default).
+    ///
+    /// ```
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist, Spend, SpendRequest};
+    /// let blocklist = MemoryBlocklist::new();
+    /// let request = SpendRequest { jti: "old", successor: "new-token", at_ms: 5_000, expires_at: None };
+    /// actix_web::rt::System::new().block_on(async {
+    ///     assert_eq!(blocklist.spend_refresh_token(request).await?, Spend::First);
+    ///     let again = SpendRequest { successor: "other", at_ms: 6_000, ..request };
+    ///     assert_eq!(
+    ///         blocklist.spend_refresh_token(again).await?,
+    ///         Spend::Before { at_ms: 5_000, successor: "new-token".to_owned() }
+    ///     );
+    ///     Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
+    /// })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn spend_refresh_token<'a>(
+        &'a self,
+        request: SpendRequest<'a>,
+    ) -> LocalBoxFuture<'a, Result<Spend, BlocklistError>> {
+        let _ = request;
+        unsupported("spend_refresh_token")
+    }
+
+    /// Keeps identity cut-offs ([`revoke_identity_before`](Self::revoke_identity_before))
+    /// this long after their timestamp (`None`: for good): the longest a token may live.
+    /// [`JwtManagerBuilder::blocklist`](crate::JwtManagerBuilder::blocklist) calls it with
+    /// the longer of the access and refresh lifetimes, plus the leeway. Raises the time,
+    /// never lowers it. The default does nothing.
+    ///
+    /// ```
+    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+    /// let blocklist = MemoryBlocklist::new();
+    /// blocklist.retain_cut_offs_for(Some(std::time::Duration::from_secs(86_400)));
+    /// ```
+    fn retain_cut_offs_for(&self, longest_lifetime: Option<Duration>) {
+        let _ = longest_lifetime;
+    }
+}
+
+/// The future of a store method a [`Blocklist`] does not implement.
+fn unsupported<T: 'static>(method: &'static str) -> LocalBoxFuture<'static, Result<T, BlocklistError>> {
+    Box::pin(std::future::ready(Err(BlocklistError::Unsupported(method))))
+}
+
+/// One refresh token to spend: what [`Blocklist::spend_refresh_token`] records.
+#[derive(Clone, Copy, Debug)]
+pub struct SpendRequest<'a> {
+    /// The spent token's `jti`.
+    pub jti: &'a str,
+    /// The refresh token issued in its place, handed again to a second presenter within
+    /// `JWT_REFRESH_REUSE_GRACE`.
+    pub successor: &'a str,
+    /// When it is spent: Unix milliseconds, by the manager's clock.
+    pub at_ms: i64,
+    /// The spent token's `exp` (Unix seconds; `None`: never expires): how long the record
+    /// is needed.
+    pub expires_at: Option<i64>,
+}
+
+/// What [`Blocklist::spend_refresh_token`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Spend {
+    /// This call spent the token: its successor is the one recorded.
+    First,
+    /// The token was spent before: when (Unix milliseconds) and for which successor.
+    Before {
+        /// When it was spent.
+        at_ms: i64,
+        /// The successor recorded then.
+        successor: String,
+    },
+}
+
+/// The text an identity cut-off is stored under: the identity's JSON.
+fn identity_key(identity: &Value) -> String {
+    identity.to_string()
+}
+
+/// Until when a cut-off at `timestamp` is kept (Unix seconds; `None`: for good), given
+/// the longest token lifetime in seconds (negative: tokens may live for ever).
+fn cut_off_until(timestamp: i64, lifetime: &AtomicI64) -> Option<i64> {
+    let lifetime = lifetime.load(Ordering::Relaxed);
+    (lifetime >= 0).then(|| timestamp.saturating_add(lifetime))
+}
+
+/// The longest token lifetime as stored by the stores: whole seconds, `-1` for ever.
+fn lifetime_seconds(lifetime: Option<Duration>) -> i64 {
+    lifetime.map_or(-1, ceil_seconds)
+}
+
+/// Raises a stored lifetime (`-1`: for ever, the longest).
+fn raise_lifetime(stored: &AtomicI64, lifetime: Option<Duration>) {
+    let new = lifetime_seconds(lifetime);
+    let _ = stored.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+        (old >= 0 && (new < 0 || new > old)).then_some(new)
+    });
 }
 
 impl<T: Blocklist + ?Sized> Blocklist for Arc<T> {
@@ -234,6 +409,33 @@ impl<T: Blocklist + ?Sized> Blocklist for Arc<T> {
     fn retain_after_expiry(&self, margin: Duration) {
         (**self).retain_after_expiry(margin);
     }
+
+    fn revoke_family<'a>(
+        &'a self,
+        family: &'a str,
+        expires_at: Option<i64>,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        (**self).revoke_family(family, expires_at)
+    }
+
+    fn revoke_identity_before<'a>(
+        &'a self,
+        identity: &'a Value,
+        timestamp: i64,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        (**self).revoke_identity_before(identity, timestamp)
+    }
+
+    fn spend_refresh_token<'a>(
+        &'a self,
+        request: SpendRequest<'a>,
+    ) -> LocalBoxFuture<'a, Result<Spend, BlocklistError>> {
+        (**self).spend_refresh_token(request)
+    }
+
+    fn retain_cut_offs_for(&self, longest_lifetime: Option<Duration>) {
+        (**self).retain_cut_offs_for(longest_lifetime);
+    }
 }
 
 /// Why a [`Blocklist`] could not answer or record a revocation.
@@ -251,6 +453,9 @@ pub enum BlocklistError {
     MissingJti,
     /// The store failed: unreachable, timed out, or answered an error.
     Store(Box<dyn std::error::Error + Send + Sync>),
+    /// The store does not implement this method (named): sessions need
+    /// [`MemoryBlocklist`], `RedisBlocklist` or a store that implements it.
+    Unsupported(&'static str),
 }
 
 impl BlocklistError {
@@ -282,6 +487,9 @@ impl fmt::Display for BlocklistError {
                 f.write_str("the token has no `jti` claim, so it cannot be revoked")
             }
             BlocklistError::Store(error) => write!(f, "the revocation store failed: {error}"),
+            BlocklistError::Unsupported(method) => {
+                write!(f, "this revocation store does not implement `{method}`")
+            }
         }
     }
 }
@@ -289,7 +497,7 @@ impl fmt::Display for BlocklistError {
 impl std::error::Error for BlocklistError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BlocklistError::MissingJti => None,
+            BlocklistError::MissingJti | BlocklistError::Unsupported(_) => None,
             BlocklistError::Store(error) => Some(&**error),
         }
     }
@@ -319,266 +527,9 @@ fn keep_until(expires_at: Option<i64>, margin: &AtomicI64) -> Option<i64> {
     expires_at.map(|exp| exp.saturating_add(margin.load(Ordering::Relaxed)))
 }
 
-const SHARDS: usize = 16;
-/// A shard is swept for expired entries once it holds this many, then at twice what survived.
-const MIN_SWEEP: usize = 64;
+mod memory;
 
-/// One shard: `jti` → when the entry may go (see [`keep_until`]).
-struct Shard {
-    entries: HashMap<String, Option<i64>>,
-    sweep_at: usize,
-}
-
-impl Shard {
-    fn sweep(&mut self, now: i64) -> usize {
-        let before = self.entries.len();
-        self.entries
-            .retain(|_, until| until.is_none_or(|until| until > now));
-        self.sweep_at = MIN_SWEEP.max(self.entries.len().saturating_mul(2));
-        before - self.entries.len()
-    }
-}
-
-struct MemoryInner {
-    shards: [RwLock<Shard>; SHARDS],
-    hasher: RandomState,
-    margin: AtomicI64,
-    clock: Option<Clock>,
-}
-
-/// An in-memory [`Blocklist`] for one process: concurrent (16 independently locked
-/// shards), and bounded: an entry goes when its token would have expired, removed lazily
-/// when it is read and in sweeps on insertion, so memory follows the number of revoked
-/// tokens that are still valid, not every token ever revoked.
-///
-/// Cheap to clone; clones share the store. For several server processes, use
-/// `RedisBlocklist` (feature `redis`).
-///
-/// ```
-/// use jwt_runtime::prelude::*;
-/// use jwt_runtime::{JwtConfig, JwtManager};
-/// use jwt_runtime::blocklist::MemoryBlocklist;
-///
-/// let blocklist = MemoryBlocklist::new();
-/// let config = JwtConfig::default()
-///     .secret_key("an-example-secret-of-32-bytes!!!")
-///     .blacklist_enabled(true);
-/// let manager = JwtManager::builder(config).blocklist(blocklist.clone()).build()?;
-/// # let _ = manager;
-/// # Ok::<(), jwt_runtime::ConfigError>(())
-/// ```
-#[derive(Clone)]
-pub struct MemoryBlocklist {
-    inner: Arc<MemoryInner>,
-}
-
-impl Default for MemoryBlocklist {
-    fn default() -> Self {
-        Self::build(None)
-    }
-}
-
-impl fmt::Debug for MemoryBlocklist {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryBlocklist")
-            .field("len", &self.len())
-            .field("margin_seconds", &self.inner.margin.load(Ordering::Relaxed))
-            .finish_non_exhaustive()
-    }
-}
-
-impl MemoryBlocklist {
-    /// An empty store on the system clock.
-    ///
-    /// ```
-    /// assert!(jwt_runtime::blocklist::MemoryBlocklist::new().is_empty());
-    /// ```
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// An empty store on another clock (tests, simulations; use the manager's clock).
-    ///
-    /// ```
-    /// use std::time::{Duration, UNIX_EPOCH};
-    /// use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
-    /// let blocklist = MemoryBlocklist::with_clock(|| UNIX_EPOCH + Duration::from_secs(1_000));
-    /// // Expired at 999 by this clock: nothing to keep.
-    /// actix_web::rt::System::new().block_on(blocklist.revoke_jti("old", Some(999)))?;
-    /// assert!(blocklist.is_empty());
-    /// # Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
-    /// ```
-    #[must_use]
-    pub fn with_clock(clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Self::build(Some(Arc::new(clock)))
-    }
-
-    fn build(clock: Option<Clock>) -> Self {
-        MemoryBlocklist {
-            inner: Arc::new(MemoryInner {
-                shards: std::array::from_fn(|_| {
-                    RwLock::new(Shard {
-                        entries: HashMap::new(),
-                        sweep_at: MIN_SWEEP,
-                    })
-                }),
-                hasher: RandomState::new(),
-                margin: AtomicI64::new(0),
-                clock,
-            }),
-        }
-    }
-
-    fn now(&self) -> i64 {
-        unix_seconds(
-            self.inner
-                .clock
-                .as_ref()
-                .map_or_else(SystemTime::now, |clock| clock()),
-        )
-    }
-
-    fn shard(&self, jti: &str) -> &RwLock<Shard> {
-        let index = usize::try_from(self.inner.hasher.hash_one(jti) % SHARDS as u64).unwrap_or(0);
-        let [first, ..] = &self.inner.shards;
-        self.inner.shards.get(index).unwrap_or(first)
-    }
-
-    /// Whether `jti` is revoked now (what [`Blocklist::is_revoked`] answers, without a future).
-    ///
-    /// ```
-    /// # use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
-    /// let blocklist = MemoryBlocklist::new();
-    /// assert!(!blocklist.contains("a-jti"));
-    /// actix_web::rt::System::new().block_on(blocklist.revoke_jti("a-jti", None))?;
-    /// assert!(blocklist.contains("a-jti"));
-    /// # Ok::<(), jwt_runtime::blocklist::BlocklistError>(())
-    /// ```
-    #[must_use]
-    pub fn contains(&self, jti: &str) -> bool {
-        let now = self.now();
-        let shard = self.shard(jti);
-        match shard
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entries
-            .get(jti)
-        {
-            None => return false,
-            Some(None) => return true,
-            Some(Some(until)) if *until > now => return true,
-            Some(Some(_)) => {}
-        }
-        // Expired: drop it on the way out.
-        let mut shard = shard.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(Some(until)) = shard.entries.get(jti)
-            && *until <= now
-        {
-            shard.entries.remove(jti);
-        }
-        false
-    }
-
-    fn insert(&self, jti: &str, until: Option<i64>) {
-        let now = self.now();
-        if until.is_some_and(|until| until <= now) {
-            return;
-        }
-        let mut shard = self
-            .shard(jti)
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let entry = shard.entries.entry(jti.to_owned()).or_insert(until);
-        // Revoked twice: the longer wins.
-        *entry = match (*entry, until) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            _ => None,
-        };
-        if shard.entries.len() >= shard.sweep_at {
-            shard.sweep(now);
-        }
-    }
-
-    /// How many entries the store holds, including expired ones not yet swept.
-    ///
-    /// ```
-    /// assert_eq!(jwt_runtime::blocklist::MemoryBlocklist::new().len(), 0);
-    /// ```
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.inner
-            .shards
-            .iter()
-            .map(|shard| {
-                shard
-                    .read()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .entries
-                    .len()
-            })
-            .sum()
-    }
-
-    /// Whether the store holds no entry.
-    ///
-    /// ```
-    /// assert!(jwt_runtime::blocklist::MemoryBlocklist::new().is_empty());
-    /// ```
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Removes every expired entry now; returns how many went. Never needed for
-    /// correctness or bounded memory (that is automatic); useful before measuring.
-    ///
-    /// ```
-    /// assert_eq!(jwt_runtime::blocklist::MemoryBlocklist::new().purge_expired(), 0);
-    /// ```
-    #[allow(
-        clippy::must_use_candidate,
-        reason = "called for its effect; the count is extra"
-    )]
-    pub fn purge_expired(&self) -> usize {
-        let now = self.now();
-        self.inner
-            .shards
-            .iter()
-            .map(|shard| {
-                shard
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .sweep(now)
-            })
-            .sum()
-    }
-}
-
-impl Blocklist for MemoryBlocklist {
-    fn is_revoked<'a>(
-        &'a self,
-        token: &'a Claims,
-    ) -> LocalBoxFuture<'a, Result<bool, BlocklistError>> {
-        let revoked = token.jti().is_none_or(|jti| self.contains(jti));
-        Box::pin(std::future::ready(Ok(revoked)))
-    }
-
-    fn revoke_jti<'a>(
-        &'a self,
-        jti: &'a str,
-        expires_at: Option<i64>,
-    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
-        self.insert(jti, keep_until(expires_at, &self.inner.margin));
-        Box::pin(std::future::ready(Ok(())))
-    }
-
-    fn retain_after_expiry(&self, margin: Duration) {
-        self.inner
-            .margin
-            .fetch_max(ceil_seconds(margin), Ordering::Relaxed);
-    }
-}
+pub use self::memory::MemoryBlocklist;
 
 #[cfg(feature = "redis")]
 pub use self::redis_store::RedisBlocklist;

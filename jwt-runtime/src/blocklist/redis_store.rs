@@ -9,7 +9,12 @@ use futures_util::future::LocalBoxFuture;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Cmd, FromRedisValue, RedisError};
 
-use super::{Blocklist, BlocklistError, ceil_seconds, keep_until, unix_seconds};
+use serde_json::Value;
+
+use super::{
+    Blocklist, BlocklistError, Spend, SpendRequest, ceil_seconds, cut_off_until, identity_key,
+    keep_until, raise_lifetime, unix_seconds,
+};
 use crate::claims::Claims;
 
 /// A [`Blocklist`] in Redis, shared by every server process that uses the same Redis
@@ -18,7 +23,13 @@ use crate::claims::Claims;
 /// - [`revoke`](Blocklist::revoke) is one `SET <prefix>:<jti> 1 EX <seconds>`, with a TTL
 ///   equal to the token's remaining lifetime (no TTL for a token that never expires;
 ///   nothing for one already expired), so Redis forgets entries by itself.
-/// - [`is_revoked`](Blocklist::is_revoked) is one `EXISTS <prefix>:<jti>`: one round trip.
+/// - [`is_revoked`](Blocklist::is_revoked) is one round trip: a pipeline of `EXISTS
+///   <prefix>:<jti>`, `GET <prefix>#identity:<identity JSON>` (the identity's cut-off) and,
+///   for a token of a login, `EXISTS <prefix>#family:<fam>`.
+/// - Sessions: [`revoke_family`](Blocklist::revoke_family) is one `SET` with a TTL;
+///   [`revoke_identity_before`](Blocklist::revoke_identity_before) and
+///   [`spend_refresh_token`](Blocklist::spend_refresh_token) are one Lua script each
+///   (`EVALSHA`), so a spend is atomic across every server.
 /// - The connection is redis-rs's `ConnectionManager`: one multiplexed connection,
 ///   reconnected by itself after Redis restarts. Requests fail fast while Redis is
 ///   away (1 s connection and response timeouts, one reconnection retry), answering
@@ -53,6 +64,8 @@ pub struct RedisBlocklist {
     connection: ConnectionManager,
     prefix: Arc<str>,
     margin: Arc<AtomicI64>,
+    /// How long identity cut-offs are kept, in seconds (`-1`: for good).
+    cut_off_lifetime: Arc<AtomicI64>,
 }
 
 impl fmt::Debug for RedisBlocklist {
@@ -120,6 +133,7 @@ impl RedisBlocklist {
             connection,
             prefix: Arc::from(key_prefix),
             margin: Arc::new(AtomicI64::new(0)),
+            cut_off_lifetime: Arc::new(AtomicI64::new(-1)),
         }
     }
 
@@ -137,16 +151,104 @@ impl RedisBlocklist {
         format!("{}:{jti}", self.prefix)
     }
 
-    async fn query<T: FromRedisValue>(&self, command: &Cmd) -> Result<T, BlocklistError> {
+    /// The key of a session record: `<key_prefix>#<kind>:<id>`. `#` right after the
+    /// prefix keeps these apart from every `jti` key, whatever the `jti` holds.
+    fn session_key(&self, kind: &str, id: &str) -> String {
+        format!("{}#{kind}:{id}", self.prefix)
+    }
+
+    /// Sends a request; one whose connection was found dropped is sent once more, on
+    /// the new connection.
+    async fn query<T: FromRedisValue>(&self, request: Request<'_>) -> Result<T, BlocklistError> {
         let mut connection = self.connection.clone();
-        match command.query_async(&mut connection).await {
-            Err(error) if connection_dropped(&error) => command
-                .query_async(&mut connection)
+        match request.send(&mut connection).await {
+            Err(error) if connection_dropped(&error) => request
+                .send(&mut connection)
                 .await
                 .map_err(BlocklistError::store),
             result => result.map_err(BlocklistError::store),
         }
     }
+
+    /// Seconds from now to `until` (`Ok(None)`: keep for good, also past the year 9999,
+    /// which Redis refuses as a TTL; `Err(())`: already passed, nothing to keep).
+    fn ttl(until: Option<i64>) -> Result<Option<i64>, ()> {
+        match until.filter(|until| *until <= crate::types::Expiry::LATEST_TIMESTAMP) {
+            None => Ok(None),
+            Some(until) => {
+                let ttl = until.saturating_sub(unix_seconds(SystemTime::now()));
+                if ttl <= 0 { Err(()) } else { Ok(Some(ttl)) }
+            }
+        }
+    }
+
+    /// `SET key value [EX ttl]` until `until` (nothing once it has passed).
+    async fn set_until(&self, key: String, value: &str, until: Option<i64>) -> Result<(), BlocklistError> {
+        let Ok(ttl) = Self::ttl(until) else {
+            return Ok(());
+        };
+        let mut command = redis::cmd("SET");
+        command.arg(key).arg(value);
+        if let Some(ttl) = ttl {
+            command.arg("EX").arg(ttl);
+        }
+        self.query::<()>(Request::Command(&command)).await
+    }
+}
+
+/// One request to Redis: a command, a pipeline (one round trip) or a script.
+#[derive(Clone, Copy)]
+enum Request<'a> {
+    Command(&'a Cmd),
+    Pipeline(&'a redis::Pipeline),
+    Script(&'a redis::ScriptInvocation<'a>),
+}
+
+impl Request<'_> {
+    async fn send<T: FromRedisValue>(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+        match self {
+            Request::Command(command) => command.query_async(connection).await,
+            Request::Pipeline(pipeline) => pipeline.query_async(connection).await,
+            Request::Script(script) => script.invoke_async(connection).await,
+        }
+    }
+}
+
+/// Spends a refresh token: the first caller records `<ms> <successor>` (with a TTL when
+/// one is given) and gets nil; every later caller gets the record. One script, so two
+/// servers can never both spend one token.
+const SPEND_SCRIPT: &str = r"
+local spent = redis.call('GET', KEYS[1])
+if spent then return spent end
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return false
+";
+
+/// Raises an identity cut-off: a later timestamp replaces an earlier one, never the
+/// reverse; the TTL is refreshed to the later cut-off's.
+const CUT_OFF_SCRIPT: &str = r"
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return 1
+";
+
+static SPEND: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SPEND_SCRIPT));
+static CUT_OFF: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(CUT_OFF_SCRIPT));
+
+/// A TTL as a script argument: empty for none.
+fn ttl_arg(ttl: Option<i64>) -> String {
+    ttl.map(|ttl| ttl.to_string()).unwrap_or_default()
 }
 
 impl Blocklist for RedisBlocklist {
@@ -158,9 +260,28 @@ impl Blocklist for RedisBlocklist {
             let Some(jti) = token.jti() else {
                 return Ok(true);
             };
-            let mut command = redis::cmd("EXISTS");
-            command.arg(self.key(jti));
-            self.query::<bool>(&command).await
+            // One round trip: the `jti`, the identity's cut-off, the login.
+            let mut pipeline = redis::pipe();
+            pipeline
+                .exists(self.key(jti))
+                .get(self.session_key("identity", &identity_key(token.identity_value())));
+            let family = token.family();
+            if let Some(family) = family {
+                pipeline.exists(self.session_key("family", family));
+            }
+            let (revoked, cut_off, family_revoked): (bool, Option<i64>, Option<bool>) =
+                if family.is_some() {
+                    let (revoked, cut_off, family_revoked) =
+                        self.query(Request::Pipeline(&pipeline)).await?;
+                    (revoked, cut_off, Some(family_revoked))
+                } else {
+                    let (revoked, cut_off) = self.query(Request::Pipeline(&pipeline)).await?;
+                    (revoked, cut_off, None)
+                };
+            let cut = cut_off.is_some_and(|cut_off| {
+                token.issued_at().is_none_or(|iat| iat <= cut_off)
+            });
+            Ok(revoked || cut || family_revoked == Some(true))
         })
     }
 
@@ -169,26 +290,74 @@ impl Blocklist for RedisBlocklist {
         jti: &'a str,
         expires_at: Option<i64>,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
-        Box::pin(async move {
-            let mut command = redis::cmd("SET");
-            command.arg(self.key(jti)).arg(1);
-            // A token expiring past the year 9999 (a foreign token's `exp` can say
-            // anything) would need a TTL Redis refuses: it is kept for good instead.
-            if let Some(until) = keep_until(expires_at, &self.margin)
-                .filter(|until| *until <= crate::types::Expiry::LATEST_TIMESTAMP)
-            {
-                let ttl = until.saturating_sub(unix_seconds(SystemTime::now()));
-                if ttl <= 0 {
-                    return Ok(());
-                }
-                command.arg("EX").arg(ttl);
-            }
-            self.query::<()>(&command).await
-        })
+        // A token expiring past the year 9999 (a foreign token's `exp` can say anything)
+        // would need a TTL Redis refuses: it is kept for good instead.
+        Box::pin(self.set_until(self.key(jti), "1", keep_until(expires_at, &self.margin)))
     }
 
     fn retain_after_expiry(&self, margin: Duration) {
         self.margin
             .fetch_max(ceil_seconds(margin), Ordering::Relaxed);
+    }
+
+    fn revoke_family<'a>(
+        &'a self,
+        family: &'a str,
+        expires_at: Option<i64>,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        Box::pin(self.set_until(
+            self.session_key("family", family),
+            "1",
+            keep_until(expires_at, &self.margin),
+        ))
+    }
+
+    fn revoke_identity_before<'a>(
+        &'a self,
+        identity: &'a Value,
+        timestamp: i64,
+    ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
+        Box::pin(async move {
+            let until = keep_until(cut_off_until(timestamp, &self.cut_off_lifetime), &self.margin);
+            let Ok(ttl) = Self::ttl(until) else {
+                return Ok(());
+            };
+            let mut script = CUT_OFF.prepare_invoke();
+            script
+                .key(self.session_key("identity", &identity_key(identity)))
+                .arg(timestamp)
+                .arg(ttl_arg(ttl));
+            self.query::<i64>(Request::Script(&script)).await.map(drop)
+        })
+    }
+
+    fn spend_refresh_token<'a>(
+        &'a self,
+        request: SpendRequest<'a>,
+    ) -> LocalBoxFuture<'a, Result<Spend, BlocklistError>> {
+        Box::pin(async move {
+            let Ok(ttl) = Self::ttl(keep_until(request.expires_at, &self.margin)) else {
+                // Expired with its margin: no server accepts it any more.
+                return Ok(Spend::First);
+            };
+            let mut script = SPEND.prepare_invoke();
+            script
+                .key(self.session_key("spent", request.jti))
+                .arg(format!("{} {}", request.at_ms, request.successor))
+                .arg(ttl_arg(ttl));
+            let record: Option<String> = self.query(Request::Script(&script)).await?;
+            let Some(record) = record else {
+                return Ok(Spend::First);
+            };
+            let (at_ms, successor) = record
+                .split_once(' ')
+                .and_then(|(at, successor)| Some((at.parse().ok()?, successor.to_owned())))
+                .ok_or_else(|| BlocklistError::store("a spent-token record is malformed"))?;
+            Ok(Spend::Before { at_ms, successor })
+        })
+    }
+
+    fn retain_cut_offs_for(&self, longest_lifetime: Option<Duration>) {
+        raise_lifetime(&self.cut_off_lifetime, longest_lifetime);
     }
 }

@@ -166,4 +166,12 @@ impl JwtConfig {
             ..JwtConfig::default()
         }
     }
+
+    /// The longer of the access and refresh lifetimes; `None` when either never expires.
+    pub(crate) fn longest_token_lifetime(&self) -> Option<Duration> {
+        match (self.access_token_expires, self.refresh_token_expires) {
+            (Expiry::After(access), Expiry::After(refresh)) => Some(access.max(refresh)),
+            _ => None,
+        }
+    }
 }

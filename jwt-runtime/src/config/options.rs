@@ -167,7 +167,6 @@ macro_rules! option_table {
                 env "JWT_DECODE_LEEWAY" => env::seconds;
                 set value;
                 check [at_most_a_day];
-            /// check `token_in_blacklist_loader`. Default `false`.
             /// write `nbf` into new tokens (4.x's `JWT_ENCODE_NBF`). Default `true`.
             encode_nbf: bool = true;
                 env "JWT_ENCODE_NBF" => env::boolean;
@@ -179,6 +178,7 @@ macro_rules! option_table {
                 env "JWT_VERIFY_SUB" => env::boolean;
                 set value;
                 check [];
+            /// check `token_in_blacklist_loader`. Default `false`.
             blacklist_enabled: bool = false;
                 env "JWT_BLACKLIST_ENABLED" => env::boolean;
                 set value;
@@ -187,6 +187,31 @@ macro_rules! option_table {
             blacklist_token_checks: Vec<TokenType> = vec![TokenType::Access, TokenType::Refresh];
                 env "JWT_BLACKLIST_TOKEN_CHECKS" => env::list::<TokenType>;
                 set list(TokenType);
+                check [];
+            /// (this port only) refresh-token rotation: [`refresh_tokens`](crate::refresh_tokens)
+            /// issues a new refresh token of the same login with each access token and
+            /// spends the presented one; presenting a spent one again revokes the whole
+            /// login. Needs `blacklist_enabled` and a store
+            /// ([`JwtManagerBuilder::blocklist`](crate::JwtManagerBuilder::blocklist)).
+            /// Default `false`.
+            refresh_rotation: bool = false;
+                env "JWT_REFRESH_ROTATION" => env::boolean;
+                set value;
+                check [];
+            /// (this port only) how long after a refresh token is spent presenting it again
+            /// still answers with the same successor (browser tabs refreshing at once)
+            /// instead of revoking the login; at most a day. Default 0: never.
+            refresh_reuse_grace: Duration = Duration::ZERO;
+                env "JWT_REFRESH_REUSE_GRACE" => env::seconds;
+                set value;
+                check [short_grace];
+            /// (this port only) implicit refresh of cookie sessions: a response below 400
+            /// to a request authenticated by an access-token cookie that expires within
+            /// this window carries a new access cookie (and CSRF cookie) for the same
+            /// identity and claims, not fresh. Default 0: off.
+            implicit_refresh_window: Duration = Duration::ZERO;
+                env "JWT_IMPLICIT_REFRESH_WINDOW" => env::seconds;
+                set value;
                 check [];
             /// the request header read. Default `"Authorization"`.
             header_name: String = text("Authorization");

@@ -5,7 +5,7 @@
 use super::options::option_table;
 use std::time::Duration;
 
-use super::{Expiry, JwtConfig, SameSite, TokenLocation};
+use super::{Compat, Expiry, JwtConfig, SameSite, TokenLocation};
 use crate::error::ConfigError;
 use crate::types::algorithm_name;
 
@@ -147,6 +147,16 @@ mod checks {
         Ok(())
     }
 
+    pub(super) fn short_grace(value: &Duration) -> Checked {
+        if *value > MAX_LEEWAY {
+            return Err(Refusal::new(
+                value.as_secs(),
+                "at most one day (86400 seconds): within the grace a stolen refresh token is not detected",
+            ));
+        }
+        Ok(())
+    }
+
     pub(super) fn cookie_path(value: &String) -> Checked {
         if !value.starts_with('/') || value.chars().any(|ch| ch.is_control() || ch == ';') {
             return Err(Refusal::new(
@@ -246,6 +256,7 @@ impl JwtConfig {
         check_key_set(self)?;
         check_compat(self)?;
         check_claim_names(self)?;
+        check_sessions(self)?;
         for cookie in cookies(self) {
             check_cookie_prefix(self, &cookie)?;
         }
@@ -259,6 +270,38 @@ impl JwtConfig {
 }
 
 // The rules between options.
+
+/// Rotation records spent tokens and revokes logins in the revocation store; implicit
+/// refresh renews access cookies, so it needs the cookie location.
+fn check_sessions(c: &JwtConfig) -> Result<(), ConfigError> {
+    // 4.x always checks revocation.
+    if c.refresh_rotation && c.compat == Compat::V3 && !c.blacklist_enabled {
+        return Err(ConfigError::new(
+            "JWT_REFRESH_ROTATION",
+            "true",
+            "needs JWT_BLACKLIST_ENABLED=true: spent refresh tokens and revoked logins live in the revocation store",
+        ));
+    }
+    if !c.implicit_refresh_window.is_zero() {
+        if !c.token_location.contains(&TokenLocation::Cookies) {
+            return Err(ConfigError::new(
+                "JWT_IMPLICIT_REFRESH_WINDOW",
+                c.implicit_refresh_window.as_secs(),
+                "renews access-token cookies, so JWT_TOKEN_LOCATION must include `cookies`",
+            ));
+        }
+        if let Expiry::After(lifetime) = c.access_token_expires
+            && c.implicit_refresh_window >= lifetime
+        {
+            tracing::warn!(
+                "JWT_IMPLICIT_REFRESH_WINDOW ({} s) is not shorter than JWT_ACCESS_TOKEN_EXPIRES ({} s): every cookie request gets a new access cookie",
+                c.implicit_refresh_window.as_secs(),
+                lifetime.as_secs()
+            );
+        }
+    }
+    Ok(())
+}
 
 /// One manager verifies with one key: every decode algorithm is of `JWT_ALGORITHM`'s family.
 fn check_algorithm_family(c: &JwtConfig) -> Result<(), ConfigError> {

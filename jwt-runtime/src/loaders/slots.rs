@@ -302,6 +302,22 @@ macro_rules! slot_table {
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
             response revoked_token_loader in JWT_REVOKED_TOKEN_LOADER() -> Option<HttpResponse> as ResponseOutput;
+            /// `refresh_token_reused_loader` (this port only): the answer to a spent refresh
+            /// token presented again (its login is revoked by then); default 401
+            /// `Token has been revoked`.
+            ///
+            /// ```
+            /// # use jwt_runtime::{JwtConfig, JwtManager};
+            /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
+            ///     .refresh_token_reused_loader(|token| {
+            ///         tracing::warn!(identity = %token.identity_value(), "a spent refresh token came back");
+            ///         actix_web::HttpResponse::Unauthorized().json(serde_json::json!({"msg": "Log in again"}))
+            ///     })
+            ///     .build()?;
+            /// # let _ = manager;
+            /// # Ok::<(), jwt_runtime::ConfigError>(())
+            /// ```
+            response refresh_token_reused_loader in JWT_REFRESH_TOKEN_REUSED_LOADER(token: Claims) -> Option<HttpResponse> as ResponseOutput;
         }
     };
 }

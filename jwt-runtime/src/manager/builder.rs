@@ -48,6 +48,7 @@ pub struct JwtManagerBuilder {
     key_set: Option<JwkSet>,
     root_certificates: Vec<Vec<u8>>,
     issuers: Vec<(String, KeySource)>,
+    sessions: Option<Arc<dyn crate::blocklist::Blocklist>>,
 }
 
 impl std::fmt::Debug for JwtManagerBuilder {
@@ -144,6 +145,7 @@ impl JwtManagerBuilder {
             key_set: None,
             root_certificates: Vec::new(),
             issuers: Vec::new(),
+            sessions: None,
         }
     }
 
@@ -269,14 +271,14 @@ impl JwtManagerBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn blocklist(self, blocklist: impl crate::blocklist::Blocklist) -> Self {
-        blocklist.retain_after_expiry(self.config.decode_leeway);
         if !self.config.blacklist_enabled {
             tracing::warn!(
                 "a blocklist is set but JWT_BLACKLIST_ENABLED is false: revoked tokens are accepted"
             );
         }
         let blocklist = Arc::new(blocklist);
-        self.token_in_blacklist_loader_async(move |claims| {
+        self.session_store(Arc::clone(&blocklist) as Arc<dyn crate::blocklist::Blocklist>)
+            .token_in_blacklist_loader_async(move |claims| {
             let blocklist = Arc::clone(&blocklist);
             Box::pin(async move {
                 crate::blocklist::Blocklist::is_revoked(&*blocklist, claims)
@@ -284,6 +286,33 @@ impl JwtManagerBuilder {
                     .map_err(|error| format!("blocklist: {error}"))
             })
         })
+    }
+
+    /// The store that sessions write to: refresh-token rotation
+    /// (`JWT_REFRESH_ROTATION`), reuse detection and log out everywhere
+    /// ([`JwtManager::revoke_all_tokens`]), without making it the revocation check (your
+    /// own `token_in_blacklist_loader` then asks it). [`blocklist`](Self::blocklist) does
+    /// both. Entries are kept `JWT_DECODE_LEEWAY` past their token's `exp`, identity
+    /// cut-offs as long as the longer token lifetime.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// use std::sync::Arc;
+    /// use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
+    /// let store = Arc::new(MemoryBlocklist::new());
+    /// let config = JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!").blacklist_enabled(true);
+    /// let check = Arc::clone(&store);
+    /// let manager = JwtManager::builder(config)
+    ///     .session_store(store)
+    ///     .token_in_blacklist_loader(move |token| check.refuses(token))
+    ///     .build()?;
+    /// # let _ = manager;
+    /// # Ok::<(), jwt_runtime::ConfigError>(())
+    /// ```
+    pub fn session_store(mut self, store: Arc<dyn crate::blocklist::Blocklist>) -> Self {
+        store.retain_after_expiry(self.config.decode_leeway);
+        self.sessions = Some(store);
+        self
     }
 
     /// Validates the configuration, prepares the keys and resolves the loaders.
@@ -306,6 +335,7 @@ impl JwtManagerBuilder {
             key_set,
             root_certificates,
             issuers,
+            sessions,
         } = self;
         if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
             return Err(ConfigError::NoCryptoBackend);
@@ -320,6 +350,21 @@ impl JwtManagerBuilder {
                 "true",
                 "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
             ));
+        }
+        if config.refresh_rotation && sessions.is_none() {
+            return Err(ConfigError::new(
+                "JWT_REFRESH_ROTATION",
+                "true",
+                "needs a revocation store for spent refresh tokens: JwtManagerBuilder::blocklist (MemoryBlocklist, RedisBlocklist)",
+            ));
+        }
+        if let Some(store) = &sessions {
+            // A cut-off must outlive every token issued before it.
+            store.retain_cut_offs_for(
+                config
+                    .longest_token_lifetime()
+                    .map(|lifetime| lifetime + config.decode_leeway),
+            );
         }
         let decode = decode_settings(&config, &issuers);
         let sources = KeySources {
@@ -379,6 +424,7 @@ impl JwtManagerBuilder {
                 refresh,
                 csrf_methods,
                 loaders,
+                sessions,
                 clock,
             }),
         })

@@ -99,6 +99,8 @@ pub(crate) struct Inner {
     refresh: TokenNames,
     pub(crate) csrf_methods: Vec<Method>,
     pub(crate) loaders: Loaders,
+    /// The revocation store sessions write to (rotation, log out everywhere).
+    pub(crate) sessions: Option<Arc<dyn crate::blocklist::Blocklist>>,
     clock: Option<Clock>,
 }
 
@@ -533,6 +535,12 @@ impl JwtManager {
                 "fresh reaches past 9999-12-31".to_owned(),
             ));
         }
+        // Rotation links refresh tokens by their login: a refresh token created without
+        // one starts a new login.
+        let family = options.family.take().or_else(|| {
+            (config.refresh_rotation && token_type == TokenType::Refresh)
+                .then(|| uuid::Uuid::new_v4().to_string())
+        });
         Ok(TokenDraft {
             token_type,
             identity,
@@ -542,6 +550,7 @@ impl JwtManager {
             user_claims,
             additional_claims,
             headers,
+            family,
             now,
         })
     }

@@ -1,5 +1,5 @@
 //! The token engine: the reference's claim layout on the way out (`iat`, `nbf`, `jti`,
-//! `exp`, identity, `fresh`, `type`, user claims, `csrf`, `iss`, `aud`, in that order),
+//! `exp`, identity, `fresh`, `type`, this port's `fam`, user claims, `csrf`, `iss`, `aud`, in that order),
 //! and PyJWT 2's checks and messages plus the reference's normalisation on the way in.
 //! Cryptography is jsonwebtoken's; this module only frames it.
 
@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
-use crate::claims::Claims;
+use crate::claims::{Claims, FAMILY_CLAIM};
 use crate::config::JwtConfig;
 use crate::error::JwtError;
 use crate::payload::{self, ClaimNames, Payload};
@@ -38,6 +38,8 @@ pub(crate) struct TokenDraft {
     /// 4.x's top-level additional claims, in the order they are written.
     pub(crate) additional_claims: Vec<(String, Value)>,
     pub(crate) headers: Option<Map<String, Value>>,
+    /// The login it belongs to (`fam`).
+    pub(crate) family: Option<String>,
     /// When the token is issued (Unix seconds): the time its bounds were checked at.
     pub(crate) now: f64,
 }
@@ -88,6 +90,9 @@ impl PayloadWriter<'_> {
                     .unwrap_or_else(|| d.identity.clone()),
             ),
         ];
+        if let Some(family) = &d.family {
+            claims.push((FAMILY_CLAIM.to_owned(), Value::from(family.as_str())));
+        }
         if config.encode_nbf {
             claims.push(("nbf".to_owned(), iat));
         }
@@ -159,6 +164,9 @@ impl Serialize for PayloadWriter<'_> {
             }
         }
         map.serialize_entry("type", d.token_type.as_str())?;
+        if let Some(family) = &d.family {
+            map.serialize_entry(FAMILY_CLAIM, family)?;
+        }
         if let Some(claims) = d.user_claims.as_ref().filter(|c| is_truthy(c)) {
             map.serialize_entry(names.user_claims.as_str(), claims)?;
         }

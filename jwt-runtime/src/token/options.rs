@@ -26,6 +26,7 @@ pub struct TokenOptions {
     pub(crate) user_claims: Option<Value>,
     pub(crate) additional_claims: Option<Vec<(String, Value)>>,
     pub(crate) headers: Option<Map<String, Value>>,
+    pub(crate) family: Option<String>,
 }
 
 impl TokenOptions {
@@ -76,6 +77,22 @@ impl TokenOptions {
     /// ```
     pub fn additional_claims(mut self, claims: impl IntoIterator<Item = (String, Value)>) -> Self {
         self.additional_claims = Some(claims.into_iter().collect());
+        self
+    }
+
+    /// (this port only) the login the token belongs to, written as its `fam` claim: every
+    /// token of a family is revoked at once by
+    /// [`Blocklist::revoke_family`](crate::blocklist::Blocklist::revoke_family), which is
+    /// what refresh-token reuse does. [`create_token_pair`](crate::create_token_pair) and
+    /// [`refresh_tokens`](crate::refresh_tokens) set it; with `JWT_REFRESH_ROTATION`, a
+    /// refresh token created without one starts a new family.
+    ///
+    /// ```
+    /// let options = jwt_runtime::TokenOptions::default().family("a-login-id");
+    /// # let _ = options;
+    /// ```
+    pub fn family(mut self, family: impl Into<String>) -> Self {
+        self.family = Some(family.into());
         self
     }
 
