@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{
     Blocklist, BlocklistError, Clock, Spend, SpendRequest, ceil_seconds, cut_off_until,
-    identity_key, keep_until, raise_lifetime, unix_seconds,
+    identity_key, keep_until, raise_lifetime, unix_seconds, LIFETIME_UNKNOWN,
 };
 use crate::claims::Claims;
 
@@ -169,7 +169,7 @@ struct MemoryInner {
     /// Spent refresh tokens, by `jti`.
     spent: Sharded<SpentRecord>,
     margin: AtomicI64,
-    /// How long cut-offs are kept, in seconds (`-1`: for good).
+    /// How long cut-offs are kept, in seconds (negative: for good).
     cut_off_lifetime: AtomicI64,
     clock: Option<Clock>,
 }
@@ -252,7 +252,7 @@ impl MemoryBlocklist {
                 cut_offs: Sharded::new(),
                 spent: Sharded::new(),
                 margin: AtomicI64::new(0),
-                cut_off_lifetime: AtomicI64::new(-1),
+                cut_off_lifetime: AtomicI64::new(LIFETIME_UNKNOWN),
                 clock,
             }),
         }

@@ -366,23 +366,27 @@ fn identity_key(identity: &Value) -> String {
     identity.to_string()
 }
 
+/// A stored cut-off lifetime nobody has told the store yet: cut-offs are kept for good.
+const LIFETIME_UNKNOWN: i64 = i64::MIN;
+/// A stored cut-off lifetime of tokens that may live for ever.
+const LIFETIME_FOREVER: i64 = -1;
+
 /// Until when a cut-off at `timestamp` is kept (Unix seconds; `None`: for good), given
-/// the longest token lifetime in seconds (negative: tokens may live for ever).
+/// the stored longest token lifetime.
 fn cut_off_until(timestamp: i64, lifetime: &AtomicI64) -> Option<i64> {
     let lifetime = lifetime.load(Ordering::Relaxed);
     (lifetime >= 0).then(|| timestamp.saturating_add(lifetime))
 }
 
-/// The longest token lifetime as stored by the stores: whole seconds, `-1` for ever.
-fn lifetime_seconds(lifetime: Option<Duration>) -> i64 {
-    lifetime.map_or(-1, ceil_seconds)
-}
-
-/// Raises a stored lifetime (`-1`: for ever, the longest).
+/// Raises a stored lifetime to `lifetime` (`None`: for ever, the longest). The first
+/// value told replaces [`LIFETIME_UNKNOWN`].
 fn raise_lifetime(stored: &AtomicI64, lifetime: Option<Duration>) {
-    let new = lifetime_seconds(lifetime);
-    let _ = stored.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
-        (old >= 0 && (new < 0 || new > old)).then_some(new)
+    let new = lifetime.map_or(LIFETIME_FOREVER, ceil_seconds);
+    let _ = stored.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| match old {
+        LIFETIME_UNKNOWN => Some(new),
+        LIFETIME_FOREVER => None,
+        _ if new == LIFETIME_FOREVER || new > old => Some(new),
+        _ => None,
     });
 }
 

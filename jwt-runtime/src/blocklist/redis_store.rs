@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{
     Blocklist, BlocklistError, Spend, SpendRequest, ceil_seconds, cut_off_until, identity_key,
-    keep_until, raise_lifetime, unix_seconds,
+    keep_until, raise_lifetime, unix_seconds, LIFETIME_UNKNOWN,
 };
 use crate::claims::Claims;
 
@@ -64,7 +64,7 @@ pub struct RedisBlocklist {
     connection: ConnectionManager,
     prefix: Arc<str>,
     margin: Arc<AtomicI64>,
-    /// How long identity cut-offs are kept, in seconds (`-1`: for good).
+    /// How long identity cut-offs are kept, in seconds (negative: for good).
     cut_off_lifetime: Arc<AtomicI64>,
 }
 
@@ -133,7 +133,7 @@ impl RedisBlocklist {
             connection,
             prefix: Arc::from(key_prefix),
             margin: Arc::new(AtomicI64::new(0)),
-            cut_off_lifetime: Arc::new(AtomicI64::new(-1)),
+            cut_off_lifetime: Arc::new(AtomicI64::new(LIFETIME_UNKNOWN)),
         }
     }
 
