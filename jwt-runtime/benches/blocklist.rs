@@ -1,7 +1,9 @@
 //! The blacklisted request path: a whole `#[jwt_required]` request through
 //! `actix_web::test`, with no blocklist (the floor), with `MemoryBlocklist` (holding 100 000
-//! revoked tokens) and, with the `redis` feature and `REDIS_URL` set, with `RedisBlocklist`;
-//! each for a token that is accepted (a look-up miss) and one that is revoked (a hit, 401).
+//! revoked tokens, then also 10 000 revoked logins and cut-offs) and, with the `redis`
+//! feature and `REDIS_URL` set, with `RedisBlocklist`; each for a token that is accepted
+//! (a look-up miss), a token of a login (`fam`: one more look-up) and one that is revoked
+//! (a hit, 401).
 //!
 //! ```text
 //! REDIS_URL=redis://127.0.0.1:6379/ cargo bench -p jwt-runtime --bench blocklist --features redis
@@ -48,7 +50,15 @@ fn requests(
     ));
     let accepted = manager.create_access_token(&"benchmark-user").unwrap();
     let revoked = manager.create_access_token(&"benchmark-user").unwrap();
-    let mut cases = vec![("accepted", accepted, StatusCode::OK)];
+    // A token of a login (`fam` claim): one more look-up, the login's.
+    let of_login = manager
+        .create_token_pair(&"benchmark-user", jwt_runtime::TokenOptions::default())
+        .unwrap()
+        .access_token;
+    let mut cases = vec![
+        ("accepted", accepted, StatusCode::OK),
+        ("accepted, token of a login", of_login, StatusCode::OK),
+    ];
     if let Some(blocklist) = blocklist {
         let claims = manager.decode_token(&revoked).unwrap();
         system.block_on(blocklist.revoke(&claims)).unwrap();
@@ -100,6 +110,16 @@ fn bench(c: &mut Criterion) {
     });
     let memory: Arc<dyn Blocklist> = Arc::new(memory);
     requests(&mut group, &system, "memory", Some(&memory));
+    // The same store once it also holds revoked logins and log-out-everywhere cut-offs of
+    // other users: those look-ups are no longer skipped.
+    system.block_on(async {
+        for i in 0..10_000 {
+            memory.revoke_family(&format!("login-{i}"), None).await.unwrap();
+            let identity = serde_json::Value::from(format!("user-{i}"));
+            memory.revoke_identity_before(&identity, 0).await.unwrap();
+        }
+    });
+    requests(&mut group, &system, "memory with sessions", Some(&memory));
 
     #[cfg(feature = "redis")]
     match std::env::var("REDIS_URL") {

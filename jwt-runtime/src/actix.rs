@@ -104,7 +104,12 @@ where
         else {
             // The handler has answered; its verified token is still the request's.
             if let Some(ambient) = inner.take_value()
-                && !ambient.manager.inner.config.implicit_refresh_window.is_zero()
+                && !ambient
+                    .manager
+                    .inner
+                    .config
+                    .implicit_refresh_window
+                    .is_zero()
             {
                 context::in_scope(ambient, |ambient| {
                     sessions::implicit::renew_cookie(ambient, response.response_mut());

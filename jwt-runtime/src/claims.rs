@@ -320,7 +320,7 @@ impl Claims {
     /// ```
     #[must_use]
     pub fn family(&self) -> Option<&str> {
-        self.get(FAMILY_CLAIM).and_then(Value::as_str)
+        self.inner.payload.get(payload::FAM).and_then(Value::as_str)
     }
 
     /// The `csrf` claim, present when cookie CSRF protection was on at creation.

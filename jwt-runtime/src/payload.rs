@@ -39,15 +39,17 @@ pub(crate) const JTI: usize = 6;
 pub(crate) const TYPE: usize = 7;
 pub(crate) const FRESH: usize = 8;
 pub(crate) const CSRF: usize = 9;
+/// The login a token belongs to (this port's `fam`).
+pub(crate) const FAM: usize = 10;
 /// The identity claim, when `JWT_IDENTITY_CLAIM` is not one of the names above.
-const IDENTITY: usize = 10;
+const IDENTITY: usize = 11;
 /// The user claims, when `JWT_USER_CLAIMS` is not one of the names above.
-const USER_CLAIMS: usize = 11;
-const SLOTS: usize = 12;
+const USER_CLAIMS: usize = 12;
+const SLOTS: usize = 13;
 
 /// The claim names with a fixed slot, in slot order.
-const FIXED: [&str; 10] = [
-    "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf",
+const FIXED: [&str; 11] = [
+    "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf", "fam",
 ];
 
 fn fixed_slot(name: &str) -> Option<usize> {
@@ -93,6 +95,7 @@ impl ClaimNames {
             "type" => Some(TYPE),
             "fresh" => Some(FRESH),
             "csrf" => Some(CSRF),
+            "fam" => Some(FAM),
             _ if name == self.identity => Some(self.identity_slot),
             _ if name == self.user_claims => Some(self.user_claims_slot),
             _ => None,

@@ -27,7 +27,10 @@ use jwt_tests::{SECRET, bearer, call, msg, redis_prefix, redis_url, send};
 
 #[post("/login")]
 async fn login() -> Result<HttpResponse, JwtError> {
-    Ok(HttpResponse::Ok().json(create_token_pair(&"alice", TokenOptions::default().fresh(true))?))
+    Ok(HttpResponse::Ok().json(create_token_pair(
+        &"alice",
+        TokenOptions::default().fresh(true),
+    )?))
 }
 
 #[post("/refresh")]
@@ -116,7 +119,11 @@ where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    send(app, bearer(uri, token).method(actix_web::http::Method::POST)).await
+    send(
+        app,
+        bearer(uri, token).method(actix_web::http::Method::POST),
+    )
+    .await
 }
 
 async fn status_of<S, B>(app: &S, uri: &str, token: &str) -> StatusCode
@@ -145,7 +152,11 @@ async fn rotation_hands_the_same_successor_within_the_grace_and_revokes_the_logi
     assert_eq!(status, StatusCode::OK, "{body}");
     let (login_access, login_refresh) = pair(&body);
     let login_refresh = login_refresh.unwrap();
-    let family = manager.decode_token(&login_access).unwrap().family().map(str::to_owned);
+    let family = manager
+        .decode_token(&login_access)
+        .unwrap()
+        .family()
+        .map(str::to_owned);
     assert!(family.is_some());
 
     let (status, first) = post_refresh(&app, "/refresh", &login_refresh).await;
@@ -156,7 +167,13 @@ async fn rotation_hands_the_same_successor_within_the_grace_and_revokes_the_logi
         let claims = manager.decode_token(token).unwrap();
         assert_eq!(claims.family().map(str::to_owned), family, "one login");
     }
-    assert!(!manager.decode_token(&access).unwrap().fresh().is_fresh_at(0.0));
+    assert!(
+        !manager
+            .decode_token(&access)
+            .unwrap()
+            .fresh()
+            .is_fresh_at(0.0)
+    );
 
     // 1.5 s later: still the same successor (another tab), not a new branch.
     clock.advance(Duration::from_millis(1_500));
@@ -170,7 +187,10 @@ async fn rotation_hands_the_same_successor_within_the_grace_and_revokes_the_logi
     let (status, body) = post_refresh(&app, "/refresh", &login_refresh).await;
     assert_eq!(
         (status, body),
-        (StatusCode::UNAUTHORIZED, json!({"msg": "Session ended", "who": "alice"}))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Session ended", "who": "alice"})
+        )
     );
     assert_eq!(reused.load(std::sync::atomic::Ordering::SeqCst), 1);
     for token in [&login_access, &access, &pair(&again).0] {
@@ -185,7 +205,10 @@ async fn rotation_hands_the_same_successor_within_the_grace_and_revokes_the_logi
     );
     // Another login is untouched.
     let (_, other) = send(&app, TestRequest::post().uri("/login")).await;
-    assert_eq!(status_of(&app, "/protected", &pair(&other).0).await, StatusCode::OK);
+    assert_eq!(
+        status_of(&app, "/protected", &pair(&other).0).await,
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
@@ -242,7 +265,10 @@ async fn the_rotate_option_rotates_one_route_and_refresh_routes_without_it_do_no
     let (_, body) = send(&app, TestRequest::post().uri("/login")).await;
     assert_eq!(
         send(&app, bearer("/not-a-refresh-route", &pair(&body).0)).await,
-        (StatusCode::INTERNAL_SERVER_ERROR, msg("Internal server error"))
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            msg("Internal server error")
+        )
     );
 }
 
@@ -256,7 +282,11 @@ async fn log_out_everywhere_refuses_this_second_and_accepts_the_next() {
     let bob = manager.create_access_token(&"bob").unwrap();
     clock.advance(Duration::from_millis(300));
     assert_eq!(
-        send(&app, bearer("/revoke-all", &before).method(actix_web::http::Method::POST)).await,
+        send(
+            &app,
+            bearer("/revoke-all", &before).method(actix_web::http::Method::POST)
+        )
+        .await,
         (StatusCode::OK, msg("All tokens revoked"))
     );
     let same_second = manager.create_access_token(&"alice").unwrap();
@@ -274,11 +304,19 @@ async fn log_out_everywhere_refuses_this_second_and_accepts_the_next() {
     clock.advance(Duration::from_secs(1));
     let after = manager.create_access_token(&"alice").unwrap();
     assert_eq!(status_of(&app, "/protected", &after).await, StatusCode::OK);
-    assert_eq!(status_of(&app, "/protected", &before).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status_of(&app, "/protected", &before).await,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 /// A cookie request to `uri` with the access token (and its CSRF header for POSTs).
-fn with_access_cookie(manager: &JwtManager, method: actix_web::http::Method, uri: &str, token: &str) -> Request {
+fn with_access_cookie(
+    manager: &JwtManager,
+    method: actix_web::http::Method,
+    uri: &str,
+    token: &str,
+) -> Request {
     jwt_runtime::testing::request_with_token(manager, method, uri, TokenLocation::Cookies, token)
         .to_request()
 }
@@ -304,24 +342,44 @@ async fn implicit_refresh_renews_an_access_cookie_near_its_expiry_and_never_afte
     let get = actix_web::http::Method::GET;
 
     // Ten minutes left: nothing to renew.
-    let reply = call(&app, with_access_cookie(&manager, get.clone(), "/protected", &token)).await;
+    let reply = call(
+        &app,
+        with_access_cookie(&manager, get.clone(), "/protected", &token),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.set_cookie_lines().is_empty(), "{:?}", reply.set_cookie_lines());
+    assert!(
+        reply.set_cookie_lines().is_empty(),
+        "{:?}",
+        reply.set_cookie_lines()
+    );
 
     // Within the last minute: a new access cookie and CSRF cookie, same identity, claims
     // and login, not fresh.
     clock.advance(Duration::from_secs(541));
-    let reply = call(&app, with_access_cookie(&manager, get.clone(), "/protected", &token)).await;
+    let reply = call(
+        &app,
+        with_access_cookie(&manager, get.clone(), "/protected", &token),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.cookie_names(), ["access_token_cookie", "csrf_access_token"]);
+    assert_eq!(
+        reply.cookie_names(),
+        ["access_token_cookie", "csrf_access_token"]
+    );
     let renewed = reply.cookie("access_token_cookie").value().to_owned();
     let claims = manager.decode_token(&renewed).unwrap();
     assert_eq!(claims.identity_value(), "alice");
     assert_eq!(claims.user_claims_value(), &json!({"roles": ["admin"]}));
     assert_eq!(claims.family(), Some("login-1"));
     assert!(!claims.fresh().is_fresh_at(0.0));
-    assert_eq!(reply.cookie("csrf_access_token").value(), claims.csrf().unwrap());
-    assert!(claims.expires_at().unwrap() > manager.decode_token(&token).unwrap().expires_at().unwrap());
+    assert_eq!(
+        reply.cookie("csrf_access_token").value(),
+        claims.csrf().unwrap()
+    );
+    assert!(
+        claims.expires_at().unwrap() > manager.decode_token(&token).unwrap().expires_at().unwrap()
+    );
 
     // The same token in a header: no cookie.
     let reply = call(&app, bearer("/protected", &token).to_request()).await;
@@ -330,10 +388,17 @@ async fn implicit_refresh_renews_an_access_cookie_near_its_expiry_and_never_afte
 
     // Logout unsets the cookies and nothing sets them again.
     let post = actix_web::http::Method::POST;
-    let reply = call(&app, with_access_cookie(&manager, post.clone(), "/logout", &token)).await;
+    let reply = call(
+        &app,
+        with_access_cookie(&manager, post.clone(), "/logout", &token),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(
-        reply.cookies().iter().all(|cookie| cookie.value().is_empty()),
+        reply
+            .cookies()
+            .iter()
+            .all(|cookie| cookie.value().is_empty()),
         "only unsets: {:?}",
         reply.set_cookie_lines()
     );
@@ -341,7 +406,10 @@ async fn implicit_refresh_renews_an_access_cookie_near_its_expiry_and_never_afte
     // A refused request (no CSRF value on a POST) gets no cookie either.
     let request = TestRequest::post()
         .uri("/logout")
-        .cookie(actix_web::cookie::Cookie::new("access_token_cookie", token.clone()))
+        .cookie(actix_web::cookie::Cookie::new(
+            "access_token_cookie",
+            token.clone(),
+        ))
         .to_request();
     let reply = call(&app, request).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
@@ -388,7 +456,10 @@ fn start_up_refuses_sessions_that_cannot_work() {
     let base = || JwtConfig::default().secret_key(SECRET);
     let error = JwtManager::new(base().refresh_rotation(true)).unwrap_err();
     assert_eq!(error.option(), Some("JWT_REFRESH_ROTATION"));
-    assert!(error.to_string().contains("JWT_BLACKLIST_ENABLED"), "{error}");
+    assert!(
+        error.to_string().contains("JWT_BLACKLIST_ENABLED"),
+        "{error}"
+    );
 
     let error = JwtManager::builder(base().refresh_rotation(true).blacklist_enabled(true))
         .ignore_registered_loaders()
@@ -396,12 +467,17 @@ fn start_up_refuses_sessions_that_cannot_work() {
         .build()
         .unwrap_err();
     assert_eq!(error.option(), Some("JWT_REFRESH_ROTATION"));
-    assert!(error.to_string().contains("JwtManagerBuilder::blocklist"), "{error}");
+    assert!(
+        error.to_string().contains("JwtManagerBuilder::blocklist"),
+        "{error}"
+    );
 
-    let error = JwtManager::new(base().implicit_refresh_window(Duration::from_secs(60))).unwrap_err();
+    let error =
+        JwtManager::new(base().implicit_refresh_window(Duration::from_secs(60))).unwrap_err();
     assert_eq!(error.option(), Some("JWT_IMPLICIT_REFRESH_WINDOW"));
 
-    let error = JwtManager::new(base().refresh_reuse_grace(Duration::from_secs(86_401))).unwrap_err();
+    let error =
+        JwtManager::new(base().refresh_reuse_grace(Duration::from_secs(86_401))).unwrap_err();
     assert_eq!(error.option(), Some("JWT_REFRESH_REUSE_GRACE"));
 }
 
@@ -418,7 +494,10 @@ async fn one_spend_wins(stores: Vec<Arc<dyn Blocklist>>, jti: &str) {
                 at_ms: 1_000,
                 expires_at: Some(jwt_tests::now_seconds() + 60),
             };
-            (successor.clone(), store.spend_refresh_token(request).await.unwrap())
+            (
+                successor.clone(),
+                store.spend_refresh_token(request).await.unwrap(),
+            )
         })
     });
     let results = futures_util::future::join_all(spends).await;
@@ -451,35 +530,66 @@ async fn fifty_concurrent_spends_have_one_winner_across_redis_connections() {
     let prefix = redis_prefix("spends");
     let mut stores: Vec<Arc<dyn Blocklist>> = Vec::new();
     for _ in 0..4 {
-        stores.push(Arc::new(RedisBlocklist::connect(&url, &prefix).await.unwrap()));
+        stores.push(Arc::new(
+            RedisBlocklist::connect(&url, &prefix).await.unwrap(),
+        ));
     }
     one_spend_wins(stores, "redis-jti").await;
 }
 
 /// Revoked logins and cut-offs, as every store must keep them.
 async fn store_keeps_logins_and_cut_offs(store: &dyn Blocklist, manager: &JwtManager) {
-    let pair = manager.create_token_pair(&"carol", TokenOptions::default()).unwrap();
+    let pair = manager
+        .create_token_pair(&"carol", TokenOptions::default())
+        .unwrap();
     let access = manager.decode_token(&pair.access_token).unwrap();
-    let refresh_claims = manager.decode_token(pair.refresh_token.as_deref().unwrap()).unwrap();
-    let other = manager.decode_token(&manager.create_access_token(&"carol").unwrap()).unwrap();
+    let refresh_claims = manager
+        .decode_token(pair.refresh_token.as_deref().unwrap())
+        .unwrap();
+    let other = manager
+        .decode_token(&manager.create_access_token(&"carol").unwrap())
+        .unwrap();
     assert!(!store.is_revoked(&access).await.unwrap());
-    store.revoke_family(access.family().unwrap(), Some(jwt_tests::now_seconds() + 60)).await.unwrap();
+    store
+        .revoke_family(
+            access.family().unwrap(),
+            Some(jwt_tests::now_seconds() + 60),
+        )
+        .await
+        .unwrap();
     assert!(store.is_revoked(&access).await.unwrap());
     assert!(store.is_revoked(&refresh_claims).await.unwrap());
-    assert!(!store.is_revoked(&other).await.unwrap(), "not of that login");
+    assert!(
+        !store.is_revoked(&other).await.unwrap(),
+        "not of that login"
+    );
 
     let iat = other.issued_at().unwrap();
     let identity = json!("carol");
-    store.revoke_identity_before(&identity, iat - 1).await.unwrap();
-    assert!(!store.is_revoked(&other).await.unwrap(), "issued after the cut-off");
+    store
+        .revoke_identity_before(&identity, iat - 1)
+        .await
+        .unwrap();
+    assert!(
+        !store.is_revoked(&other).await.unwrap(),
+        "issued after the cut-off"
+    );
     store.revoke_identity_before(&identity, iat).await.unwrap();
     assert!(store.is_revoked(&other).await.unwrap());
     // An earlier cut-off never lowers a later one.
-    store.revoke_identity_before(&identity, iat - 10).await.unwrap();
+    store
+        .revoke_identity_before(&identity, iat - 10)
+        .await
+        .unwrap();
     assert!(store.is_revoked(&other).await.unwrap());
     // Identities are told apart by their JSON: the number 7 is not the string "7".
-    let number = manager.decode_token(&manager.create_access_token(&7).unwrap()).unwrap();
-    store.revoke_identity_before(&json!("7"), iat + 1).await.unwrap();
+    let number = manager
+        .decode_token(&manager.create_access_token(&7).unwrap())
+        .unwrap();
+    store
+        .revoke_identity_before(&json!("7"), iat + 1)
+        .await
+        .unwrap();
     assert!(!store.is_revoked(&number).await.unwrap());
 }
 
@@ -500,11 +610,44 @@ async fn redis_store_keeps_logins_and_cut_offs_with_ttls() {
     let manager = JwtManager::new(JwtConfig::default().secret_key(SECRET)).unwrap();
     store_keeps_logins_and_cut_offs(&store, &manager).await;
     // Every record leaves by itself: each key has a TTL.
-    let mut admin = redis::Client::open(url.as_str()).unwrap().get_connection().unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}#*")).query(&mut admin).unwrap();
+    let mut admin = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}#*"))
+        .query(&mut admin)
+        .unwrap();
     assert!(keys.len() >= 2, "{keys:?}");
     for key in keys {
         let ttl: i64 = redis::cmd("TTL").arg(&key).query(&mut admin).unwrap();
         assert!(ttl > 0 && ttl <= 3_600 + 60, "{key}: {ttl}");
     }
+}
+
+#[actix_web::test]
+async fn a_revoked_login_never_rotates_even_where_refresh_tokens_are_not_checked() {
+    let clock = ManualClock::starting_now();
+    let config = rotating(Duration::ZERO)
+        .blacklist_token_checks([jwt_runtime::config::TokenType::Access]);
+    let manager = builder(config, &clock).build().unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
+    let (_, body) = send(&app, TestRequest::post().uri("/login")).await;
+    let (access, refresh_token) = pair(&body);
+    let refresh_token = refresh_token.unwrap();
+    let (_, first) = post_refresh(&app, "/refresh", &refresh_token).await;
+    // Reuse revokes the login; its unspent successor is not looked up by the guard here,
+    // and still cannot rotate.
+    assert_eq!(
+        post_refresh(&app, "/refresh", &refresh_token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post_refresh(&app, "/refresh", &pair(&first).1.unwrap()).await,
+        (StatusCode::UNAUTHORIZED, msg("Token has been revoked"))
+    );
+    assert_eq!(
+        status_of(&app, "/protected", &access).await,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -12,13 +12,13 @@ use actix_web::{App, HttpResponse, web};
 use jwt_runtime::JwtManagerBuilder;
 use jwt_runtime::blocklist::{Blocklist, MemoryBlocklist};
 use jwt_runtime::config::TokenLocation;
-use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
 use serde_json::json;
 
 use crate::support::{FloorKeys, SECRET, floor, protected};
 
 /// Every request scenario, in report order.
-pub(crate) const REQUESTS: [&str; 11] = [
+pub(crate) const REQUESTS: [&str; 13] = [
     "bare",
     "public",
     "floor",
@@ -30,6 +30,8 @@ pub(crate) const REQUESTS: [&str; 11] = [
     "json-flood",
     "loaders",
     "blocklist",
+    "blocklist-sessions",
+    "cookie-renew",
 ];
 
 /// What each scenario is.
@@ -46,6 +48,12 @@ pub(crate) fn describe(name: &str) -> &'static str {
         "json-flood" => "#[jwt_required], 60 KiB JSON body of 4,500 keys, the token's last, POST",
         "loaders" => "#[jwt_required], header, claims-verification and user loaders",
         "blocklist" => "#[jwt_required], header, MemoryBlocklist with 100 000 other tokens",
+        "blocklist-sessions" => {
+            "as blocklist, plus 10 000 revoked logins and 10 000 cut-offs; a token of a login"
+        }
+        "cookie-renew" => {
+            "as cookie, with JWT_IMPLICIT_REFRESH_WINDOW: every response renews the cookie"
+        }
         _ => "unknown scenario",
     }
 }
@@ -84,11 +92,29 @@ impl Scenario {
                 })
                 .user_loader_callback_loader(|token| Some(token.identity_value().clone()))
                 .build(),
-            "blocklist" => {
+            "cookie-renew" => JwtManager::builder(
+                JwtConfig::default()
+                    .secret_key(SECRET)
+                    .token_location([TokenLocation::Cookies])
+                    .implicit_refresh_window(std::time::Duration::from_secs(15 * 60)),
+            )
+            .ignore_registered_loaders()
+            .build(),
+            "blocklist" | "blocklist-sessions" => {
                 let store = MemoryBlocklist::new();
                 runtime.block_on(async {
                     for i in 0..100_000 {
                         store.revoke_jti(&format!("other-{i}"), None).await.unwrap();
+                    }
+                    if name == "blocklist-sessions" {
+                        for i in 0..10_000 {
+                            store
+                                .revoke_family(&format!("login-{i}"), None)
+                                .await
+                                .unwrap();
+                            let identity = serde_json::Value::from(format!("user-{i}"));
+                            store.revoke_identity_before(&identity, 0).await.unwrap();
+                        }
                     }
                 });
                 JwtManager::builder(
@@ -103,8 +129,13 @@ impl Scenario {
             _ => reading(TokenLocation::Headers).build(),
         }
         .unwrap();
-        let token = manager.create_access_token(&"benchmark-user").unwrap();
-        let csrf = if name == "cookie" {
+        let token = if name == "blocklist-sessions" {
+            let pair = manager.create_token_pair(&"benchmark-user", TokenOptions::default());
+            pair.unwrap().access_token
+        } else {
+            manager.create_access_token(&"benchmark-user").unwrap()
+        };
+        let csrf = if name.starts_with("cookie") {
             manager.get_csrf_token(&token).unwrap()
         } else {
             String::new()
@@ -127,7 +158,7 @@ impl Scenario {
         let token = &self.token;
         match self.name.as_str() {
             "bare" | "public" => TestRequest::get().uri("/public"),
-            "cookie" => TestRequest::post()
+            "cookie" | "cookie-renew" => TestRequest::post()
                 .uri("/protected")
                 .cookie(actix_web::cookie::Cookie::new(
                     "access_token_cookie",

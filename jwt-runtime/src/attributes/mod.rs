@@ -43,6 +43,9 @@ pub use loaders::*;
 ///   token type is accepted), `skip_revocation_check` (the blacklist loader is not asked
 ///   on this route). They combine: `#[jwt_required(optional, fresh)]` runs the handler
 ///   without a token, or with a fresh one.
+/// - `rotate` (this port only, with `refresh`): [`refresh_tokens`](crate::refresh_tokens)
+///   rotates the refresh token on this route even without `JWT_REFRESH_ROTATION`; see
+///   [`macro@jwt_refresh_token_required`].
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
@@ -209,9 +212,31 @@ pub use jwt_macros::fresh_jwt_required;
 /// Python's `@jwt_refresh_token_required`: the handler runs only with a valid refresh token.
 ///
 /// Claims verification is skipped for refresh tokens; the user loader still runs.
-/// Arguments as for [`macro@jwt_required`].
+/// Arguments: `locations` and `crate` as for [`macro@jwt_required`], and `rotate`.
 ///
 /// OPTIONS is verified like every other method.
+///
+/// # Rotation
+///
+/// [`refresh_tokens`](crate::refresh_tokens) is the refresh endpoint's helper: a new
+/// access token of the same login, and, with rotation, a new refresh token too, the
+/// presented one spent in the revocation store. Rotation is on for every refresh route
+/// with `JWT_REFRESH_ROTATION=true`, or for one route with `rotate` (`rotate = true`).
+/// A spent refresh token presented again later than `JWT_REFRESH_REUSE_GRACE` revokes
+/// its whole login and answers through the `refresh_token_reused_loader`. Rotation
+/// needs the blacklist and a store ([`JwtManagerBuilder::blocklist`](crate::JwtManagerBuilder::blocklist)).
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, post};
+///
+/// #[post("/refresh")]
+/// #[jwt_refresh_token_required(rotate)]
+/// async fn refresh() -> Result<HttpResponse, JwtError> {
+///     // `{"access_token": ..., "refresh_token": ...}`
+///     Ok(HttpResponse::Ok().json(refresh_tokens().await?))
+/// }
+/// ```
 ///
 /// # Examples
 ///
@@ -226,6 +251,16 @@ pub use jwt_macros::fresh_jwt_required;
 ///     let identity = get_jwt_identity::<String>();
 ///     Ok(HttpResponse::Ok().json(json!({ "access_token": create_access_token(&identity)? })))
 /// }
+/// ```
+///
+/// `rotate` applies to refresh tokens only:
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt_required(rotate)]
+/// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
 /// ```
 ///
 /// # Equivalent code

@@ -12,8 +12,8 @@ use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
 
 use super::{
-    Blocklist, BlocklistError, Clock, Spend, SpendRequest, ceil_seconds, cut_off_until,
-    identity_key, keep_until, raise_lifetime, unix_seconds, LIFETIME_UNKNOWN,
+    Blocklist, BlocklistError, Clock, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds,
+    cut_off_until, identity_key, keep_until, raise_lifetime, unix_seconds,
 };
 use crate::claims::Claims;
 
@@ -108,7 +108,10 @@ impl<V: Clone> Sharded<V> {
         now: i64,
         update: impl FnOnce(Option<&Held<V>>) -> (Option<Held<V>>, R),
     ) -> R {
-        let mut shard = self.shard(key).write().unwrap_or_else(PoisonError::into_inner);
+        let mut shard = self
+            .shard(key)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let current = shard.entries.get(key).filter(|held| held.live(now));
         let (new, result) = update(current);
         if let Some(new) = new.filter(|new| new.live(now)) {
@@ -142,7 +145,12 @@ impl<V: Clone> Sharded<V> {
     fn purge(&self, now: i64) -> usize {
         self.shards
             .iter()
-            .map(|shard| self.sweep(&mut shard.write().unwrap_or_else(PoisonError::into_inner), now))
+            .map(|shard| {
+                self.sweep(
+                    &mut shard.write().unwrap_or_else(PoisonError::into_inner),
+                    now,
+                )
+            })
             .sum()
     }
 }
@@ -435,8 +443,10 @@ impl Blocklist for MemoryBlocklist {
         request: SpendRequest<'a>,
     ) -> LocalBoxFuture<'a, Result<Spend, BlocklistError>> {
         let until = self.keep_until(request.expires_at);
-        let spend = self.inner.spent.update(request.jti, self.now(), |current| {
-            match current {
+        let spend = self
+            .inner
+            .spent
+            .update(request.jti, self.now(), |current| match current {
                 Some(held) => (
                     None,
                     Spend::Before {
@@ -451,8 +461,7 @@ impl Blocklist for MemoryBlocklist {
                     }),
                     Spend::First,
                 ),
-            }
-        });
+            });
         ready(spend)
     }
 

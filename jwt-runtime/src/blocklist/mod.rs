@@ -37,6 +37,18 @@ use crate::claims::Claims;
 /// `redis`, shared by every server using the same Redis). Write your own for another
 /// store; or skip the trait and register a plain `#[jwt::token_in_blacklist_loader]`.
 ///
+/// # Sessions
+///
+/// The same store holds what sessions need, so they hold on every server of the store:
+/// revoked logins ([`revoke_family`](Self::revoke_family): every token with that `fam`
+/// claim), identity cut-offs ([`revoke_identity_before`](Self::revoke_identity_before):
+/// log out everywhere) and spent refresh tokens
+/// ([`spend_refresh_token`](Self::spend_refresh_token): rotation with reuse detection).
+/// [`is_revoked`](Self::is_revoked) checks the first two with the `jti`, in one look-up
+/// per kind at most (the two stores here skip a kind while they hold none, and Redis
+/// asks all of them in one round trip). A store of your own may leave these methods out:
+/// their defaults answer [`BlocklistError::Unsupported`], which refuses the request (503).
+///
 /// # Recipe: revoke both tokens of a login at once
 ///
 /// At login, create the refresh token first and put its `jti` and `exp` into the access
@@ -327,7 +339,9 @@ pub trait Blocklist: Send + Sync + 'static {
 }
 
 /// The future of a store method a [`Blocklist`] does not implement.
-fn unsupported<T: 'static>(method: &'static str) -> LocalBoxFuture<'static, Result<T, BlocklistError>> {
+fn unsupported<T: 'static>(
+    method: &'static str,
+) -> LocalBoxFuture<'static, Result<T, BlocklistError>> {
     Box::pin(std::future::ready(Err(BlocklistError::Unsupported(method))))
 }
 
@@ -361,9 +375,20 @@ pub enum Spend {
     },
 }
 
-/// The text an identity cut-off is stored under: the identity's JSON.
+/// The text an identity cut-off is stored under: the identity's JSON. A string that
+/// JSON writes as it is (no quote, backslash or control character: the usual identity)
+/// is quoted directly, without the serialiser.
 fn identity_key(identity: &Value) -> String {
-    identity.to_string()
+    match identity {
+        Value::String(text) if !text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) => {
+            let mut key = String::with_capacity(text.len() + 2);
+            key.push('"');
+            key.push_str(text);
+            key.push('"');
+            key
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A stored cut-off lifetime nobody has told the store yet: cut-offs are kept for good.
@@ -540,3 +565,26 @@ pub use self::redis_store::RedisBlocklist;
 
 #[cfg(feature = "redis")]
 mod redis_store;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    #[test]
+    fn identity_keys_are_the_identitys_json() {
+        for identity in [
+            json!("alice"),
+            json!("quote\"d"),
+            json!("back\\slash"),
+            json!("tab\tnew\nline"),
+            json!("del\u{7f} and c1 \u{85}"),
+            json!("ünïcødé ✓"),
+            json!(""),
+            json!(7),
+            json!({"id": 1, "org": "x"}),
+            Value::Null,
+        ] {
+            assert_eq!(super::identity_key(&identity), identity.to_string(), "{identity}");
+        }
+    }
+}

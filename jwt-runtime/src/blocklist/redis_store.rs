@@ -12,8 +12,8 @@ use redis::{Cmd, FromRedisValue, RedisError};
 use serde_json::Value;
 
 use super::{
-    Blocklist, BlocklistError, Spend, SpendRequest, ceil_seconds, cut_off_until, identity_key,
-    keep_until, raise_lifetime, unix_seconds, LIFETIME_UNKNOWN,
+    Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
+    identity_key, keep_until, raise_lifetime, unix_seconds,
 };
 use crate::claims::Claims;
 
@@ -183,7 +183,12 @@ impl RedisBlocklist {
     }
 
     /// `SET key value [EX ttl]` until `until` (nothing once it has passed).
-    async fn set_until(&self, key: String, value: &str, until: Option<i64>) -> Result<(), BlocklistError> {
+    async fn set_until(
+        &self,
+        key: String,
+        value: &str,
+        until: Option<i64>,
+    ) -> Result<(), BlocklistError> {
         let Ok(ttl) = Self::ttl(until) else {
             return Ok(());
         };
@@ -205,7 +210,10 @@ enum Request<'a> {
 }
 
 impl Request<'_> {
-    async fn send<T: FromRedisValue>(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+    async fn send<T: FromRedisValue>(
+        self,
+        connection: &mut ConnectionManager,
+    ) -> redis::RedisResult<T> {
         match self {
             Request::Command(command) => command.query_async(connection).await,
             Request::Pipeline(pipeline) => pipeline.query_async(connection).await,
@@ -278,9 +286,8 @@ impl Blocklist for RedisBlocklist {
                     let (revoked, cut_off) = self.query(Request::Pipeline(&pipeline)).await?;
                     (revoked, cut_off, None)
                 };
-            let cut = cut_off.is_some_and(|cut_off| {
-                token.issued_at().is_none_or(|iat| iat <= cut_off)
-            });
+            let cut =
+                cut_off.is_some_and(|cut_off| token.issued_at().is_none_or(|iat| iat <= cut_off));
             Ok(revoked || cut || family_revoked == Some(true))
         })
     }
@@ -318,7 +325,10 @@ impl Blocklist for RedisBlocklist {
         timestamp: i64,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
         Box::pin(async move {
-            let until = keep_until(cut_off_until(timestamp, &self.cut_off_lifetime), &self.margin);
+            let until = keep_until(
+                cut_off_until(timestamp, &self.cut_off_lifetime),
+                &self.margin,
+            );
             let Ok(ttl) = Self::ttl(until) else {
                 return Ok(());
             };

@@ -279,13 +279,13 @@ impl JwtManagerBuilder {
         let blocklist = Arc::new(blocklist);
         self.session_store(Arc::clone(&blocklist) as Arc<dyn crate::blocklist::Blocklist>)
             .token_in_blacklist_loader_async(move |claims| {
-            let blocklist = Arc::clone(&blocklist);
-            Box::pin(async move {
-                crate::blocklist::Blocklist::is_revoked(&*blocklist, claims)
-                    .await
-                    .map_err(|error| format!("blocklist: {error}"))
+                let blocklist = Arc::clone(&blocklist);
+                Box::pin(async move {
+                    crate::blocklist::Blocklist::is_revoked(&*blocklist, claims)
+                        .await
+                        .map_err(|error| format!("blocklist: {error}"))
+                })
             })
-        })
     }
 
     /// The store that sessions write to: refresh-token rotation

@@ -15,7 +15,16 @@ use crate::types::{Compat, TokenLocation, TokenType};
 /// The claims 4.x's layout writes itself: every other top-level claim is the token's own,
 /// carried over to its renewal.
 const V4_LAYOUT_CLAIMS: [&str; 10] = [
-    "fresh", "iat", "jti", "type", "nbf", "csrf", "aud", "iss", "exp", FAMILY_CLAIM,
+    "fresh",
+    "iat",
+    "jti",
+    "type",
+    "nbf",
+    "csrf",
+    "aud",
+    "iss",
+    "exp",
+    FAMILY_CLAIM,
 ];
 
 /// Adds a renewed access cookie (and its CSRF cookie) to `response` when the request was
@@ -39,17 +48,14 @@ pub(crate) fn renew_cookie<B>(ambient: &Ambient, response: &mut HttpResponse<B>)
         clippy::cast_precision_loss,
         reason = "a NumericDate before the year 9999 is exact in an f64"
     )]
-    let remaining = claims
-        .expires_at()
-        .map(|exp| exp as f64 - manager.now());
+    let remaining = claims.expires_at().map(|exp| exp as f64 - manager.now());
     if remaining.is_none_or(|remaining| remaining > window.as_secs_f64())
         || sets_jwt_cookies(manager, response)
     {
         return;
     }
-    let renewed = renewal(manager, claims).and_then(|token| {
-        manager.set_access_cookies(response, &token, &CookieOptions::default())
-    });
+    let renewed = renewal(manager, claims)
+        .and_then(|token| manager.set_access_cookies(response, &token, &CookieOptions::default()));
     if let Err(error) = renewed {
         tracing::error!("implicit refresh of an access cookie failed: {error}");
     }

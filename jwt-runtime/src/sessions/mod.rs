@@ -140,6 +140,14 @@ impl JwtManager {
         let jti = presented.jti().ok_or_else(|| {
             JwtError::invalid("The refresh token has no jti claim, so it cannot be rotated")
         })?;
+        let store_failed = |error: crate::blocklist::BlocklistError| {
+            JwtError::RevocationCheckFailed(format!("refresh-token rotation: {error}"))
+        };
+        // The route may not have asked the store (`JWT_BLACKLIST_TOKEN_CHECKS` without
+        // refresh tokens, `skip_revocation_check`): a revoked login never rotates.
+        if store.is_revoked(presented).await.map_err(store_failed)? {
+            return Err(JwtError::Revoked);
+        }
         // A refresh token from before rotation was on starts its login here: its `jti`
         // names it, so that a second presenter's tokens join the same login.
         let family = presented.family().unwrap_or(jti);
@@ -156,16 +164,16 @@ impl JwtManager {
             at_ms,
             expires_at: presented.expires_at(),
         };
-        let store_failed = |error: crate::blocklist::BlocklistError| {
-            JwtError::RevocationCheckFailed(format!("refresh-token rotation: {error}"))
-        };
-        let refresh_token = match store.spend_refresh_token(request).await.map_err(store_failed)? {
+        let refresh_token = match store
+            .spend_refresh_token(request)
+            .await
+            .map_err(store_failed)?
+        {
             Spend::First => successor,
-            Spend::Before { at_ms: spent_ms, successor } if within_grace(
-                config.refresh_reuse_grace,
-                at_ms.saturating_sub(spent_ms),
-            ) =>
-            {
+            Spend::Before {
+                at_ms: spent_ms,
+                successor,
+            } if within_grace(config.refresh_reuse_grace, at_ms.saturating_sub(spent_ms)) => {
                 successor
             }
             Spend::Before { .. } => {
@@ -224,9 +232,10 @@ impl JwtManager {
         store
             .revoke_identity_before(identity, now)
             .await
-            .map_err(|error| JwtError::RevocationCheckFailed(format!("log out everywhere: {error}")))
+            .map_err(|error| {
+                JwtError::RevocationCheckFailed(format!("log out everywhere: {error}"))
+            })
     }
-
 }
 
 /// Options for a token of the login `family` (none: not part of one).
@@ -297,5 +306,7 @@ pub async fn refresh_tokens() -> Result<TokenPair, JwtError> {
                     .to_owned(),
             )
         })?;
-    manager.rotate_tokens(&verified.claims, verified.rotate).await
+    manager
+        .rotate_tokens(&verified.claims, verified.rotate)
+        .await
 }
