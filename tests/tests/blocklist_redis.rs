@@ -302,11 +302,12 @@ async fn each_check_and_each_revocation_is_one_round_trip() {
         .unwrap();
     assert!(!blocklist.is_revoked(&claims).await.unwrap()); // connection warmed up
 
+    // One command: the `jti`, the identity's cut-off (and a login's revocation) at once.
     reset_stats(&mut admin);
     assert!(!blocklist.is_revoked(&claims).await.unwrap());
     assert_eq!(
         commands(&mut admin),
-        HashMap::from([("exists".to_owned(), 1)])
+        HashMap::from([("mget".to_owned(), 1)])
     );
 
     reset_stats(&mut admin);
@@ -317,23 +318,49 @@ async fn each_check_and_each_revocation_is_one_round_trip() {
     assert!(blocklist.is_revoked(&claims).await.unwrap());
     assert_eq!(
         commands(&mut admin),
-        HashMap::from([("exists".to_owned(), 1)])
+        HashMap::from([("mget".to_owned(), 1)])
     );
 
-    // Through a request: one EXISTS per checked request.
+    // Through a request: one MGET per checked request, a token of a login included.
     let store = Store::from(Arc::new(blocklist.clone()) as Arc<dyn Blocklist>);
     let runs = Hits::new_data();
     let app = app(&manager, &store, &runs).await;
     let token = manager.create_access_token(&"b").unwrap();
+    let of_login = manager
+        .create_token_pair(&"b", TokenOptions::default())
+        .unwrap()
+        .access_token;
+    for token in [token, of_login] {
+        reset_stats(&mut admin);
+        assert_eq!(
+            send(&app, protected_request(&token)).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            commands(&mut admin),
+            HashMap::from([("mget".to_owned(), 1)])
+        );
+    }
+
+    // Sessions: revoking a login and a cut-off are one SET and one script each.
     reset_stats(&mut admin);
-    assert_eq!(
-        send(&app, protected_request(&token)).await.0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        commands(&mut admin),
-        HashMap::from([("exists".to_owned(), 1)])
-    );
+    blocklist
+        .revoke_family("a-login", Some(now_seconds() + 60))
+        .await
+        .unwrap();
+    assert_eq!(commands(&mut admin), HashMap::from([("set".to_owned(), 1)]));
+    // (The first call loads the script; Redis counts the commands a script runs too.)
+    for round in 0..2 {
+        reset_stats(&mut admin);
+        blocklist
+            .revoke_identity_before(&json!("b"), now_seconds())
+            .await
+            .unwrap();
+        let sent = commands(&mut admin);
+        if round == 1 {
+            assert_eq!(sent.get("evalsha"), Some(&1), "{sent:?}");
+        }
+    }
 }
 
 #[actix_web::test]

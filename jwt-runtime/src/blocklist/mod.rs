@@ -380,7 +380,11 @@ pub enum Spend {
 /// is quoted directly, without the serialiser.
 fn identity_key(identity: &Value) -> String {
     match identity {
-        Value::String(text) if !text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) => {
+        Value::String(text)
+            if !text
+                .chars()
+                .any(|c| c == '"' || c == '\\' || c.is_control()) =>
+        {
             let mut key = String::with_capacity(text.len() + 2);
             key.push('"');
             key.push_str(text);
@@ -584,7 +588,11 @@ mod tests {
             json!({"id": 1, "org": "x"}),
             Value::Null,
         ] {
-            assert_eq!(super::identity_key(&identity), identity.to_string(), "{identity}");
+            assert_eq!(
+                super::identity_key(&identity),
+                identity.to_string(),
+                "{identity}"
+            );
         }
     }
 }

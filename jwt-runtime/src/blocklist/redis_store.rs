@@ -23,9 +23,9 @@ use crate::claims::Claims;
 /// - [`revoke`](Blocklist::revoke) is one `SET <prefix>:<jti> 1 EX <seconds>`, with a TTL
 ///   equal to the token's remaining lifetime (no TTL for a token that never expires;
 ///   nothing for one already expired), so Redis forgets entries by itself.
-/// - [`is_revoked`](Blocklist::is_revoked) is one round trip: a pipeline of `EXISTS
-///   <prefix>:<jti>`, `GET <prefix>#identity:<identity JSON>` (the identity's cut-off) and,
-///   for a token of a login, `EXISTS <prefix>#family:<fam>`.
+/// - [`is_revoked`](Blocklist::is_revoked) is one command, one round trip: `MGET
+///   <prefix>:<jti> <prefix>#identity:<identity JSON>` (the identity's cut-off), with
+///   `<prefix>#family:<fam>` for a token of a login.
 /// - Sessions: [`revoke_family`](Blocklist::revoke_family) is one `SET` with a TTL;
 ///   [`revoke_identity_before`](Blocklist::revoke_identity_before) and
 ///   [`spend_refresh_token`](Blocklist::spend_refresh_token) are one Lua script each
@@ -201,11 +201,10 @@ impl RedisBlocklist {
     }
 }
 
-/// One request to Redis: a command, a pipeline (one round trip) or a script.
+/// One request to Redis: a command or a script.
 #[derive(Clone, Copy)]
 enum Request<'a> {
     Command(&'a Cmd),
-    Pipeline(&'a redis::Pipeline),
     Script(&'a redis::ScriptInvocation<'a>),
 }
 
@@ -216,7 +215,6 @@ impl Request<'_> {
     ) -> redis::RedisResult<T> {
         match self {
             Request::Command(command) => command.query_async(connection).await,
-            Request::Pipeline(pipeline) => pipeline.query_async(connection).await,
             Request::Script(script) => script.invoke_async(connection).await,
         }
     }
@@ -268,27 +266,26 @@ impl Blocklist for RedisBlocklist {
             let Some(jti) = token.jti() else {
                 return Ok(true);
             };
-            // One round trip: the `jti`, the identity's cut-off, the login.
-            let mut pipeline = redis::pipe();
-            pipeline
-                .exists(self.key(jti))
-                .get(self.session_key("identity", &identity_key(token.identity_value())));
-            let family = token.family();
-            if let Some(family) = family {
-                pipeline.exists(self.session_key("family", family));
+            // One command: the `jti`, the identity's cut-off, the login.
+            let mut command = redis::cmd("MGET");
+            command
+                .arg(self.key(jti))
+                .arg(self.session_key("identity", &identity_key(token.identity_value())));
+            if let Some(family) = token.family() {
+                command.arg(self.session_key("family", family));
             }
-            let (revoked, cut_off, family_revoked): (bool, Option<i64>, Option<bool>) =
-                if family.is_some() {
-                    let (revoked, cut_off, family_revoked) =
-                        self.query(Request::Pipeline(&pipeline)).await?;
-                    (revoked, cut_off, Some(family_revoked))
-                } else {
-                    let (revoked, cut_off) = self.query(Request::Pipeline(&pipeline)).await?;
-                    (revoked, cut_off, None)
-                };
+            let values: Vec<Option<String>> = self.query(Request::Command(&command)).await?;
+            let revoked = values.first().is_some_and(Option::is_some);
+            let family_revoked = values.get(2).is_some_and(Option::is_some);
+            let cut_off = match values.get(1).and_then(Option::as_deref) {
+                None => None,
+                Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                    BlocklistError::store("an identity cut-off record is malformed")
+                })?),
+            };
             let cut =
                 cut_off.is_some_and(|cut_off| token.issued_at().is_none_or(|iat| iat <= cut_off));
-            Ok(revoked || cut || family_revoked == Some(true))
+            Ok(revoked || cut || family_revoked)
         })
     }
 
