@@ -102,6 +102,12 @@
 //!   [`Blocklist`](blocklist::Blocklist) ([`MemoryBlocklist`](blocklist::MemoryBlocklist), or
 //!   `RedisBlocklist` with the `redis` feature)
 //!   wired in with [`JwtManagerBuilder::blocklist`].
+//! - **Sessions** (in the same store, so across servers): [`create_token_pair`] makes a
+//!   login's tokens; [`refresh_tokens`] rotates refresh tokens with
+//!   `JWT_REFRESH_ROTATION` (or `rotate` on a route), and a spent one presented again
+//!   revokes the login ([`macro@refresh_token_reused_loader`]);
+//!   [`JwtManager::revoke_all_tokens`] logs an identity out everywhere;
+//!   `JWT_IMPLICIT_REFRESH_WINDOW` renews access cookies about to expire.
 //! - **Crypto backend**: jsonwebtoken's `rust_crypto` (the default feature) or
 //!   `aws_lc_rs`. Exactly one must be on; otherwise building the manager fails with an
 //!   error that says so.
