@@ -351,7 +351,7 @@ pub struct SpendRequest<'a> {
     /// The spent token's `jti`.
     pub jti: &'a str,
     /// The refresh token issued in its place, handed again to a second presenter within
-    /// `JWT_REFRESH_REUSE_GRACE`.
+    /// `JWT_REFRESH_REUSE_GRACE` (empty without a grace: then no usable token is stored).
     pub successor: &'a str,
     /// When it is spent: Unix milliseconds, by the manager's clock.
     pub at_ms: i64,

@@ -44,7 +44,9 @@ impl JwtManager {
     /// Creates the tokens of a new login: an access token (with `options`) and a refresh
     /// token (with the configured defaults), both carrying a new `fam` claim, so that
     /// [`Blocklist::revoke_family`](crate::blocklist::Blocklist::revoke_family) (and
-    /// refresh-token reuse) revokes them together.
+    /// refresh-token reuse) revokes them together. A revoked login is remembered as long as
+    /// tokens of the configured lifetimes can live: give a login's tokens a longer
+    /// `expires` and they outlive its revocation.
     ///
     /// # Errors
     /// As [`create_access_token`](Self::create_access_token).
@@ -158,9 +160,16 @@ impl JwtManager {
             reason = "milliseconds of a clock before the year 9999 fit an i64"
         )]
         let at_ms = (now * 1000.0).floor() as i64;
+        // The successor is kept only for a second presenter within the grace: without a
+        // grace, the store never holds a usable refresh token.
+        let recorded = if config.refresh_reuse_grace.is_zero() {
+            ""
+        } else {
+            successor.as_str()
+        };
         let request = SpendRequest {
             jti,
-            successor: &successor,
+            successor: recorded,
             at_ms,
             expires_at: presented.expires_at(),
         };
@@ -178,9 +187,15 @@ impl JwtManager {
             }
             Spend::Before { .. } => {
                 // Reuse: whoever holds this login's tokens, none of them works any more.
-                let until = config
-                    .longest_token_lifetime()
-                    .map(|lifetime| crate::types::seconds_after(now, lifetime));
+                // As long as any token of the login may live: those issued from now on
+                // get the configured lifetimes, and the presented one may have had a
+                // longer one.
+                let until = match (config.longest_token_lifetime(), presented.expires_at()) {
+                    (Some(lifetime), Some(exp)) => {
+                        Some(crate::types::seconds_after(now, lifetime).max(exp))
+                    }
+                    _ => None,
+                };
                 store
                     .revoke_family(family, until)
                     .await
