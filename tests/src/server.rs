@@ -91,6 +91,10 @@ impl ExampleServer {
         body: Option<&Value>,
     ) -> (u16, Value) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        // A server that hangs fails the test instead of hanging it.
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
         let body = body.map(Value::to_string).unwrap_or_default();
         let authorization = if token.is_empty() {
             String::new()
