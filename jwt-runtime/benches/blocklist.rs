@@ -114,7 +114,10 @@ fn bench(c: &mut Criterion) {
     // other users: those look-ups are no longer skipped.
     system.block_on(async {
         for i in 0..10_000 {
-            memory.revoke_family(&format!("login-{i}"), None).await.unwrap();
+            memory
+                .revoke_family(&format!("login-{i}"), None)
+                .await
+                .unwrap();
             let identity = serde_json::Value::from(format!("user-{i}"));
             memory.revoke_identity_before(&identity, 0).await.unwrap();
         }

@@ -1,5 +1,5 @@
 //! `examples/session_page.rs` in a real browser: headless Chromium (Debian's package),
-//! driven through the DevTools protocol by `tests/browser/drive.mjs` (puppeteer-core),
+//! driven through the `DevTools` protocol by `tests/browser/drive.mjs` (puppeteer-core),
 //! logs in with the form, saves a note with a CSRF-protected `fetch` (whose answer renews
 //! the access cookie), is refused without the CSRF header, and logs out. After each step
 //! the test checks the cookies the browser actually kept.

@@ -628,8 +628,8 @@ async fn redis_store_keeps_logins_and_cut_offs_with_ttls() {
 #[actix_web::test]
 async fn a_revoked_login_never_rotates_even_where_refresh_tokens_are_not_checked() {
     let clock = ManualClock::starting_now();
-    let config = rotating(Duration::ZERO)
-        .blacklist_token_checks([jwt_runtime::config::TokenType::Access]);
+    let config =
+        rotating(Duration::ZERO).blacklist_token_checks([jwt_runtime::config::TokenType::Access]);
     let manager = builder(config, &clock).build().unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
     let (_, body) = send(&app, TestRequest::post().uri("/login")).await;
