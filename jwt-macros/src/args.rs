@@ -1,10 +1,13 @@
-//! Shared argument parsing: `crate = path`, `locations = [...]`, set-once checks.
+//! Shared argument parsing: `crate = path`, `locations = [...]`, the guard options and
+//! requirement, set-once checks.
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprArray, Lit, LitStr};
+
+use crate::requirement::{ARGUMENTS as REQUIREMENT, Requirement};
 
 /// Sets `slot` once; a second value is an error on its key.
 pub(crate) fn set_once<T>(
@@ -28,11 +31,12 @@ pub(crate) struct Location {
 }
 
 /// Every location: (Flask name, `TokenLocation` variant).
-const LOCATIONS: [(&str, &str); 4] = [
+const LOCATIONS: [(&str, &str); 5] = [
     ("headers", "Headers"),
     ("cookies", "Cookies"),
     ("query_string", "QueryString"),
     ("json", "Json"),
+    ("custom", "Custom"),
 ];
 
 impl Location {
@@ -96,16 +100,18 @@ pub(crate) struct Args {
     pub(crate) options: GuardOptions,
     /// Where `rotate` was written, for the error when it does not apply.
     pub(crate) rotate_span: Option<Span>,
+    /// `scopes`, `roles`, `check` (guards only).
+    pub(crate) requirement: Requirement,
 }
 
 /// Which keys an attribute accepts.
 #[derive(Clone, Copy)]
 pub(crate) enum Accepts {
-    /// `jwt_required`: `crate`, `locations` and the options.
+    /// `jwt_required`: `crate`, `locations`, the requirement and the options.
     GuardWithOptions,
-    /// `jwt_refresh_token_required`: `crate`, `locations` and `rotate`.
+    /// `jwt_refresh_token_required`: `crate`, `locations`, the requirement and `rotate`.
     RefreshGuard,
-    /// The other guards: `crate` and `locations`.
+    /// The other guards: `crate`, `locations` and the requirement.
     Guard,
     /// Loaders: `crate`.
     Loader,
@@ -157,12 +163,9 @@ impl Args {
                     args.rotate_span = Some(span);
                 }
                 set_once(slot, value, &name, span)
-            } else if meta.path.is_ident("locations")
-                && matches!(
-                    accepts,
-                    Accepts::Guard | Accepts::RefreshGuard | Accepts::GuardWithOptions
-                )
-            {
+            } else if !matches!(accepts, Accepts::Loader) && args.requirement.parse(&meta)? {
+                Ok(())
+            } else if meta.path.is_ident("locations") && !matches!(accepts, Accepts::Loader) {
                 let array: ExprArray = meta.value()?.parse()?;
                 let locations = parse_locations(&array)?;
                 set_once(
@@ -174,10 +177,12 @@ impl Args {
             } else {
                 let expected = match accepts {
                     Accepts::GuardWithOptions => {
-                        format!("`crate`, `locations`, {GUARD_OPTIONS}")
+                        format!("`crate`, `locations`, {REQUIREMENT}, {GUARD_OPTIONS}")
                     }
-                    Accepts::RefreshGuard => "`crate`, `locations`, `rotate`".to_owned(),
-                    Accepts::Guard => "`crate`, `locations`".to_owned(),
+                    Accepts::RefreshGuard => {
+                        format!("`crate`, `locations`, {REQUIREMENT}, `rotate`")
+                    }
+                    Accepts::Guard => format!("`crate`, `locations`, {REQUIREMENT}"),
                     Accepts::Loader => "`crate`".to_owned(),
                 };
                 let name = meta.path.to_token_stream().to_string().replace(' ', "");

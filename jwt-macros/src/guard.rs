@@ -1,8 +1,10 @@
 //! `jwt_required`, `jwt_optional`, `fresh_jwt_required`, `jwt_refresh_token_required`:
-//! one hidden extractor argument; the body is left as written.
+//! one hidden extractor argument (and, with `scopes`, `roles` or `check`, a hidden type
+//! beside the handler that stands for them); the body is left as written.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
+use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, parse_quote};
 
 use crate::args::{Accepts, Args};
@@ -93,16 +95,33 @@ fn try_expand(mode: Mode, args: TokenStream, item: TokenStream) -> syn::Result<T
         let variant = format_ident!("{}", location.variant);
         quote!(#private::TokenLocation::#variant)
     });
+    let (requirement, definition) = match args.requirement.span() {
+        None => (None, None),
+        Some(span) => {
+            if let Some(FnArg::Receiver(receiver)) = function.sig.inputs.first() {
+                return Err(syn::Error::new(
+                    receiver.span().join(span).unwrap_or(span),
+                    "`scopes`, `roles` and `check` need a free function: the requirement is a type beside the handler",
+                ));
+            }
+            let (name, definition) = args.requirement.expand(&function, &private);
+            (Some(quote!(, #name)), Some(definition))
+        }
+    };
     let guard = syn::Ident::new("__jwt_guard", Span::mixed_site());
     let argument: FnArg = parse_quote!(
-        #guard: #private::Guard<#private::mode::#mode_type, { #private::locations(&[#(#locations),*]) }>
+        #guard: #private::Guard<
+            #private::mode::#mode_type,
+            { #private::locations(&[#(#locations),*]) }
+            #requirement
+        >
     );
     let position = usize::from(matches!(
         function.sig.inputs.first(),
         Some(FnArg::Receiver(_))
     ));
     function.sig.inputs.insert(position, argument);
-    Ok(quote!(#function))
+    Ok(quote!(#definition #function))
 }
 
 fn validate(mode: Mode, function: &ItemFn) -> syn::Result<()> {

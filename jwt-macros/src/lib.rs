@@ -4,6 +4,7 @@ mod args;
 mod expand;
 mod guard;
 mod loader;
+mod requirement;
 mod runtime_path;
 
 use proc_macro::TokenStream;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use actix_web::http::StatusCode;
 
+use crate::authorization::Denied;
 use crate::claims::Claims;
 use crate::payload::PayloadError;
 use crate::types::TokenType;
@@ -53,6 +54,10 @@ pub enum JwtError {
     /// The claims verification loader returned `false` (`UserClaimsVerificationError`):
     /// 400; holds the refused token.
     UserClaimsVerification(Claims),
+    /// (this port only) A verified token without a scope or role the route requires, or
+    /// refused by its `check`: 403, `insufficient_scope_loader`, which receives the
+    /// [`Denied`] (the token, what it missed, the route's scopes).
+    InsufficientScope(Denied),
     /// The revocation store could not answer; the request is refused (fail closed): 503.
     RevocationCheckFailed(String),
     /// A loader failed, or the library is used outside a set-up App: 500.
@@ -99,6 +104,8 @@ pub enum ErrorKind {
     UserLoaderError,
     /// `claims_verification_failed_loader`
     ClaimsVerificationFailed,
+    /// `insufficient_scope_loader`
+    InsufficientScope,
     /// No loader: the revocation store could not answer.
     RevocationCheckFailed,
     /// No loader: a server-side failure.
@@ -141,6 +148,7 @@ impl JwtError {
                 display_identity(token.identity_value())
             ),
             JwtError::UserClaimsVerification(_) => "User claims verification failed".to_owned(),
+            JwtError::InsufficientScope(denied) => denied.missing().to_string(),
             JwtError::RevocationCheckFailed(_) => {
                 "Token revocation check failed; try again later".to_owned()
             }
@@ -176,6 +184,7 @@ impl JwtError {
             | ErrorKind::UserLoaderError => StatusCode::UNAUTHORIZED,
             ErrorKind::InvalidToken => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::ClaimsVerificationFailed => StatusCode::BAD_REQUEST,
+            ErrorKind::InsufficientScope => StatusCode::FORBIDDEN,
             ErrorKind::RevocationCheckFailed | ErrorKind::KeySetUnavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -204,6 +213,7 @@ impl JwtError {
             JwtError::FreshTokenRequired => ErrorKind::NeedsFreshToken,
             JwtError::UserLoad(_) => ErrorKind::UserLoaderError,
             JwtError::UserClaimsVerification(_) => ErrorKind::ClaimsVerificationFailed,
+            JwtError::InsufficientScope(_) => ErrorKind::InsufficientScope,
             JwtError::RevocationCheckFailed(_) => ErrorKind::RevocationCheckFailed,
             JwtError::Internal(_) => ErrorKind::Internal,
             JwtError::BodyTooLarge(_) => ErrorKind::BodyTooLarge,

@@ -13,6 +13,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::actix::{BodyTap, needs_body};
+use crate::authorization::{Requirement, Requires, Unrestricted};
 use crate::claims::Claims;
 use crate::context::{self, Verified};
 use crate::error::JwtError;
@@ -28,6 +29,7 @@ fn extract(
     payload: &mut Payload,
     mode: Mode,
     locations: Option<Locations>,
+    requirement: Requirement,
 ) -> impl Future<Output = Result<Option<Rc<Verified>>, JwtError>> + 'static {
     let req = req.clone();
     let manager = context::current_manager();
@@ -53,23 +55,41 @@ fn extract(
                 }
             }
         };
-        verify::verify_request(&manager, &req, body.as_deref(), mode, locations).await
+        verify::verify_request(
+            &manager,
+            &req,
+            body.as_deref(),
+            mode,
+            locations,
+            requirement,
+        )
+        .await
     }
 }
 
 /// The hidden argument the guard attributes add to a handler: the mode as a type
-/// ([`mode::Required`](crate::__private::mode::Required), ...) and the route's token
-/// locations as a code ([`locations`](crate::__private::locations); `0`: the configured ones).
+/// ([`mode::Required`](crate::__private::mode::Required), ...), the route's token
+/// locations as a code ([`locations`](crate::__private::locations); `0`: the configured
+/// ones), and the route's scopes, roles and `check` as a type (the one the attribute
+/// generates, or [`Unrestricted`](crate::__private::Unrestricted)).
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct Guard<M: GuardMode, const LOCATIONS: u16>(PhantomData<M>);
+pub struct Guard<M: GuardMode, const LOCATIONS: u16, R: Requires = Unrestricted>(
+    PhantomData<(M, R)>,
+);
 
-impl<M: GuardMode, const LOCATIONS: u16> FromRequest for Guard<M, LOCATIONS> {
+impl<M: GuardMode, const LOCATIONS: u16, R: Requires> FromRequest for Guard<M, LOCATIONS, R> {
     type Error = JwtError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, M::MODE, Locations::from_code(LOCATIONS));
+        let verified = extract(
+            req,
+            payload,
+            M::MODE,
+            Locations::from_code(LOCATIONS),
+            const { Requirement::of::<R>() },
+        );
         Box::pin(async move { verified.await.map(|_| Guard(PhantomData)) })
     }
 }
@@ -138,7 +158,7 @@ impl FromRequest for Jwt {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::REQUIRED, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None, Requirement::NONE);
         Box::pin(async move { required(verified.await?) })
     }
 }
@@ -169,7 +189,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JwtIdentity<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::REQUIRED, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None, Requirement::NONE);
         Box::pin(async move {
             let jwt = required(verified.await?)?;
             jwt.identity::<T>()
@@ -208,7 +228,7 @@ impl<U: 'static> FromRequest for CurrentUser<U> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verified = extract(req, payload, Mode::REQUIRED, None);
+        let verified = extract(req, payload, Mode::REQUIRED, None, Requirement::NONE);
         Box::pin(async move {
             let jwt = required(verified.await?)?;
             jwt.user::<U>().map(CurrentUser).ok_or_else(|| {
@@ -226,7 +246,7 @@ async fn verify_in_request(
     req: &HttpRequest,
     mode: Mode,
 ) -> Result<Option<Rc<Verified>>, JwtError> {
-    extract(req, &mut Payload::None, mode, None).await
+    extract(req, &mut Payload::None, mode, None, Requirement::NONE).await
 }
 
 /// Python's `verify_jwt_in_request()`, for custom guards (the "custom decorators" pattern).
@@ -344,6 +364,8 @@ pub async fn verify_jwt_refresh_token_in_request(req: &HttpRequest) -> Result<Jw
 pub struct VerifyOptions {
     mode: Mode,
     locations: Option<Locations>,
+    scopes: &'static [&'static str],
+    roles: &'static [&'static str],
 }
 
 impl Default for VerifyOptions {
@@ -351,6 +373,8 @@ impl Default for VerifyOptions {
         VerifyOptions {
             mode: Mode::REQUIRED,
             locations: None,
+            scopes: &[],
+            roles: &[],
         }
     }
 }
@@ -411,6 +435,30 @@ impl VerifyOptions {
         self
     }
 
+    /// (this port only) every scope the token must hold, as `scopes = [...]` on a guard
+    /// attribute: refused with 403 through the `insufficient_scope_loader` otherwise.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().scopes(&["items:read"]);
+    /// # let _ = options;
+    /// ```
+    pub fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// (this port only) every role the token must hold, as `roles = [...]` on a guard
+    /// attribute.
+    ///
+    /// ```
+    /// let options = jwt_runtime::VerifyOptions::default().roles(&["admin"]);
+    /// # let _ = options;
+    /// ```
+    pub fn roles(mut self, roles: &'static [&'static str]) -> Self {
+        self.roles = roles;
+        self
+    }
+
     /// `locations=`: where to look, in order, instead of `JWT_TOKEN_LOCATION` (a location
     /// named twice counts once; an empty list means the configured ones).
     ///
@@ -450,7 +498,14 @@ pub async fn verify_jwt_in_request_with(
     req: &HttpRequest,
     options: VerifyOptions,
 ) -> Result<Option<Jwt>, JwtError> {
-    let verified = extract(req, &mut Payload::None, options.mode, options.locations).await?;
+    let verified = extract(
+        req,
+        &mut Payload::None,
+        options.mode,
+        options.locations,
+        Requirement::listed(options.scopes, options.roles),
+    )
+    .await?;
     Ok(verified.map(Jwt))
 }
 

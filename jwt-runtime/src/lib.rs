@@ -108,6 +108,12 @@
 //!   revokes the login ([`macro@refresh_token_reused_loader`]);
 //!   [`JwtManager::revoke_all_tokens`] logs an identity out everywhere;
 //!   `JWT_IMPLICIT_REFRESH_WINDOW` renews access cookies about to expire.
+//! - **Authorization**: `#[jwt_required(scopes = ["items:read"], roles = ["admin"],
+//!   check = path::to::fn)]` (on every guard attribute) refuses a verified token that
+//!   lacks them with 403 ([`macro@insufficient_scope_loader`]); the requirement is a
+//!   compile-time constant. `JWT_WWW_AUTHENTICATE` adds RFC 6750 challenges.
+//! - **Your own token source**: a [`macro@token_source_loader`] reads the `custom`
+//!   location (`JWT_TOKEN_LOCATION`, or `locations = [custom]`).
 //! - **Crypto backend**: jsonwebtoken's `rust_crypto` (the default feature) or
 //!   `aws_lc_rs`. Exactly one must be on; otherwise building the manager fails with an
 //!   error that says so.
@@ -124,6 +130,7 @@
 
 mod actix;
 mod attributes;
+mod authorization;
 pub mod blocklist;
 mod claims;
 pub mod config;
@@ -148,6 +155,7 @@ mod verify;
 pub mod __private;
 
 pub use crate::attributes::*;
+pub use crate::authorization::{Denied, Missing};
 pub use crate::claims::{Claims, FreshClaim};
 pub use crate::config::JwtConfig;
 pub use crate::context::{
@@ -195,7 +203,7 @@ pub use jsonwebtoken::jwk::JwkSet;
 pub mod prelude {
     pub use crate as jwt;
     pub use crate::{
-        Claims, CookieOptions, CurrentUser, DecodeOptions, Jwt, JwtError, JwtIdentity,
+        Claims, CookieOptions, CurrentUser, DecodeOptions, Denied, Jwt, JwtError, JwtIdentity,
         TokenOptions, TokenPair, VerifyOptions, create_access_token, create_access_token_with,
         create_refresh_token, create_refresh_token_with, create_token_pair, decode_token,
         decode_token_with, fresh_jwt_required, get_csrf_token, get_current_user, get_jti, get_jwt,

@@ -9,13 +9,14 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use crate::config::JwtConfig;
 use crate::error::JwtError;
+use crate::loaders::{guarded, slots};
 use crate::manager::Inner;
 use crate::types::{Compat, TokenLocation, TokenType};
 
-/// An ordered list of up to four distinct locations, without allocation.
+/// An ordered list of distinct locations (at most every one), without allocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Locations {
-    items: [TokenLocation; 4],
+    items: [TokenLocation; TokenLocation::ALL.len()],
     len: u8,
 }
 
@@ -24,10 +25,10 @@ impl Locations {
     /// none.
     #[must_use]
     pub(crate) fn from_code(code: u16) -> Option<Self> {
-        let mut items = [TokenLocation::Headers; 4];
+        let mut items = [TokenLocation::Headers; TokenLocation::ALL.len()];
         let mut len = 0;
         let mut rest = code;
-        while rest != 0 && len < 4 {
+        while rest != 0 && len < TokenLocation::ALL.len() {
             let index = usize::from(rest & 0b111).saturating_sub(1);
             if let (Some(slot), Some(location)) =
                 (items.get_mut(len), TokenLocation::ALL.get(index))
@@ -40,7 +41,7 @@ impl Locations {
         if len == 0 {
             None
         } else {
-            #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
+            #[allow(clippy::cast_possible_truncation, reason = "len <= 5")]
             Some(Locations {
                 items,
                 len: len as u8,
@@ -49,15 +50,15 @@ impl Locations {
     }
 
     pub(crate) fn from_slice(locations: &[TokenLocation]) -> Self {
-        let mut items = [TokenLocation::Headers; 4];
+        let mut items = [TokenLocation::Headers; TokenLocation::ALL.len()];
         let mut len = 0;
-        for location in locations.iter().take(4) {
+        for location in locations.iter().take(TokenLocation::ALL.len()) {
             if let Some(slot) = items.get_mut(len) {
                 *slot = *location;
                 len += 1;
             }
         }
-        #[allow(clippy::cast_possible_truncation, reason = "len <= 4")]
+        #[allow(clippy::cast_possible_truncation, reason = "len <= 5")]
         Locations {
             items,
             len: len as u8,
@@ -88,12 +89,12 @@ impl Locations {
 #[allow(
     clippy::indexing_slicing,
     clippy::cast_possible_truncation,
-    reason = "const fn: `i` is below the length, and a position below 4"
+    reason = "const fn: `i` is below the length, and a position below 5"
 )]
 pub const fn code(locations: &[TokenLocation]) -> u16 {
     let mut code = 0u16;
     let mut i = 0;
-    while i < locations.len() && i < 4 {
+    while i < locations.len() && i < TokenLocation::ALL.len() {
         let mut position = 0;
         while position < TokenLocation::ALL.len() {
             if TokenLocation::ALL[position] as u8 == locations[i] as u8 {
@@ -138,6 +139,10 @@ pub(crate) fn find_token<'r>(
                     csrf: None,
                 })
             }
+            TokenLocation::Custom => from_custom(inner, req).map(|token| Found {
+                token: Cow::Owned(token),
+                csrf: None,
+            }),
         };
         match attempt {
             Err(JwtError::NoAuthorization(message)) => errors.push(message),
@@ -183,7 +188,8 @@ pub(crate) fn settled_before_json(
                 Err(JwtError::NoAuthorization(_))
             ),
             TokenLocation::QueryString => from_query(inner, req.query_string()).is_ok(),
-            TokenLocation::Cookies => false,
+            // The custom source is not asked twice.
+            TokenLocation::Cookies | TokenLocation::Custom => false,
         };
         if settled {
             return true;
@@ -384,6 +390,23 @@ fn from_cookies<'r>(
         csrf,
     })
 }
+
+/// The custom location: what the `token_source_loader` returns (an empty value is no
+/// token). Without that loader the start-up checks refuse the configuration; a route's
+/// `locations = [custom]` is checked there too.
+fn from_custom(inner: &Inner, req: &HttpRequest) -> Result<String, JwtError> {
+    const NAME: &str = slots::token_source_loader::NAME;
+    let source =
+        inner.loaders.token_source_loader.as_ref().ok_or_else(|| {
+            JwtError::Internal(format!("the `custom` token location needs a {NAME}"))
+        })?;
+    guarded(NAME, || source(req))?
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| JwtError::NoAuthorization(CUSTOM_MISSING.to_owned()))
+}
+
+/// What the custom location says when its source has no token.
+const CUSTOM_MISSING: &str = "Missing JWT from the custom token source";
 
 /// The query-string location: the first `?jwt=` value, without
 /// `JWT_QUERY_STRING_VALUE_PREFIX`.

@@ -52,6 +52,22 @@ const FIXED: [&str; 11] = [
     "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf", "fam",
 ];
 
+/// The claims the library writes itself (besides the identity and the user claims): a
+/// token's own top-level claims are the others.
+pub(crate) const LAYOUT_CLAIMS: [&str; 10] = [
+    "iat", "nbf", "exp", "iss", "aud", "jti", "type", "fresh", "csrf", "fam",
+];
+
+impl ClaimNames {
+    /// Whether the library writes this claim itself in `compat`'s layout (so a token's
+    /// own claims may not take the name in 3.x, and a renewal does not copy it).
+    pub(crate) fn is_layout(&self, name: &str, compat: crate::types::Compat) -> bool {
+        LAYOUT_CLAIMS.contains(&name)
+            || name == self.identity
+            || (compat == crate::types::Compat::V3 && name == self.user_claims)
+    }
+}
+
 fn fixed_slot(name: &str) -> Option<usize> {
     FIXED.iter().position(|fixed| *fixed == name)
 }

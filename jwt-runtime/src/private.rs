@@ -6,9 +6,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use crate::actix::{JwtMiddleware, JwtResponseFuture};
+pub use crate::authorization::{Checked, ClaimsCheck, Requires, Unrestricted, run_check};
 pub use crate::extract::Guard;
 pub use crate::loaders::output::{
-    CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, UserOutput,
+    CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, TokenSourceOutput,
+    UserOutput,
 };
 pub use crate::loaders::{CheckResult, KeyResult, LoaderEntry, MaybeAsync, UserResult, slots};
 pub use crate::locations::code as locations;

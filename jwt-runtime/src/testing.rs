@@ -411,7 +411,8 @@ pub fn request_with_token(
             let mut body = Map::new();
             body.insert(names.json_key.clone(), Value::String(token.to_owned()));
             request.uri(uri).set_json(Value::Object(body))
-        }
+        } // Where the `token_source_loader` reads is the application's: the request as is.
+        TokenLocation::Custom => request.uri(uri),
     }
 }
 

@@ -55,18 +55,24 @@ pub enum TokenLocation {
     QueryString,
     /// `"json"`: a key of a JSON object body.
     Json,
+    /// `"custom"` (this port only): what the `token_source_loader` reads from the request
+    /// (a WebSocket subprotocol header, a session). Every verification rule applies; it is
+    /// never a cookie, so no CSRF check.
+    Custom,
 }
 
 impl TokenLocation {
-    /// Every location, in the reference's order.
-    pub const ALL: [TokenLocation; 4] = [
+    /// Every location: the reference's four in its order, then `custom`.
+    pub const ALL: [TokenLocation; 5] = [
         TokenLocation::Headers,
         TokenLocation::Cookies,
         TokenLocation::QueryString,
         TokenLocation::Json,
+        TokenLocation::Custom,
     ];
 
-    /// The Flask spelling (`"headers"`, `"cookies"`, `"query_string"`, `"json"`).
+    /// The Flask spelling (`"headers"`, `"cookies"`, `"query_string"`, `"json"`), and
+    /// `"custom"`.
     ///
     /// ```
     /// assert_eq!(jwt_runtime::config::TokenLocation::Json.as_str(), "json");
@@ -78,6 +84,7 @@ impl TokenLocation {
             TokenLocation::Cookies => "cookies",
             TokenLocation::QueryString => "query_string",
             TokenLocation::Json => "json",
+            TokenLocation::Custom => "custom",
         }
     }
 }
@@ -96,7 +103,8 @@ impl FromStr for TokenLocation {
             .into_iter()
             .find(|location| location.as_str() == s)
             .ok_or_else(|| {
-                r#"can only contain "headers", "cookies", "query_string", or "json""#.to_owned()
+                r#"can only contain "headers", "cookies", "query_string", "json", or "custom""#
+                    .to_owned()
             })
     }
 }

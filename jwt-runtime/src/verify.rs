@@ -7,6 +7,7 @@ use std::rc::Rc;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
+use crate::authorization::{self, Requirement, challenge};
 use crate::claims::Claims;
 use crate::context::{self, Verified};
 use crate::error::{ErrorKind, JwtError};
@@ -141,6 +142,7 @@ pub(crate) async fn verify_request(
     body: Option<&[u8]>,
     mode: Mode,
     locations: Option<Locations>,
+    requirement: Requirement,
 ) -> Result<Option<Rc<Verified>>, JwtError> {
     let (claims, location) = match decode_from_request(manager, req, body, mode, locations).await {
         Ok(found) => found,
@@ -160,7 +162,22 @@ pub(crate) async fn verify_request(
     };
     let verified = Rc::new(Verified::new(claims, location, mode.rotate));
     let previous = context::replace_verified(Some(Rc::clone(&verified)));
-    if let Err(error) = after_decode(manager, mode, &verified).await {
+    let checked = match after_decode(manager, mode, &verified).await {
+        Ok(()) if requirement.is_empty() => Ok(()),
+        Ok(()) => {
+            let inner = &*manager.inner;
+            authorization::authorize(
+                &inner.config,
+                &inner.roles_path,
+                &requirement,
+                &verified.claims,
+                req,
+            )
+            .await
+        }
+        Err(error) => Err(error),
+    };
+    if let Err(error) = checked {
         context::refuse(verified, previous);
         return Err(error);
     }
@@ -311,6 +328,10 @@ pub(crate) fn error_response(
             .refresh_token_reused_loader
             .as_ref()
             .and_then(|f| answer(slots::refresh_token_reused_loader::NAME, &|| f(req, token))),
+        (ErrorKind::InsufficientScope, JwtError::InsufficientScope(denied)) => loaders
+            .insufficient_scope_loader
+            .as_ref()
+            .and_then(|f| answer(slots::insufficient_scope_loader::NAME, &|| f(req, denied))),
         (ErrorKind::NeedsFreshToken, _) => loaders
             .needs_fresh_token_loader
             .as_ref()
@@ -339,13 +360,18 @@ pub(crate) fn error_response(
         }
         _ => None,
     };
-    match custom {
+    let config = &manager.inner.config;
+    let mut response = match custom {
         Some(Ok(Some(response))) => response,
         // The loader panicked: the answer to that, not to the original error.
-        Some(Err(panic)) => error_response(manager, req, &panic),
+        Some(Err(panic)) => return error_response(manager, req, &panic),
         // No loader, or it declined.
-        Some(Ok(None)) | None => default_response(&manager.inner.config.error_message_key, error),
+        Some(Ok(None)) | None => default_response(&config.error_message_key, error),
+    };
+    if config.www_authenticate {
+        challenge::add(config, error, &mut response);
     }
+    response
 }
 
 /// `{"<JWT_ERROR_MESSAGE_KEY>":"<message>"}\n` with the default status.

@@ -32,7 +32,7 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
         Input::Json
         | Input::IdentityOf
         | Input::UserClaimsOf
-        | Input::Claims
+        | Input::Passed
         | Input::Message
         | Input::HeaderPayload => {
             params.push(&value);
@@ -52,7 +52,7 @@ pub(super) fn shim(spec: &Spec, function: &ItemFn, private: &TokenStream) -> Tok
             let (prelude, call_args) = json_argument(function, private, &slot, &json);
             (quote!(let #json = #read; #prelude), call_args)
         }
-        (Input::Claims | Input::Maps, 1) => (quote!(), quote!(#value)),
+        (Input::Passed | Input::Maps, 1) => (quote!(), quote!(#value)),
         (Input::Message, _) => (
             quote!(),
             quote!(#private::core::convert::Into::into(#value)),

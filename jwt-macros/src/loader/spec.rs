@@ -31,7 +31,7 @@ macro_rules! loader_table {
                 expected: "[async] fn(claims: &Map<String, Value>, header: &Map<String, Value>) -> impl Into<Secret>",
             }
             token_in_blacklist_loader {
-                input: Claims, arities: [1], may_be_async: true, request: false, output: CheckOutput,
+                input: Passed, arities: [1], may_be_async: true, request: false, output: CheckOutput,
                 expected: "[async] fn(token: &Claims) -> bool (or Result<bool, E>)",
             }
             claims_verification_loader {
@@ -39,7 +39,7 @@ macro_rules! loader_table {
                 expected: "[async] fn(user_claims: T) -> bool (or Result<bool, E>)",
             }
             claims_verification_failed_loader {
-                input: Claims, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
+                input: Passed, arities: [0], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn() -> impl Responder",
             }
             user_loader_callback_loader {
@@ -51,7 +51,7 @@ macro_rules! loader_table {
                 expected: "fn(identity: T) -> impl Responder",
             }
             expired_token_loader {
-                input: Claims, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
+                input: Passed, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn(token: &Claims) -> impl Responder",
             }
             invalid_token_loader {
@@ -71,8 +71,16 @@ macro_rules! loader_table {
                 expected: "fn() -> impl Responder",
             }
             refresh_token_reused_loader {
-                input: Claims, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
+                input: Passed, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
                 expected: "fn(token: &Claims) -> impl Responder",
+            }
+            insufficient_scope_loader {
+                input: Passed, arities: [0, 1], may_be_async: false, request: true, output: ResponseOutput,
+                expected: "fn(denied: &Denied) -> impl Responder",
+            }
+            token_source_loader {
+                input: Passed, arities: [1], may_be_async: false, request: false, output: TokenSourceOutput,
+                expected: "fn(request: &HttpRequest) -> Option<String>",
             }
             // flask-jwt-extended 4.x's names, registered in the 3.x slot of the same meaning.
             additional_claims_loader {
@@ -119,8 +127,9 @@ pub(crate) enum Input {
     IdentityOf,
     /// The token's user claims (from `&Claims`), read into the parameter's type.
     UserClaimsOf,
-    /// `&Claims`.
-    Claims,
+    /// The slot's one argument, passed as the runtime hands it (`&Claims`, `&Denied`,
+    /// `&HttpRequest`).
+    Passed,
     /// `&str`, the error message.
     Message,
     /// `(&Map, &Map)`: unverified claims and header.

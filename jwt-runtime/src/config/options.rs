@@ -213,6 +213,28 @@ macro_rules! option_table {
                 env "JWT_IMPLICIT_REFRESH_WINDOW" => env::seconds;
                 set value;
                 check [];
+            /// (this port only) the top-level claim a route's `scopes = [...]` are read
+            /// from: a space-separated string (OAuth 2.0) or an array of strings. Default
+            /// unset: `scope`, then `scp` when a token has no `scope`.
+            scope_claim: Option<String> = None;
+                env "JWT_SCOPE_CLAIM" => env::optional_text;
+                set some(String);
+                check [non_empty_if_set];
+            /// (this port only) where a route's `roles = [...]` are read: a claim name,
+            /// or a JSON Pointer (RFC 6901) such as `/realm_access/roles`; inside the user
+            /// claims, or at the top level in 4.x mode. Default `"roles"`.
+            roles_claim: String = text("roles");
+                env "JWT_ROLES_CLAIM" => env::text;
+                set value;
+                check [claim_path];
+            /// (this port only) RFC 6750 challenges: every 401 the library answers carries
+            /// `WWW-Authenticate: Bearer` (with `error="invalid_token"` when a token was
+            /// refused), and a route's scope refusal `error="insufficient_scope"`. Default
+            /// `false` (the Python library sends none).
+            www_authenticate: bool = false;
+                env "JWT_WWW_AUTHENTICATE" => env::boolean;
+                set value;
+                check [];
             /// the request header read. Default `"Authorization"`.
             header_name: String = text("Authorization");
                 env "JWT_HEADER_NAME" => env::text;

@@ -54,6 +54,12 @@ mod checks {
         value.as_ref().map_or(Ok(()), non_empty)
     }
 
+    pub(super) fn claim_path(value: &String) -> Checked {
+        crate::authorization::ClaimPath::parse(value)
+            .map(drop)
+            .map_err(|reason| Refusal::new(value, reason))
+    }
+
     pub(super) fn one_word(value: &String) -> Checked {
         if value.chars().any(char::is_whitespace) {
             return Err(Refusal::new(

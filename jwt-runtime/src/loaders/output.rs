@@ -155,3 +155,19 @@ impl<R: Responder> ResponseOutput for R {
         Some(self.respond_to(req).map_into_boxed_body())
     }
 }
+
+/// What `token_source_loader` may return: the token, or `None` when the request holds none.
+#[diagnostic::on_unimplemented(
+    message = "`token_source_loader` must return `Option<String>` (or `Option<&str>`), found `{Self}`",
+    label = "not an optional token"
+)]
+pub trait TokenSourceOutput {
+    /// The token, if any.
+    fn into_output(self, loader: &'static str) -> Option<String>;
+}
+
+impl<T: Into<String>> TokenSourceOutput for Option<T> {
+    fn into_output(self, _: &'static str) -> Option<String> {
+        self.map(Into::into)
+    }
+}

@@ -15,6 +15,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::authorization::Denied;
 use crate::claims::Claims;
 use crate::error::JwtError;
 
@@ -318,6 +319,46 @@ macro_rules! slot_table {
             /// # Ok::<(), jwt_runtime::ConfigError>(())
             /// ```
             response refresh_token_reused_loader in JWT_REFRESH_TOKEN_REUSED_LOADER(token: Claims) -> Option<HttpResponse> as ResponseOutput;
+            /// `insufficient_scope_loader` (this port only): the answer to a verified token
+            /// that lacks a scope or role the route requires, or that its `check` refused;
+            /// default 403 with the configured message key (`Missing scope "items:read"`).
+            ///
+            /// ```
+            /// # use jwt_runtime::{JwtConfig, JwtManager};
+            /// let manager = JwtManager::builder(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))
+            ///     .insufficient_scope_loader(|denied| {
+            ///         actix_web::HttpResponse::Forbidden()
+            ///             .json(serde_json::json!({"error": "forbidden", "missing": denied.missing().to_string()}))
+            ///     })
+            ///     .build()?;
+            /// # let _ = manager;
+            /// # Ok::<(), jwt_runtime::ConfigError>(())
+            /// ```
+            response insufficient_scope_loader in JWT_INSUFFICIENT_SCOPE_LOADER(denied: Denied) -> Option<HttpResponse> as ResponseOutput;
+            /// `token_source_loader` (this port only): the request → the token of the
+            /// `custom` location (`JWT_TOKEN_LOCATION`, or a route's `locations = [custom]`),
+            /// or `None` when it holds none. The size cap and every verification rule
+            /// apply to what it returns; it is never a cookie, so no CSRF check.
+            ///
+            /// ```
+            /// # use jwt_runtime::{JwtConfig, JwtManager};
+            /// # use jwt_runtime::config::TokenLocation;
+            /// // A WebSocket handshake: `Sec-WebSocket-Protocol: access_token, <JWT>`.
+            /// let manager = JwtManager::builder(
+            ///     JwtConfig::default()
+            ///         .secret_key("an-example-secret-of-32-bytes!!!")
+            ///         .token_location([TokenLocation::Custom]),
+            /// )
+            /// .token_source_loader(|req| {
+            ///     let protocols = req.headers().get("sec-websocket-protocol")?.to_str().ok()?;
+            ///     let (scheme, token) = protocols.split_once(',')?;
+            ///     (scheme.trim() == "access_token").then(|| token.trim().to_owned())
+            /// })
+            /// .build()?;
+            /// # let _ = manager;
+            /// # Ok::<(), jwt_runtime::ConfigError>(())
+            /// ```
+            value token_source_loader in JWT_TOKEN_SOURCE_LOADER(request: HttpRequest) -> Option<String> as TokenSourceOutput;
         }
     };
 }
@@ -437,6 +478,6 @@ macro_rules! slot_types {
     };
 }
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 
 slot_table!(slot_modules);

@@ -11,13 +11,15 @@ use futures_util::future::LocalBoxFuture;
 use serde_json::{Map, Value};
 
 use super::{Clock, Inner, JwtManager, TokenNames};
+use crate::authorization::{ClaimPath, Denied};
 use crate::claims::Claims;
 use crate::config::JwtConfig;
 use crate::error::ConfigError;
 use crate::keys;
 use crate::keyset::{self, KeySetSource, KeySource};
 use crate::loaders::output::{
-    CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, UserOutput,
+    CheckOutput, HeadersOutput, JsonOutput, KeyOutput, ResponseOutput, TokenSourceOutput,
+    UserOutput,
 };
 use crate::loaders::{CheckResult, KeyResult, Loaders, MaybeAsync, UserResult, slot_table};
 use crate::payload::ClaimNames;
@@ -351,6 +353,15 @@ impl JwtManagerBuilder {
                 "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
             ));
         }
+        if config.token_location.contains(&TokenLocation::Custom)
+            && loaders.token_source_loader.is_none()
+        {
+            return Err(ConfigError::new(
+                "JWT_TOKEN_LOCATION",
+                "custom",
+                "the `custom` location is read by a token_source_loader (`#[jwt::token_source_loader]` or the builder), and none is registered",
+            ));
+        }
         if config.refresh_rotation && sessions.is_none() {
             return Err(ConfigError::new(
                 "JWT_REFRESH_ROTATION",
@@ -366,6 +377,8 @@ impl JwtManagerBuilder {
                     .map(|lifetime| lifetime + config.decode_leeway),
             );
         }
+        let roles_path = ClaimPath::parse(&config.roles_claim)
+            .map_err(|reason| ConfigError::new("JWT_ROLES_CLAIM", &config.roles_claim, reason))?;
         let decode = decode_settings(&config, &issuers);
         let sources = KeySources {
             key_set,
@@ -425,6 +438,7 @@ impl JwtManagerBuilder {
                 csrf_methods,
                 loaders,
                 sessions,
+                roles_path,
                 clock,
             }),
         })

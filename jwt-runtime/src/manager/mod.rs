@@ -101,6 +101,8 @@ pub(crate) struct Inner {
     pub(crate) loaders: Loaders,
     /// The revocation store sessions write to (rotation, log out everywhere).
     pub(crate) sessions: Option<Arc<dyn crate::blocklist::Blocklist>>,
+    /// Where a route's `roles = [...]` are read (`JWT_ROLES_CLAIM`).
+    pub(crate) roles_path: crate::authorization::ClaimPath,
     clock: Option<Clock>,
 }
 
@@ -465,11 +467,17 @@ impl JwtManager {
             headers.extend(options.headers.take().unwrap_or_default());
             (None, claims, Some(headers).filter(|h| !h.is_empty()))
         } else {
-            if options.additional_claims.is_some() {
-                return Err(JwtError::Internal(
-                    "additional_claims are written in 4.x mode (JwtConfig::v4); use user_claims with 3.x"
-                        .to_owned(),
-                ));
+            let mut claims = Vec::new();
+            for (name, value) in options.additional_claims.take().unwrap_or_default() {
+                set_claim(&mut claims, name, value);
+            }
+            if let Some((name, _)) = claims
+                .iter()
+                .find(|(name, _)| self.inner.decode.names.is_layout(name, Compat::V3))
+            {
+                return Err(JwtError::Internal(format!(
+                    "the claim `{name}` is written by the library itself; choose another name for TokenOptions::claims"
+                )));
             }
             let user_claims = match options.user_claims.take() {
                 Some(claims) => Some(claims),
@@ -482,7 +490,7 @@ impl JwtManager {
                 Some(headers) => Some(headers),
                 None => loaded_headers()?,
             };
-            (user_claims, Vec::new(), headers)
+            (user_claims, claims, headers)
         })
     }
 

@@ -4,28 +4,13 @@
 use actix_web::HttpResponse;
 use serde_json::Value;
 
-use crate::claims::{Claims, FAMILY_CLAIM};
+use crate::claims::Claims;
 use crate::context::Ambient;
 use crate::cookies::CookieOptions;
 use crate::error::JwtError;
 use crate::manager::JwtManager;
 use crate::token::TokenOptions;
 use crate::types::{Compat, TokenLocation, TokenType};
-
-/// The claims 4.x's layout writes itself: every other top-level claim is the token's own,
-/// carried over to its renewal.
-const V4_LAYOUT_CLAIMS: [&str; 10] = [
-    "fresh",
-    "iat",
-    "jti",
-    "type",
-    "nbf",
-    "csrf",
-    "aud",
-    "iss",
-    "exp",
-    FAMILY_CLAIM,
-];
 
 /// Adds a renewed access cookie (and its CSRF cookie) to `response` when the request was
 /// authenticated by an access-token cookie expiring within the window, the response is
@@ -82,17 +67,20 @@ fn renewal(manager: &JwtManager, claims: &Claims) -> Result<String, JwtError> {
     if let Some(family) = claims.family() {
         options = options.family(family);
     }
-    options = match manager.inner.config.compat {
-        Compat::V3 => options.user_claims(claims.user_claims_value().clone()),
-        Compat::V4 => {
-            let identity = &manager.inner.decode.names.identity;
-            let own = claims
-                .raw()
-                .into_iter()
-                .filter(|(name, _)| *name != identity && !V4_LAYOUT_CLAIMS.contains(&name.as_str()))
-                .map(|(name, value)| (name.clone(), value.clone()));
-            options.additional_claims(own.collect::<Vec<(String, Value)>>())
-        }
-    };
+    let compat = manager.inner.config.compat;
+    if compat == Compat::V3 {
+        options = options.user_claims(claims.user_claims_value().clone());
+    }
+    // The token's own top-level claims (4.x's additional claims, 3.x's `claims`: scopes).
+    let names = &manager.inner.decode.names;
+    let own: Vec<(String, Value)> = claims
+        .raw()
+        .into_iter()
+        .filter(|(name, _)| !names.is_layout(name, compat))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    if !own.is_empty() {
+        options = options.claims(own);
+    }
     manager.create_access_token_with(claims.identity_value(), options)
 }

@@ -35,7 +35,7 @@ pub(crate) struct TokenDraft {
     pub(crate) expires: Expiry,
     /// 3.x's user claims object.
     pub(crate) user_claims: Option<Value>,
-    /// 4.x's top-level additional claims, in the order they are written.
+    /// The token's own top-level claims (4.x's additional claims), in the order written.
     pub(crate) additional_claims: Vec<(String, Value)>,
     pub(crate) headers: Option<Map<String, Value>>,
     /// The login it belongs to (`fam`).
@@ -180,6 +180,9 @@ impl Serialize for PayloadWriter<'_> {
             Some([one]) => map.serialize_entry("aud", one)?,
             Some(many) if !many.is_empty() => map.serialize_entry("aud", many)?,
             _ => {}
+        }
+        for (name, value) in &d.additional_claims {
+            map.serialize_entry(name, value)?;
         }
         map.end()
     }

@@ -63,11 +63,29 @@ impl TokenOptions {
         self
     }
 
-    /// 4.x's `additional_claims=`: claims written at the top level of the token, merged
-    /// over the `user_claims_loader`'s (4.x's `additional_claims_loader`); they may
-    /// override the claims the library writes, as in 4.x. They are written in the order
-    /// given (after the loader's, which come in name order); a name already written keeps
-    /// its place with the new value. 4.x mode only ([`JwtConfig::v4`](crate::JwtConfig::v4)).
+    /// Claims written at the top level of the token (an OAuth 2.0 `scope`, say), in the
+    /// order given, in either mode.
+    ///
+    /// - 3.x: after the library's claims, beside the user claims; a claim the library
+    ///   writes itself (`iat`, `exp`, `type`, the identity, the user claims, ...) is refused.
+    /// - 4.x: 4.x's `additional_claims=`, merged over the `user_claims_loader`'s (4.x's
+    ///   `additional_claims_loader`); as in 4.x they may override the library's claims, and
+    ///   a name already written keeps its place with the new value.
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
+    /// # let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// let options = TokenOptions::default().claims([("scope".to_owned(), "items:read".into())]);
+    /// let token = manager.create_access_token_with(&"bob", options)?;
+    /// assert_eq!(manager.decode_token(&token)?.get("scope").unwrap(), "items:read");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn claims(mut self, claims: impl IntoIterator<Item = (String, Value)>) -> Self {
+        self.additional_claims = Some(claims.into_iter().collect());
+        self
+    }
+
+    /// 4.x's name of [`TokenOptions::claims`].
     ///
     /// ```
     /// let mut claims = serde_json::Map::new();
@@ -75,9 +93,8 @@ impl TokenOptions {
     /// let options = jwt_runtime::TokenOptions::default().additional_claims(claims);
     /// # let _ = options;
     /// ```
-    pub fn additional_claims(mut self, claims: impl IntoIterator<Item = (String, Value)>) -> Self {
-        self.additional_claims = Some(claims.into_iter().collect());
-        self
+    pub fn additional_claims(self, claims: impl IntoIterator<Item = (String, Value)>) -> Self {
+        self.claims(claims)
     }
 
     /// (this port only) the login the token belongs to, written as its `fam` claim: every

@@ -4,6 +4,7 @@
 #![allow(clippy::too_many_lines, reason = "scenario tests")]
 
 mod attributes;
+mod authorization;
 mod loaders;
 mod options;
 mod request_api;
