@@ -19,6 +19,10 @@
 //!
 //! Any other user gets 403 `{"msg":"Admins only!"}`; no token or a bad one gets
 //! the usual 401 or 422.
+//!
+//! This port also has the one-line form: `#[jwt_required(roles = ["admin"])]` reads the
+//! same claim (`roles` in the user claims), and the `insufficient_scope_loader` gives the
+//! same 403. `/protected-one-line` serves it beside the hand-written guard.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -76,9 +80,25 @@ async fn protected(_: Admin) -> HttpResponse {
     HttpResponse::Ok().json(json!({"secret_message": "go banana!"}))
 }
 
+/// The same guard in one line: the role comes from the user claims' `roles` (a string or
+/// an array of strings), and a token without it is answered by the loader below.
+#[get("/protected-one-line")]
+#[jwt_required(roles = ["admin"])]
+async fn protected_one_line() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"secret_message": "go banana!"}))
+}
+
+/// The answer to a token without the route's role, as the hand-written guard words it.
+#[jwt::insufficient_scope_loader]
+fn admins_only() -> HttpResponse {
+    HttpResponse::Forbidden().json(json!({"msg": "Admins only!"}))
+}
+
 /// The example's routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(login).service(protected);
+    cfg.service(login)
+        .service(protected)
+        .service(protected_one_line);
 }
 
 /// The example's configuration: `app.config["JWT_SECRET_KEY"] = "super-secret"`.

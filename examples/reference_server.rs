@@ -132,7 +132,7 @@ fn login_tokens(manager: &JwtManager, username: &str) -> Result<TokenPair, JwtEr
     })
 }
 
-/// The `additional_claims` object of a `/token` body, in the order the body lists them
+/// A top-level claims object of a `/token` body, in the order the body lists them
 /// (a repeated name then keeps its first place and its last value, as Python's `dict`:
 /// `TokenOptions::additional_claims` writes them so).
 struct OrderedClaims(Vec<(String, Value)>);
@@ -159,10 +159,13 @@ impl<'de> Deserialize<'de> for OrderedClaims {
     }
 }
 
-/// The part of a `/token` body read in its own order.
+/// The parts of a `/token` body read in their own order.
 #[derive(serde::Deserialize)]
 struct TokenBody {
-    additional_claims: OrderedClaims,
+    #[serde(default)]
+    additional_claims: Option<OrderedClaims>,
+    #[serde(default)]
+    claims: Option<OrderedClaims>,
 }
 
 /// `POST /token`: any token, for black-box tests.
@@ -225,29 +228,36 @@ async fn issue_token(manager: JwtManager, body: web::Bytes) -> Result<HttpRespon
             ));
         }
     }
-    // 4.x's `additional_claims=`: top-level claims, in the body's order.
-    if manager.config().compat == Compat::V4 {
-        match body.get("additional_claims") {
-            None => {}
-            Some(Value::Object(_)) => {
-                let Ok(TokenBody {
-                    additional_claims: OrderedClaims(claims),
-                }) = serde_json::from_slice(&bytes)
-                else {
-                    return Ok(error(
-                        StatusCode::BAD_REQUEST,
-                        "\"additional_claims\" must be an object",
-                    ));
-                };
-                options = options.additional_claims(claims);
-            }
-            Some(_) => {
-                return Ok(error(
-                    StatusCode::BAD_REQUEST,
-                    "\"additional_claims\" must be an object",
-                ));
-            }
+    // Top-level claims, in the body's order: `claims` in either mode, and 4.x's
+    // `additional_claims=` too.
+    let keys: &[&str] = match manager.config().compat {
+        Compat::V3 => &["claims"],
+        Compat::V4 => &["additional_claims", "claims"],
+    };
+    for key in keys {
+        if body.get(*key).is_some_and(|value| !value.is_object()) {
+            let message = format!("\"{key}\" must be an object");
+            return Ok(error(StatusCode::BAD_REQUEST, &message));
         }
+    }
+    if keys.iter().any(|key| body.contains_key(*key)) {
+        let Ok(ordered) = serde_json::from_slice::<TokenBody>(&bytes) else {
+            return Ok(error(StatusCode::BAD_REQUEST, "claims must be objects"));
+        };
+        let additional = ordered.additional_claims.filter(|_| keys.len() == 2);
+        let claims: Vec<(String, Value)> = [additional, ordered.claims]
+            .into_iter()
+            .flatten()
+            .flat_map(|OrderedClaims(claims)| claims)
+            .collect();
+        if let Some((name, _)) = claims
+            .iter()
+            .find(|(name, _)| manager.is_reserved_claim(name))
+        {
+            let message = format!("\"claims\" cannot set `{name}`: the library writes it");
+            return Ok(error(StatusCode::BAD_REQUEST, &message));
+        }
+        options = options.claims(claims);
     }
     let token = match body.get("type").map(Value::as_str) {
         None | Some(Some("access")) => create_access_token_with(identity, options)?,
@@ -303,6 +313,22 @@ async fn protected(manager: JwtManager) -> HttpResponse {
         "claims": claims,
         "user": get_current_user::<Value>().as_deref(),
     }))
+}
+
+/// `GET /scoped`: a token with the scope `items:read` (in `scope` or `scp`, or in
+/// `JWT_SCOPE_CLAIM`); 403 otherwise.
+#[get("/scoped")]
+#[jwt_required(scopes = ["items:read"])]
+async fn scoped() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
+}
+
+/// `GET /admin`: a token with the role `admin` (the user claims' `roles`, or
+/// `JWT_ROLES_CLAIM`; the top level in 4.x mode); 403 otherwise.
+#[get("/admin")]
+#[jwt_required(roles = ["admin"])]
+async fn admin() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
 
 #[get("/optional")]
@@ -493,6 +519,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(revoke)
         .service(revoke_all)
         .service(raw)
+        .service(scoped)
+        .service(admin)
         .route("/any-method", web::route().to(any_method));
 }
 

@@ -1,5 +1,5 @@
 //! A guard's `scopes = [...]`, `roles = [...]` and `check = path`: checked here, at compile
-//! time, and emitted as a hidden zero-sized type beside the handler whose associated
+//! time, and emitted as a hidden unit struct beside the handler whose associated
 //! constants the runtime reads (nothing is parsed per request).
 
 use proc_macro2::{Span, TokenStream};
@@ -67,6 +67,12 @@ impl Requirement {
     ) -> (syn::Ident, TokenStream) {
         let name = format_ident!("__jwt_requires_{}", function.sig.ident);
         let vis = &function.vis;
+        // The type exists wherever the handler does.
+        let cfgs = function
+            .attrs
+            .iter()
+            .filter(|attribute| attribute.path().is_ident("cfg"));
+        let cfgs = quote!(#(#cfgs)*);
         let list = |items: &Option<Vec<LitStr>>| {
             let items = items.iter().flatten();
             quote!(&[#(#items),*])
@@ -89,10 +95,18 @@ impl Requirement {
             }
         });
         let definition = quote! {
+            #cfgs
             #[doc(hidden)]
-            #[allow(non_camel_case_types, missing_docs, missing_debug_implementations)]
-            #vis enum #name {}
+            #[allow(
+                non_camel_case_types,
+                dead_code,
+                unreachable_pub,
+                missing_docs,
+                missing_debug_implementations
+            )]
+            #vis struct #name;
 
+            #cfgs
             impl #private::Requires for #name {
                 const SCOPES: &'static [&'static str] = #scopes;
                 const ROLES: &'static [&'static str] = #roles;
@@ -139,10 +153,12 @@ fn words(
 
 /// RFC 6749's scope-token: one or more visible ASCII characters other than `"` and `\`.
 fn scope_token(scope: &str) -> Result<(), String> {
-    let valid = !scope.is_empty()
-        && scope
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    if scope.is_empty() {
+        return Err("a scope must not be empty".to_owned());
+    }
+    let valid = scope
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
     if valid {
         Ok(())
     } else {
@@ -154,7 +170,9 @@ fn scope_token(scope: &str) -> Result<(), String> {
 
 /// A role is one word: roles are also read from space-separated strings.
 fn role_name(role: &str) -> Result<(), String> {
-    if role.is_empty() || role.chars().any(char::is_whitespace) {
+    if role.is_empty() {
+        Err("a role must not be empty".to_owned())
+    } else if role.chars().any(char::is_whitespace) {
         Err(format!(
             "`{role}` is not a role: a role is one word, without spaces"
         ))

@@ -436,7 +436,8 @@ impl VerifyOptions {
     }
 
     /// (this port only) every scope the token must hold, as `scopes = [...]` on a guard
-    /// attribute: refused with 403 through the `insufficient_scope_loader` otherwise.
+    /// attribute: refused with 403 through the `insufficient_scope_loader` otherwise. Each
+    /// is one word (an empty one is never held).
     ///
     /// ```
     /// let options = jwt_runtime::VerifyOptions::default().scopes(&["items:read"]);

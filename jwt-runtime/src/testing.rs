@@ -344,7 +344,9 @@ impl Mint<'_> {
 /// refresh cookie (by the token's `type`) with its CSRF header when CSRF protection is on
 /// and the token has a `csrf` claim; the `JWT_QUERY_STRING_NAME` parameter (appended to
 /// `uri`); or a JSON object body under the `JWT_JSON_KEY` / `JWT_REFRESH_JSON_KEY` key.
-/// The request can be changed further before it is sent.
+/// For `custom`, where the token goes is the `token_source_loader`'s choice: the request
+/// comes back without it, to be given the token there. The request can be changed further
+/// before it is sent.
 ///
 /// ```
 /// use actix_web::http::Method;
@@ -411,7 +413,8 @@ pub fn request_with_token(
             let mut body = Map::new();
             body.insert(names.json_key.clone(), Value::String(token.to_owned()));
             request.uri(uri).set_json(Value::Object(body))
-        } // Where the `token_source_loader` reads is the application's: the request as is.
+        }
+        // Where the `token_source_loader` reads is the application's (documented above).
         TokenLocation::Custom => request.uri(uri),
     }
 }

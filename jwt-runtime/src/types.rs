@@ -46,6 +46,7 @@ impl std::str::FromStr for Compat {
 /// assert_eq!(TokenLocation::QueryString.as_str(), "query_string");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenLocation {
     /// `"headers"`: the `JWT_HEADER_NAME` request header.
     Headers,
@@ -56,8 +57,8 @@ pub enum TokenLocation {
     /// `"json"`: a key of a JSON object body.
     Json,
     /// `"custom"` (this port only): what the `token_source_loader` reads from the request
-    /// (a WebSocket subprotocol header, a session). Every verification rule applies; it is
-    /// never a cookie, so no CSRF check.
+    /// (a WebSocket subprotocol header, a gateway's header). Every verification rule
+    /// applies; it is never a cookie, so no CSRF check (do not read a cookie there).
     Custom,
 }
 

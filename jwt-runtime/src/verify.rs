@@ -167,8 +167,9 @@ pub(crate) async fn verify_request(
         Ok(()) => {
             let inner = &*manager.inner;
             authorization::authorize(
-                &inner.config,
+                inner.config.scope_claim.as_deref(),
                 &inner.roles_path,
+                inner.config.compat,
                 &requirement,
                 &verified.claims,
                 req,
@@ -369,7 +370,11 @@ pub(crate) fn error_response(
         Some(Ok(None)) | None => default_response(&config.error_message_key, error),
     };
     if config.www_authenticate {
-        challenge::add(config, error, &mut response);
+        challenge::add(
+            config.www_authenticate_realm.as_deref(),
+            error,
+            &mut response,
+        );
     }
     response
 }

@@ -336,6 +336,7 @@ async fn implicit_refresh_renews_an_access_cookie_near_its_expiry_and_never_afte
             TokenOptions::default()
                 .fresh(true)
                 .user_claims(json!({"roles": ["admin"]}))
+                .claims([("scope".to_owned(), json!("items:read"))])
                 .family("login-1"),
         )
         .unwrap();
@@ -371,6 +372,8 @@ async fn implicit_refresh_renews_an_access_cookie_near_its_expiry_and_never_afte
     let claims = manager.decode_token(&renewed).unwrap();
     assert_eq!(claims.identity_value(), "alice");
     assert_eq!(claims.user_claims_value(), &json!({"roles": ["admin"]}));
+    // The token's own top-level claims (its scopes) are kept too.
+    assert_eq!(claims.get("scope"), Some(&json!("items:read")));
     assert_eq!(claims.family(), Some("login-1"));
     assert!(!claims.fresh().is_fresh_at(0.0));
     assert_eq!(

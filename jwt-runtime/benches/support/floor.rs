@@ -78,3 +78,9 @@ pub(crate) async fn floor(Floor(claims): Floor) -> HttpResponse {
 pub(crate) async fn protected() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
 }
+
+/// `GET /scoped`: the same, with a scope and a role required.
+#[jwt_required(scopes = ["items:read"], roles = ["admin"])]
+pub(crate) async fn scoped() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "identity": get_jwt_identity::<Value>() }))
+}

@@ -15,10 +15,10 @@ use jwt_runtime::config::TokenLocation;
 use jwt_runtime::{JwtConfig, JwtManager, TokenOptions};
 use serde_json::json;
 
-use crate::support::{FloorKeys, SECRET, floor, protected};
+use crate::support::{FloorKeys, SECRET, floor, protected, scoped};
 
 /// Every request scenario, in report order.
-pub(crate) const REQUESTS: [&str; 13] = [
+pub(crate) const REQUESTS: [&str; 15] = [
     "bare",
     "public",
     "floor",
@@ -32,6 +32,8 @@ pub(crate) const REQUESTS: [&str; 13] = [
     "blocklist",
     "blocklist-sessions",
     "cookie-renew",
+    "claims",
+    "scoped",
 ];
 
 /// What each scenario is.
@@ -54,6 +56,8 @@ pub(crate) fn describe(name: &str) -> &'static str {
         "cookie-renew" => {
             "as cookie, with JWT_IMPLICIT_REFRESH_WINDOW: every response renews the cookie"
         }
+        "claims" => "as header, with the token of scoped (a scope claim and roles)",
+        "scoped" => "#[jwt_required(scopes = [..], roles = [..])], bearer header, both held",
         _ => "unknown scenario",
     }
 }
@@ -132,6 +136,13 @@ impl Scenario {
         let token = if name == "blocklist-sessions" {
             let pair = manager.create_token_pair(&"benchmark-user", TokenOptions::default());
             pair.unwrap().access_token
+        } else if name == "claims" || name == "scoped" {
+            let options = TokenOptions::default()
+                .claims([("scope".to_owned(), json!("openid profile items:read"))])
+                .user_claims(json!({"roles": ["user", "admin"]}));
+            manager
+                .create_access_token_with(&"benchmark-user", options)
+                .unwrap()
         } else {
             manager.create_access_token(&"benchmark-user").unwrap()
         };
@@ -174,6 +185,9 @@ impl Scenario {
                 .uri("/protected")
                 .insert_header(ContentType::json())
                 .set_payload(format!(r#"{{"access_token":"{token}"}}"#)),
+            "scoped" => TestRequest::get()
+                .uri("/scoped")
+                .insert_header(("Authorization", format!("Bearer {token}"))),
             _ => TestRequest::get()
                 .uri("/protected")
                 .insert_header(("Authorization", format!("Bearer {token}"))),
@@ -228,7 +242,8 @@ pub(crate) async fn wrapped_app(
         App::new()
             .wrap(manager.clone())
             .route("/public", web::get().to(public))
-            .route("/protected", web::route().to(protected)),
+            .route("/protected", web::route().to(protected))
+            .route("/scoped", web::get().to(scoped)),
     )
     .await
 }

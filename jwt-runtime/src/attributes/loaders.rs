@@ -461,6 +461,80 @@ pub use jwt_macros::revoked_token_loader;
 /// ```
 pub use jwt_macros::refresh_token_reused_loader;
 
+/// (this port only) The answer to a verified token that lacks a scope or role the route
+/// requires (`scopes = [...]`, `roles = [...]` on a guard attribute), or that its
+/// `check = ...` refused. Default 403 with the configured message key:
+/// `Missing scope "items:read"`, `Missing role "admin"` or `Permission denied`. With
+/// `JWT_WWW_AUTHENTICATE`, the answer also carries RFC 6750's `insufficient_scope`
+/// challenge (unless the loader sets `WWW-Authenticate` itself).
+///
+/// Signature: `fn(denied: &Denied) -> impl Responder` (the token, what it missed, the
+/// route's scopes), or `fn()`.
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use jwt_runtime::Missing;
+/// use actix_web::HttpResponse;
+/// use serde_json::json;
+///
+/// #[jwt::insufficient_scope_loader]
+/// fn forbidden(denied: &Denied) -> HttpResponse {
+///     let needed = match denied.missing() {
+///         Missing::Scope(scope) => format!("the {scope} scope"),
+///         Missing::Role(role) => format!("the {role} role"),
+///         _ => "permission".to_owned(),
+///     };
+///     HttpResponse::Forbidden().json(json!({ "msg": format!("This needs {needed}") }))
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt::insufficient_scope_loader]
+/// fn forbidden(denied: &Denied, extra: u8) -> HttpResponse { HttpResponse::Forbidden().finish() }
+/// ```
+pub use jwt_macros::insufficient_scope_loader;
+
+/// (this port only) Where the `custom` token location reads: the request → its token, or
+/// `None`. Name `custom` in `JWT_TOKEN_LOCATION` or a guard's `locations = [...]`. What it
+/// returns is verified like any token (the size cap, the signature, every claim rule);
+/// it is never a cookie, so no CSRF value is asked for: do not read a cookie here (a
+/// browser sends cookies with cross-site requests; the `cookies` location checks CSRF for
+/// that). Without this loader a configuration naming `custom` is refused at start-up,
+/// and a route naming it answers 500.
+///
+/// Signature: `fn(request: &HttpRequest) -> Option<String>` (or `Option<&str>`).
+///
+/// ```rust,standalone_crate
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpRequest, HttpResponse, get};
+///
+/// /// Browsers' WebSocket API cannot set headers, but can send subprotocols:
+/// /// `new WebSocket(url, ["access_token", jwt])`.
+/// #[jwt::token_source_loader]
+/// fn from_websocket_protocol(request: &HttpRequest) -> Option<String> {
+///     let protocols = request.headers().get("sec-websocket-protocol")?.to_str().ok()?;
+///     let (scheme, token) = protocols.split_once(',')?;
+///     (scheme.trim() == "access_token").then(|| token.trim().to_owned())
+/// }
+///
+/// #[get("/ws")]
+/// #[jwt_required(locations = [custom])]
+/// async fn socket() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+///
+/// #[jwt::token_source_loader]
+/// async fn from_session(request: &actix_web::HttpRequest) -> Option<String> { None }
+/// ```
+pub use jwt_macros::token_source_loader;
+
 /// flask-jwt-extended 4.x's `@jwt.additional_claims_loader`: the claims written at the top
 /// level of new tokens, for access **and** refresh tokens, in 4.x mode
 /// ([`JwtConfig::v4`](crate::JwtConfig::v4), `JWT_COMPAT=4`); a call's `additional_claims`

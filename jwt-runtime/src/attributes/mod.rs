@@ -20,8 +20,9 @@ pub use loaders::*;
 /// the verified token.
 ///
 /// # Arguments
-/// - `locations = [headers, cookies, query_string, json]`: the locations to try for this
-///   route, in order, instead of `JWT_TOKEN_LOCATION`.
+/// - `locations = [headers, cookies, query_string, json, custom]`: the locations to try
+///   for this route, in order, instead of `JWT_TOKEN_LOCATION` (`custom`: the
+///   [`macro@token_source_loader`]).
 ///
 /// ```
 /// use jwt_runtime::prelude::*;
@@ -33,6 +34,55 @@ pub use loaders::*;
 /// async fn example() -> impl Responder {
 ///     HttpResponse::Ok().json(json!({ "msg": "only a cookie token (with its CSRF value) works here" }))
 /// }
+/// ```
+///
+/// - `scopes = ["items:read", ...]`, `roles = ["admin", ...]`, `check = path::to::fn`
+///   (this port only, on every guard attribute): what a verified token must also have;
+///   all of them are required. Scopes are read from the top-level `JWT_SCOPE_CLAIM`
+///   (default `scope`, then `scp`), roles from `JWT_ROLES_CLAIM` (default `roles` in the
+///   user claims; the top level in 4.x mode; a JSON Pointer into the payload, such as
+///   `/realm_access/roles`, reaches nested ones), each a space-separated string or an array
+///   of strings. `check` names a fn of `&Claims` (and optionally `&HttpRequest`), plain or
+///   `async`, answering `bool` or `Result<bool, E>` (an `Err` answers 500). A token that
+///   falls short is answered by the [`macro@insufficient_scope_loader`] (default 403
+///   `Missing scope "items:read"`), after the claims verification and user loaders; the
+///   handler never runs. Everything is checked at compile time (an empty list, a scope
+///   with a space, a `check` of the wrong shape) and becomes a hidden type beside the
+///   handler, so the handler must be a free function (as with actix-web's own route
+///   attributes); nothing is parsed per request.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpRequest, HttpResponse, Responder, delete, get};
+///
+/// /// The owner of `/notes/{owner}/...` only.
+/// fn owns_the_path(claims: &Claims, request: &HttpRequest) -> bool {
+///     // Both present and equal: a route without `{owner}` or a non-string identity is refused.
+///     matches!(
+///         (request.match_info().get("owner"), claims.identity_value().as_str()),
+///         (Some(owner), Some(identity)) if owner == identity
+///     )
+/// }
+///
+/// #[get("/items")]
+/// #[jwt_required(scopes = ["items:read"])]
+/// async fn items() -> impl Responder {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// #[delete("/notes/{owner}/{id}")]
+/// #[jwt_required(scopes = ["notes:write"], roles = ["editor"], check = owns_the_path)]
+/// async fn delete_note() -> impl Responder {
+///     HttpResponse::NoContent().finish()
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use jwt_runtime::prelude::*;
+/// use actix_web::HttpResponse;
+///
+/// #[jwt_required(scopes = [])]
+/// async fn handler() -> HttpResponse { HttpResponse::Ok().finish() }
 /// ```
 ///
 /// - flask-jwt-extended 4.x's options, each bare (`optional`) or with a `bool`
@@ -99,7 +149,8 @@ pub use loaders::*;
 /// Verification happens while actix extracts it, before any other extractor reads the
 /// body; the verified token becomes the request's, which the App's middleware scopes
 /// around the handler. The mode is a type, the locations a `const` (`locations(&[])`:
-/// the configured ones):
+/// the configured ones), and `scopes`, `roles` and `check`, when given, a third type
+/// argument (a hidden unit struct emitted beside the handler that implements `Requires`):
 ///
 /// ```ignore
 /// async fn protected(
@@ -127,10 +178,23 @@ pub use jwt_macros::jwt_required;
 ///
 /// Only "no token" (including a header with another scheme, such as `Basic`) lets the
 /// request through anonymously: an expired, tampered or wrong-type token is refused as
-/// in [`macro@jwt_required`]. Arguments as for [`macro@jwt_required`].
+/// in [`macro@jwt_required`]. Arguments as for [`macro@jwt_required`]; `scopes`, `roles`
+/// and `check` apply to a token that is sent (without one the handler runs anonymously).
 ///
 /// OPTIONS is verified like every other method: without a token the handler runs
 /// anonymously, with one the token must be valid.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, get};
+///
+/// #[get("/catalogue")]
+/// #[jwt_optional(scopes = ["catalogue:read"])]
+/// async fn catalogue() -> impl Responder {
+///     // Anonymous, or a token with the scope: a token without it is answered 403.
+///     HttpResponse::Ok().finish()
+/// }
+/// ```
 ///
 /// # Examples
 ///
@@ -172,9 +236,21 @@ pub use jwt_macros::jwt_optional;
 /// be fresh (`fresh: true`, or a freshness timestamp not yet passed).
 ///
 /// A non-fresh token is answered by the `needs_fresh_token_loader` (default 401
-/// `Fresh token required`). Arguments as for [`macro@jwt_required`].
+/// `Fresh token required`). Arguments as for [`macro@jwt_required`]: freshness is
+/// checked before `scopes`, `roles` and `check`.
 ///
 /// OPTIONS is verified like every other method.
+///
+/// ```
+/// use jwt_runtime::prelude::*;
+/// use actix_web::{HttpResponse, Responder, post};
+///
+/// #[post("/admin/users")]
+/// #[fresh_jwt_required(roles = ["admin"])]
+/// async fn create_user() -> impl Responder {
+///     HttpResponse::Created().finish()
+/// }
+/// ```
 ///
 /// # Examples
 ///
@@ -212,7 +288,9 @@ pub use jwt_macros::fresh_jwt_required;
 /// Python's `@jwt_refresh_token_required`: the handler runs only with a valid refresh token.
 ///
 /// Claims verification is skipped for refresh tokens; the user loader still runs.
-/// Arguments: `locations` and `crate` as for [`macro@jwt_required`], and `rotate`.
+/// Arguments: `locations`, `scopes`, `roles`, `check` and `crate` as for
+/// [`macro@jwt_required`] (refresh tokens carry top-level claims too, e.g. an
+/// `offline_access` scope), and `rotate`.
 ///
 /// OPTIONS is verified like every other method.
 ///

@@ -4,7 +4,7 @@
 //!
 //! Scopes are read from the top-level `JWT_SCOPE_CLAIM` (default `scope`, then `scp`);
 //! roles from `JWT_ROLES_CLAIM` (default `roles`) inside the user claims, or at the top
-//! level in 4.x mode. Either claim may be a space-separated string (OAuth 2.0's `scope`) or
+//! level in 4.x mode, or along a JSON Pointer into the payload. Either claim may be a space-separated string (OAuth 2.0's `scope`) or
 //! an array of strings; values are compared exactly. A refusal answers 403 through the
 //! `insufficient_scope_loader`.
 
@@ -14,7 +14,6 @@ use actix_web::HttpRequest;
 use serde_json::Value;
 
 use crate::claims::Claims;
-use crate::config::JwtConfig;
 use crate::error::JwtError;
 use crate::loaders::{guarded, guarded_async};
 use crate::types::Compat;
@@ -84,8 +83,8 @@ impl Requirement {
     }
 }
 
-/// A route's requirement as a type: the guard attributes generate one (a hidden
-/// zero-sized type beside the handler) for `scopes`, `roles` and `check`.
+/// A route's requirement as a type: the guard attributes generate one (a hidden unit
+/// struct beside the handler) for `scopes`, `roles` and `check`.
 #[doc(hidden)]
 pub trait Requires: 'static {
     /// Every scope the token must hold.
@@ -197,12 +196,32 @@ impl Denied {
     }
 }
 
-/// Where roles are read: a claim name, or an RFC 6901 JSON Pointer (`/realm_access/roles`)
-/// into the claims. Parsed once, at start-up.
+/// Where roles are read (`JWT_ROLES_CLAIM`), parsed once at start-up: a claim name (in
+/// the user claims in 3.x mode, at the top level in 4.x), or an RFC 6901 JSON Pointer
+/// into the whole payload (`/realm_access/roles`; `/user_claims/roles` in 3.x's nesting).
 #[derive(Clone, Debug)]
 pub(crate) enum ClaimPath {
     Name(String),
-    Pointer(Vec<String>),
+    Pointer(Vec<Segment>),
+}
+
+/// One step of a JSON Pointer: an object member, which is also an array index when it is
+/// one (`0`, or digits without a leading zero).
+#[derive(Clone, Debug)]
+pub(crate) struct Segment {
+    name: String,
+    index: Option<usize>,
+}
+
+impl Segment {
+    fn new(name: String) -> Self {
+        let canonical = name == "0"
+            || (!name.starts_with('0')
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_digit()));
+        let index = canonical.then(|| name.parse().ok()).flatten();
+        Segment { name, index }
+    }
 }
 
 impl ClaimPath {
@@ -220,46 +239,61 @@ impl ClaimPath {
                 let mut unescaped = String::with_capacity(segment.len());
                 let mut chars = segment.chars();
                 while let Some(c) = chars.next() {
-                    match (c, c == '~') {
-                        (_, false) => unescaped.push(c),
-                        (_, true) => match chars.next() {
-                            Some('0') => unescaped.push('~'),
-                            Some('1') => unescaped.push('/'),
-                            _ => {
-                                return Err(
-                                    "a JSON Pointer escapes `~` as `~0` and `/` as `~1`".to_owned()
-                                );
-                            }
-                        },
+                    if c != '~' {
+                        unescaped.push(c);
+                        continue;
+                    }
+                    match chars.next() {
+                        Some('0') => unescaped.push('~'),
+                        Some('1') => unescaped.push('/'),
+                        _ => {
+                            return Err(
+                                "a JSON Pointer escapes `~` as `~0` and `/` as `~1`".to_owned()
+                            );
+                        }
                     }
                 }
-                Ok(unescaped)
+                Ok(Segment::new(unescaped))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(ClaimPath::Pointer)
     }
 
-    /// The value at this path, from `first(name)` for the first segment.
-    fn find<'v>(&self, first: impl FnOnce(&str) -> Option<&'v Value>) -> Option<&'v Value> {
-        let (head, rest) = match self {
-            ClaimPath::Name(name) => (name.as_str(), &[][..]),
-            ClaimPath::Pointer(segments) => match segments.split_first() {
-                Some((head, rest)) => (head.as_str(), rest),
-                None => return None,
+    /// The roles claim of a token.
+    fn find<'c>(&self, claims: &'c Claims, compat: Compat) -> Option<&'c Value> {
+        match self {
+            ClaimPath::Name(name) => match compat {
+                Compat::V3 => claims.user_claims_value().get(name),
+                Compat::V4 => claims.get(name),
             },
-        };
-        rest.iter()
-            .try_fold(first(head)?, |value, segment| match value {
-                Value::Object(map) => map.get(segment),
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            })
+            ClaimPath::Pointer(segments) => {
+                let (head, rest) = segments.split_first()?;
+                walk(claims.get(&head.name)?, rest)
+            }
+        }
     }
 }
 
+/// Follows pointer segments down from `value`.
+fn walk<'v>(value: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
+    segments
+        .iter()
+        .try_fold(value, |value, segment| match value {
+            Value::Object(map) => map.get(&segment.name),
+            Value::Array(items) => segment.index.and_then(|i| items.get(i)),
+            _ => None,
+        })
+}
+
 /// Whether a scope or role claim holds `wanted`: a space-separated string or an array of
-/// strings, compared exactly.
+/// strings, compared exactly. An empty `wanted` (which only [`VerifyOptions`]
+/// could pass) is never held.
+///
+/// [`VerifyOptions`]: crate::VerifyOptions
 fn holds(granted: Option<&Value>, wanted: &str) -> bool {
+    if wanted.is_empty() {
+        return false;
+    }
     match granted {
         Some(Value::String(list)) => list.split(' ').any(|item| item == wanted),
         Some(Value::Array(items)) => items.iter().any(|item| item.as_str() == Some(wanted)),
@@ -268,8 +302,8 @@ fn holds(granted: Option<&Value>, wanted: &str) -> bool {
 }
 
 /// The claim a token's scopes are read from.
-fn scope_claim<'c>(config: &JwtConfig, claims: &'c Claims) -> Option<&'c Value> {
-    match &config.scope_claim {
+fn scope_claim<'c>(configured: Option<&str>, claims: &'c Claims) -> Option<&'c Value> {
+    match configured {
         Some(name) => claims.get(name),
         None => DEFAULT_SCOPE_CLAIMS
             .iter()
@@ -280,8 +314,9 @@ fn scope_claim<'c>(config: &JwtConfig, claims: &'c Claims) -> Option<&'c Value> 
 /// Checks a verified token against the route's requirement: scopes, then roles, then the
 /// route's `check`. A panicking or failing `check` answers 500.
 pub(crate) async fn authorize(
-    config: &JwtConfig,
+    scope_claim_name: Option<&str>,
     roles: &ClaimPath,
+    compat: Compat,
     requirement: &Requirement,
     claims: &Claims,
     req: &HttpRequest,
@@ -294,16 +329,13 @@ pub(crate) async fn authorize(
         })
     };
     if !requirement.scopes.is_empty() {
-        let granted = scope_claim(config, claims);
+        let granted = scope_claim(scope_claim_name, claims);
         if let Some(scope) = requirement.scopes.iter().find(|s| !holds(granted, s)) {
             return Err(denied(Missing::Scope(scope)));
         }
     }
     if !requirement.roles.is_empty() {
-        let granted = roles.find(|name| match config.compat {
-            Compat::V3 => claims.user_claims_value().get(name),
-            Compat::V4 => claims.get(name),
-        });
+        let granted = roles.find(claims, compat);
         if let Some(role) = requirement.roles.iter().find(|r| !holds(granted, r)) {
             return Err(denied(Missing::Role(role)));
         }
@@ -329,7 +361,7 @@ pub(crate) async fn authorize(
 mod tests {
     use serde_json::json;
 
-    use super::{ClaimPath, holds};
+    use super::{ClaimPath, holds, walk};
 
     #[test]
     fn scope_lists_are_split_on_spaces_and_compared_exactly() {
@@ -341,22 +373,29 @@ mod tests {
         assert!(!holds(Some(&json!([["a"]])), "a"));
         assert!(!holds(Some(&json!(7)), "7"));
         assert!(!holds(None, "a"));
+        assert!(!holds(Some(&json!("a  b")), ""));
+        assert!(!holds(Some(&json!([""])), ""));
     }
 
     #[test]
-    fn roles_paths_are_names_or_json_pointers() {
-        let claims =
+    fn json_pointers_follow_members_and_canonical_indexes() {
+        let payload =
             json!({"realm_access": {"roles": ["admin"]}, "a/b": {"~": ["x"]}, "list": [["y"]]});
         let at = |path: &str| {
-            let path = ClaimPath::parse(path).unwrap();
-            path.find(|name| claims.get(name)).cloned()
+            let ClaimPath::Pointer(segments) = ClaimPath::parse(path).unwrap() else {
+                return None;
+            };
+            let (head, rest) = segments.split_first()?;
+            walk(payload.get(&head.name)?, rest).cloned()
         };
-        assert_eq!(at("realm_access"), Some(json!({"roles": ["admin"]})));
         assert_eq!(at("/realm_access/roles"), Some(json!(["admin"])));
         assert_eq!(at("/a~1b/~0"), Some(json!(["x"])));
         assert_eq!(at("/list/0"), Some(json!(["y"])));
+        assert_eq!(at("/list/00"), None);
+        assert_eq!(at("/list/+0"), None);
         assert_eq!(at("/list/x"), None);
         assert_eq!(at("/missing/roles"), None);
+        assert!(matches!(ClaimPath::parse("roles"), Ok(ClaimPath::Name(_))));
         assert!(ClaimPath::parse("").is_err());
         assert!(ClaimPath::parse("/a~2").is_err());
     }

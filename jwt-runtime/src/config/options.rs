@@ -220,9 +220,9 @@ macro_rules! option_table {
                 env "JWT_SCOPE_CLAIM" => env::optional_text;
                 set some(String);
                 check [non_empty_if_set];
-            /// (this port only) where a route's `roles = [...]` are read: a claim name,
-            /// or a JSON Pointer (RFC 6901) such as `/realm_access/roles`; inside the user
-            /// claims, or at the top level in 4.x mode. Default `"roles"`.
+            /// (this port only) where a route's `roles = [...]` are read: a claim name (of
+            /// the user claims; at the top level in 4.x mode), or a JSON Pointer (RFC
+            /// 6901) into the whole payload, such as `/realm_access/roles`. Default `"roles"`.
             roles_claim: String = text("roles");
                 env "JWT_ROLES_CLAIM" => env::text;
                 set value;
@@ -235,6 +235,12 @@ macro_rules! option_table {
                 env "JWT_WWW_AUTHENTICATE" => env::boolean;
                 set value;
                 check [];
+            /// (this port only) the `realm` written into every RFC 6750 challenge. Default
+            /// unset: no `realm` (a request without a token then gets a bare `Bearer`).
+            www_authenticate_realm: Option<String> = None;
+                env "JWT_WWW_AUTHENTICATE_REALM" => env::optional_text;
+                set some(String);
+                check [non_empty_if_set];
             /// the request header read. Default `"Authorization"`.
             header_name: String = text("Authorization");
                 env "JWT_HEADER_NAME" => env::text;

@@ -346,29 +346,7 @@ impl JwtManagerBuilder {
             loaders.fill_from_registry()?;
         }
         config.validate()?;
-        if config.blacklist_enabled && loaders.token_in_blacklist_loader.is_none() {
-            return Err(ConfigError::new(
-                "JWT_BLACKLIST_ENABLED",
-                "true",
-                "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
-            ));
-        }
-        if config.token_location.contains(&TokenLocation::Custom)
-            && loaders.token_source_loader.is_none()
-        {
-            return Err(ConfigError::new(
-                "JWT_TOKEN_LOCATION",
-                "custom",
-                "the `custom` location is read by a token_source_loader (`#[jwt::token_source_loader]` or the builder), and none is registered",
-            ));
-        }
-        if config.refresh_rotation && sessions.is_none() {
-            return Err(ConfigError::new(
-                "JWT_REFRESH_ROTATION",
-                "true",
-                "needs a revocation store for spent refresh tokens: JwtManagerBuilder::blocklist (MemoryBlocklist, RedisBlocklist)",
-            ));
-        }
+        needs_met(&config, &loaders, sessions.as_ref())?;
         if let Some(store) = &sessions {
             // A cut-off must outlive every token issued before it.
             store.retain_cut_offs_for(
@@ -443,6 +421,38 @@ impl JwtManagerBuilder {
             }),
         })
     }
+}
+
+/// The options that need a loader or a store have it.
+fn needs_met(
+    config: &JwtConfig,
+    loaders: &Loaders,
+    sessions: Option<&Arc<dyn crate::blocklist::Blocklist>>,
+) -> Result<(), ConfigError> {
+    if config.blacklist_enabled && loaders.token_in_blacklist_loader.is_none() {
+        return Err(ConfigError::new(
+            "JWT_BLACKLIST_ENABLED",
+            "true",
+            "a token_in_blacklist_loader must be provided (`#[jwt::token_in_blacklist_loader]` or the builder) when the blacklist is enabled",
+        ));
+    }
+    if config.token_location.contains(&TokenLocation::Custom)
+        && loaders.token_source_loader.is_none()
+    {
+        return Err(ConfigError::new(
+            "JWT_TOKEN_LOCATION",
+            "custom",
+            "the `custom` location is read by a token_source_loader (`#[jwt::token_source_loader]` or the builder), and none is registered",
+        ));
+    }
+    if config.refresh_rotation && sessions.is_none() {
+        return Err(ConfigError::new(
+            "JWT_REFRESH_ROTATION",
+            "true",
+            "needs a revocation store for spent refresh tokens: JwtManagerBuilder::blocklist (MemoryBlocklist, RedisBlocklist)",
+        ));
+    }
+    Ok(())
 }
 
 /// The decoder's settings: the accepted algorithms (always including `JWT_ALGORITHM`),

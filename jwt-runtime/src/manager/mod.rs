@@ -208,6 +208,24 @@ impl JwtManager {
         JwtManagerBuilder::new(config)
     }
 
+    /// Whether [`TokenOptions::claims`](crate::TokenOptions::claims) refuses a claim of
+    /// this name: in 3.x mode, a claim the library writes itself (`iat`, `exp`, `type`,
+    /// the identity, the user claims, ...); in 4.x mode none (4.x lets additional claims
+    /// override the library's).
+    ///
+    /// ```
+    /// # use jwt_runtime::{JwtConfig, JwtManager};
+    /// let manager = JwtManager::new(JwtConfig::default().secret_key("an-example-secret-of-32-bytes!!!"))?;
+    /// assert!(manager.is_reserved_claim("type"));
+    /// assert!(!manager.is_reserved_claim("scope"));
+    /// # Ok::<(), jwt_runtime::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn is_reserved_claim(&self, name: &str) -> bool {
+        self.inner.config.compat == Compat::V3
+            && self.inner.decode.names.is_layout(name, Compat::V3)
+    }
+
     /// The validated configuration.
     ///
     /// ```
@@ -471,10 +489,7 @@ impl JwtManager {
             for (name, value) in options.additional_claims.take().unwrap_or_default() {
                 set_claim(&mut claims, name, value);
             }
-            if let Some((name, _)) = claims
-                .iter()
-                .find(|(name, _)| self.inner.decode.names.is_layout(name, Compat::V3))
-            {
+            if let Some((name, _)) = claims.iter().find(|(name, _)| self.is_reserved_claim(name)) {
                 return Err(JwtError::Internal(format!(
                     "the claim `{name}` is written by the library itself; choose another name for TokenOptions::claims"
                 )));

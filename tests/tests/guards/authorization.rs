@@ -1,6 +1,6 @@
 //! Authorization in the attribute, through real requests: `scopes` (a `scope` string, an
 //! array, `scp`, `JWT_SCOPE_CLAIM`), `roles` (user claims, a JSON Pointer, 4.x's top
-//! level), `check` (plain, `async`, with the request, failing, panicking), all ANDed, on
+//! level), `check` (plain, `async`, with the request, failing, panicking), all required, on
 //! every guard attribute; the `insufficient_scope_loader`; RFC 6750 challenges; top-level
 //! claims in 3.x tokens; and the `custom` token location.
 
@@ -50,7 +50,11 @@ async fn is_alice_later(claims: &Claims) -> bool {
 
 /// The owner of `/items/{owner}`: the path names the identity.
 fn owns_item(claims: &Claims, request: &HttpRequest) -> bool {
-    request.match_info().get("owner") == claims.identity_value().as_str()
+    // Both present and equal: a route without `{owner}` or a non-string identity is refused.
+    matches!(
+        (request.match_info().get("owner"), claims.identity_value().as_str()),
+        (Some(owner), Some(identity)) if owner == identity
+    )
 }
 
 fn check_store_down(_: &Claims) -> Result<bool, String> {
@@ -163,12 +167,10 @@ macro_rules! app {
 }
 
 fn claims(pairs: Value) -> Vec<(String, Value)> {
-    pairs
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect()
+    let Value::Object(map) = pairs else {
+        panic!("claims are an object: {pairs}");
+    };
+    map.into_iter().collect()
 }
 
 /// An access token for `identity` with these top-level claims and user claims.
@@ -351,6 +353,42 @@ async fn a_json_pointer_reaches_nested_roles() {
 }
 
 #[actix_web::test]
+async fn a_json_pointer_starts_at_the_whole_payload_in_3x_too() {
+    // An identity provider's top-level roles, verified in 3.x mode.
+    let manager = builder(JwtConfig::default().roles_claim("/realm_access/roles"))
+        .build()
+        .unwrap();
+    let app = app!(manager);
+    let top = token(
+        &manager,
+        "alice",
+        json!({"realm_access": {"roles": ["admin"]}}),
+        json!({}),
+    );
+    assert_eq!(send(&app, bearer("/admin", &top)).await.0, StatusCode::OK);
+    let nested = token(
+        &manager,
+        "alice",
+        json!({}),
+        json!({"realm_access": {"roles": ["admin"]}}),
+    );
+    assert_eq!(
+        send(&app, bearer("/admin", &nested)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // 3.x's nesting, spelled out.
+    let manager = builder(JwtConfig::default().roles_claim("/user_claims/roles"))
+        .build()
+        .unwrap();
+    let app = app!(manager);
+    let admin_token = token(&manager, "alice", json!({}), json!({"roles": ["admin"]}));
+    assert_eq!(
+        send(&app, bearer("/admin", &admin_token)).await.0,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
 async fn checks_are_plain_or_async_and_may_read_the_request() {
     let manager = builder(JwtConfig::default()).build().unwrap();
     let app = app!(manager);
@@ -462,10 +500,11 @@ async fn every_guard_attribute_takes_a_requirement() {
         );
     }
     // Fresh: freshness is checked first (401), then the role (403).
+    // A stale token without the role: freshness answers, so it is checked first.
     let stale = manager
         .create_access_token_with(
             &"alice",
-            TokenOptions::default().user_claims(json!({"roles": ["admin"]})),
+            TokenOptions::default().user_claims(json!({"roles": ["user"]})),
         )
         .unwrap();
     let (status, body) = send(&app, bearer("/fresh-admin", &stale)).await;
@@ -665,11 +704,36 @@ async fn rfc_6750_challenges_name_the_error_and_the_scope() {
         challenge(&reply),
         Some(r#"Bearer error="insufficient_scope", error_description="Missing role 'admin'""#)
     );
+    // A scope held and a role missing: no `scope` to ask for.
+    let reply = call(&app, bearer("/everything", &unscoped).to_request()).await;
+    assert_eq!(
+        challenge(&reply),
+        Some(r#"Bearer error="insufficient_scope", error_description="Missing role 'admin'""#)
+    );
     // A malformed token answers 422, which carries no challenge.
     let reply = call(&app, bearer("/scoped", "not.a.token").to_request()).await;
     assert_eq!(
         (reply.status, challenge(&reply)),
         (StatusCode::UNPROCESSABLE_ENTITY, None)
+    );
+    // The realm, when configured, leads every challenge.
+    let realm = builder(
+        JwtConfig::default()
+            .www_authenticate(true)
+            .www_authenticate_realm("items"),
+    )
+    .build()
+    .unwrap();
+    let app = app!(realm);
+    let reply = call(&app, TestRequest::get().uri("/scoped").to_request()).await;
+    assert_eq!(challenge(&reply), Some(r#"Bearer realm="items""#));
+    let no_scope = token(&realm, "alice", json!({}), json!({}));
+    let reply = call(&app, bearer("/scoped", &no_scope).to_request()).await;
+    assert_eq!(
+        challenge(&reply),
+        Some(
+            r#"Bearer realm="items", error="insufficient_scope", scope="items:read", error_description="Missing scope 'items:read'""#
+        )
     );
 }
 
@@ -682,6 +746,8 @@ async fn challenges_are_added_to_loader_answers_unless_they_set_one() {
             .blacklist_enabled(true),
     )
     .unauthorized_loader(|message| HttpResponse::Unauthorized().body(message.to_owned()))
+    // A loader that hides the route (404) gets no challenge.
+    .insufficient_scope_loader(|_| HttpResponse::NotFound().finish())
     .revoked_token_loader(|| {
         HttpResponse::Unauthorized()
             .insert_header((
@@ -695,11 +761,21 @@ async fn challenges_are_added_to_loader_answers_unless_they_set_one() {
     .unwrap();
     let app = app!(manager);
     let reply = call(&app, TestRequest::get().uri("/scoped").to_request()).await;
+    // The scheme is RFC 6750's `Bearer`, whatever `JWT_HEADER_TYPE` the header uses.
     assert_eq!(
         (reply.status, challenge(&reply)),
-        (StatusCode::UNAUTHORIZED, Some("JWT"))
+        (StatusCode::UNAUTHORIZED, Some("Bearer"))
     );
     assert_eq!(reply.text(), "Missing Authorization Header");
+    let unscoped = manager.create_access_token(&"alice").unwrap();
+    let request = TestRequest::get()
+        .uri("/scoped")
+        .insert_header((header::AUTHORIZATION, format!("JWT {unscoped}")));
+    let reply = call(&app, request.to_request()).await;
+    assert_eq!(
+        (reply.status, challenge(&reply)),
+        (StatusCode::NOT_FOUND, None)
+    );
     let revoked = manager.create_access_token(&"revoked").unwrap();
     let request = TestRequest::get()
         .uri("/scoped")
@@ -723,7 +799,22 @@ async fn top_level_claims_in_3x_tokens_never_take_a_layout_claim() {
     assert_eq!(decoded.get("scope"), Some(&json!("a")));
     assert_eq!(decoded.get("tenant"), Some(&json!(7)));
     assert_eq!(decoded.user_claims_value(), &json!({"roles": ["x"]}));
-    for taken in ["type", "exp", "identity", "user_claims", "jti", "fam"] {
+    let layout = [
+        "iat",
+        "nbf",
+        "exp",
+        "iss",
+        "aud",
+        "jti",
+        "type",
+        "fresh",
+        "csrf",
+        "fam",
+        "identity",
+        "user_claims",
+    ];
+    for taken in layout {
+        assert!(manager.is_reserved_claim(taken), "{taken}");
         let error = manager
             .create_access_token_with(
                 &"alice",
@@ -735,7 +826,20 @@ async fn top_level_claims_in_3x_tokens_never_take_a_layout_claim() {
             "{taken}: {error}"
         );
     }
-    // A repeated name keeps its last value.
+    // Renamed identity and user claims are theirs too; the old names are free.
+    let renamed = builder(
+        JwtConfig::default()
+            .identity_claim("sub")
+            .user_claims("ctx"),
+    )
+    .build()
+    .unwrap();
+    assert!(renamed.is_reserved_claim("sub") && renamed.is_reserved_claim("ctx"));
+    assert!(!renamed.is_reserved_claim("identity") && !renamed.is_reserved_claim("user_claims"));
+    // 4.x lets its additional claims override the library's, as 4.x does.
+    let v4 = builder(JwtConfig::v4()).build().unwrap();
+    assert!(!v4.is_reserved_claim("type"));
+    // A repeated name is written once, with its last value.
     let token = manager
         .create_access_token_with(
             &"alice",
@@ -745,6 +849,13 @@ async fn top_level_claims_in_3x_tokens_never_take_a_layout_claim() {
             ]),
         )
         .unwrap();
+    let payload = jwt_tests::segment_text(&token, 1);
+    let keys = jwt_tests::keys_in_order(&payload);
+    assert_eq!(
+        keys.iter().filter(|key| *key == "scope").count(),
+        1,
+        "{payload}"
+    );
     assert_eq!(
         manager.decode_token(&token).unwrap().get("scope"),
         Some(&json!("b"))
@@ -810,12 +921,15 @@ async fn the_custom_location_reads_the_token_source_with_every_rule() {
 
 #[actix_web::test]
 async fn a_custom_token_is_never_a_cookie_so_no_csrf_is_asked() {
-    let manager = builder(JwtConfig::default().token_location([TokenLocation::Custom]))
-        .token_source_loader(|req: &HttpRequest| {
-            req.cookie("session_jwt").map(|c| c.value().to_owned())
-        })
-        .build()
-        .unwrap();
+    let manager = builder(
+        JwtConfig::default().token_location([TokenLocation::Cookies, TokenLocation::Custom]),
+    )
+    .token_source_loader(|req: &HttpRequest| {
+        let value = req.headers().get("x-gateway-token")?;
+        value.to_str().ok().map(str::to_owned)
+    })
+    .build()
+    .unwrap();
     let app = test::init_service(App::new().wrap(manager.clone()).service(refresh_scoped)).await;
     let refresh = manager
         .create_refresh_token_with(
@@ -823,10 +937,24 @@ async fn a_custom_token_is_never_a_cookie_so_no_csrf_is_asked() {
             TokenOptions::default().claims(claims(json!({"scope": "offline_access"}))),
         )
         .unwrap();
+    // The custom source on a POST: no CSRF value needed.
     let request = TestRequest::post()
         .uri("/refresh-scoped")
-        .cookie(actix_web::cookie::Cookie::new("session_jwt", refresh));
+        .insert_header(("x-gateway-token", refresh.clone()));
     assert_eq!(send(&app, request).await.0, StatusCode::OK);
+    // The same token as a cookie: the cookie location asks for its CSRF value.
+    let request =
+        TestRequest::post()
+            .uri("/refresh-scoped")
+            .cookie(actix_web::cookie::Cookie::new(
+                "refresh_token_cookie",
+                refresh,
+            ));
+    let (status, body) = send(&app, request).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::UNAUTHORIZED, msg("Missing CSRF token"))
+    );
 }
 
 #[actix_web::test]
