@@ -375,6 +375,32 @@ impl MemoryBlocklist {
     fn keep_until(&self, expires_at: Option<i64>) -> Option<i64> {
         keep_until(expires_at, &self.inner.margin)
     }
+
+    /// Holds a revoked `jti` until `until` (Unix seconds; `None`: for good), margin included.
+    pub(crate) fn hold_jti(&self, jti: &str, until: Option<i64>) {
+        self.inner.revoked.insert(jti, (), until, self.now());
+    }
+
+    /// Holds a revoked login until `until`, margin included.
+    pub(crate) fn hold_family(&self, family: &str, until: Option<i64>) {
+        self.inner.families.insert(family, (), until, self.now());
+    }
+
+    /// Holds the cut-off `at` of the identity whose key is `key` until `until`, margin
+    /// included; a later cut-off (and a longer hold) wins.
+    pub(crate) fn hold_cut_off(&self, key: &str, at: i64, until: Option<i64>) {
+        self.inner.cut_offs.update(key, self.now(), |current| {
+            let cut_off = current.map_or(at, |held| held.value.max(at));
+            let until = longer(current, until);
+            (
+                Some(Held {
+                    value: cut_off,
+                    until,
+                }),
+                (),
+            )
+        });
+    }
 }
 
 /// An answer that is ready now.
@@ -395,8 +421,7 @@ impl Blocklist for MemoryBlocklist {
         jti: &'a str,
         expires_at: Option<i64>,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
-        let until = self.keep_until(expires_at);
-        self.inner.revoked.insert(jti, (), until, self.now());
+        self.hold_jti(jti, self.keep_until(expires_at));
         ready(())
     }
 
@@ -411,8 +436,7 @@ impl Blocklist for MemoryBlocklist {
         family: &'a str,
         expires_at: Option<i64>,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
-        let until = self.keep_until(expires_at);
-        self.inner.families.insert(family, (), until, self.now());
+        self.hold_family(family, self.keep_until(expires_at));
         ready(())
     }
 
@@ -422,19 +446,7 @@ impl Blocklist for MemoryBlocklist {
         timestamp: i64,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
         let until = self.keep_until(cut_off_until(timestamp, &self.inner.cut_off_lifetime));
-        self.inner
-            .cut_offs
-            .update(&identity_key(identity), self.now(), |current| {
-                let cut_off = current.map_or(timestamp, |held| held.value.max(timestamp));
-                let until = longer(current, until);
-                (
-                    Some(Held {
-                        value: cut_off,
-                        until,
-                    }),
-                    (),
-                )
-            });
+        self.hold_cut_off(&identity_key(identity), timestamp, until);
         ready(())
     }
 

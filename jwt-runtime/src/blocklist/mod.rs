@@ -568,6 +568,8 @@ pub use self::memory::MemoryBlocklist;
 pub use self::redis_store::RedisBlocklist;
 
 #[cfg(feature = "redis")]
+mod mirror;
+#[cfg(feature = "redis")]
 mod redis_store;
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use redis::{Cmd, FromRedisValue, RedisError};
 
 use serde_json::Value;
 
+use super::mirror::{self, Mirror, Names, Record};
 use super::{
     Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
     identity_key, keep_until, raise_lifetime, unix_seconds,
@@ -63,9 +64,13 @@ use crate::claims::Claims;
 pub struct RedisBlocklist {
     connection: ConnectionManager,
     prefix: Arc<str>,
+    /// The live set and the events channel every write updates.
+    names: Arc<Names>,
     margin: Arc<AtomicI64>,
     /// How long identity cut-offs are kept, in seconds (negative: for good).
     cut_off_lifetime: Arc<AtomicI64>,
+    /// The local copy checks read, in the mirrored mode.
+    mirror: Option<Arc<Mirror>>,
 }
 
 impl fmt::Debug for RedisBlocklist {
@@ -74,6 +79,7 @@ impl fmt::Debug for RedisBlocklist {
         f.debug_struct("RedisBlocklist")
             .field("prefix", &self.prefix)
             .field("margin_seconds", &self.margin.load(Ordering::Relaxed))
+            .field("mirrored", &self.mirror.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -104,16 +110,89 @@ impl RedisBlocklist {
     /// ```
     pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
+        let connection = Self::manager(client).await?;
+        Ok(Self::from_connection_manager(connection, key_prefix))
+    }
+
+    /// Connects like [`RedisBlocklist::connect`], in the mirrored mode: checks read a local
+    /// copy of the live revocations (as fast as [`MemoryBlocklist`](super::MemoryBlocklist)),
+    /// which a background thread keeps current from Redis (a subscription, and a full
+    /// read of the live set at start and after every reconnection). A revocation made
+    /// through any server reaches the others in about a network round trip. While the
+    /// copy is not in sync, checks go to Redis directly, so a Redis that cannot answer
+    /// still refuses requests (503). Waits up to two seconds for the first sync; checks
+    /// before it go to Redis.
+    ///
+    /// # Errors
+    /// As [`RedisBlocklist::connect`], or when the background thread cannot start.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let blocklist = RedisBlocklist::connect_mirrored("redis://127.0.0.1:6379/", "app:revoked").await?;
+    /// assert_eq!(blocklist.is_mirror_in_sync(), Some(true));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_mirrored(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
+        let client = redis::Client::open(url).map_err(BlocklistError::store)?;
+        let connection = Self::manager(client.clone()).await?;
+        let mut store = Self::from_connection_manager(connection, key_prefix);
+        let held = Arc::new(Mirror::default());
+        mirror::spawn(client, (*store.names).clone(), &held).map_err(BlocklistError::store)?;
+        store.mirror = Some(held);
+        store.mirror_synced(Duration::from_secs(2)).await;
+        Ok(store)
+    }
+
+    /// In the mirrored mode, whether checks read the local copy now (`false`: they go to
+    /// Redis until it is in sync again); `None` in the direct mode.
+    ///
+    /// ```no_run
+    /// # async fn run(blocklist: jwt_runtime::blocklist::RedisBlocklist) {
+    /// if blocklist.is_mirror_in_sync() == Some(false) {
+    ///     tracing::warn!("revocation checks are going to Redis");
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn is_mirror_in_sync(&self) -> Option<bool> {
+        self.mirror.as_ref().map(|mirror| mirror.synced())
+    }
+
+    /// In the mirrored mode, waits until the local copy is in sync, at most `within`;
+    /// whether it is. `true` at once in the direct mode, which has no copy.
+    ///
+    /// ```no_run
+    /// # async fn run(blocklist: jwt_runtime::blocklist::RedisBlocklist) {
+    /// assert!(blocklist.mirror_synced(std::time::Duration::from_secs(5)).await);
+    /// # }
+    /// ```
+    pub async fn mirror_synced(&self, within: Duration) -> bool {
+        let Some(mirror) = &self.mirror else {
+            return true;
+        };
+        let ready = mirror.ready.notified();
+        futures_util::pin_mut!(ready);
+        ready.as_mut().enable();
+        if mirror.synced() {
+            return true;
+        }
+        let _ = actix_web::rt::time::timeout(within, ready).await;
+        mirror.synced()
+    }
+
+    /// The connection manager of [`RedisBlocklist::connect`]: fail fast while Redis is away.
+    async fn manager(client: redis::Client) -> Result<ConnectionManager, BlocklistError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
             .set_response_timeout(Some(Duration::from_secs(1)))
             .set_number_of_retries(1)
             .set_min_delay(Duration::from_millis(100))
             .set_max_delay(Duration::from_secs(1));
-        let connection = ConnectionManager::new_with_config(client, config)
+        ConnectionManager::new_with_config(client, config)
             .await
-            .map_err(BlocklistError::store)?;
-        Ok(Self::from_connection_manager(connection, key_prefix))
+            .map_err(BlocklistError::store)
     }
 
     /// Uses a connection manager you configured yourself (timeouts, retries, TLS).
@@ -132,8 +211,10 @@ impl RedisBlocklist {
         RedisBlocklist {
             connection,
             prefix: Arc::from(key_prefix),
+            names: Arc::new(Names::new(key_prefix)),
             margin: Arc::new(AtomicI64::new(0)),
             cut_off_lifetime: Arc::new(AtomicI64::new(LIFETIME_UNKNOWN)),
+            mirror: None,
         }
     }
 
@@ -182,22 +263,31 @@ impl RedisBlocklist {
         }
     }
 
-    /// `SET key value [EX ttl]` until `until` (nothing once it has passed).
-    async fn set_until(
+    /// Records a revoked `jti` or login under `key` until `until` (nothing once it has
+    /// passed): the record, its place in the live set and its event, in one script.
+    async fn revoke_until(
         &self,
         key: String,
-        value: &str,
+        record: Record<'_>,
         until: Option<i64>,
     ) -> Result<(), BlocklistError> {
         let Ok(ttl) = Self::ttl(until) else {
             return Ok(());
         };
-        let mut command = redis::cmd("SET");
-        command.arg(key).arg(value);
-        if let Some(ttl) = ttl {
-            command.arg("EX").arg(ttl);
+        let mut script = REVOKE.prepare_invoke();
+        script
+            .key(key)
+            .key(&self.names.live)
+            .arg(ttl_arg(ttl))
+            .arg(mirror::score(until))
+            .arg(record.member())
+            .arg(&self.names.channel)
+            .arg(unix_seconds(SystemTime::now()));
+        self.query::<i64>(Request::Script(&script)).await?;
+        if let Some(mirror) = &self.mirror {
+            mirror.apply(&record, until);
         }
-        self.query::<()>(Request::Command(&command)).await
+        Ok(())
     }
 }
 
@@ -234,8 +324,24 @@ end
 return false
 ";
 
+/// Revokes a `jti` or a login: `KEYS[1]` the record (`ARGV[1]`: its TTL, empty for
+/// none), added to the live set `KEYS[2]` (`ARGV[2]`: the score, `ARGV[3]`: the member;
+/// members kept until before `ARGV[5]`, now, are pruned) and published on `ARGV[4]`.
+const REVOKE_SCRIPT: &str = r"
+if ARGV[1] == '' then
+  redis.call('SET', KEYS[1], '1')
+else
+  redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[2] .. ' ' .. ARGV[3])
+return 1
+";
+
 /// Raises an identity cut-off: a later timestamp replaces an earlier one, never the
-/// reverse; the TTL is refreshed to the later cut-off's.
+/// reverse; the TTL is refreshed to the later cut-off's. A raised cut-off joins the live
+/// set and is published, as in the revoke script (`ARGV[3]` to `ARGV[6]`).
 const CUT_OFF_SCRIPT: &str = r"
 local current = redis.call('GET', KEYS[1])
 if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
@@ -244,11 +350,16 @@ if ARGV[2] == '' then
 else
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[3], ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[3] .. ' ' .. ARGV[4])
 return 1
 ";
 
 static SPEND: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(SPEND_SCRIPT));
+static REVOKE: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(REVOKE_SCRIPT));
 static CUT_OFF: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(CUT_OFF_SCRIPT));
 
@@ -263,6 +374,9 @@ impl Blocklist for RedisBlocklist {
         token: &'a Claims,
     ) -> LocalBoxFuture<'a, Result<bool, BlocklistError>> {
         Box::pin(async move {
+            if let Some(mirror) = self.mirror.as_ref().filter(|mirror| mirror.synced()) {
+                return Ok(mirror.local.refuses(token));
+            }
             let Some(jti) = token.jti() else {
                 return Ok(true);
             };
@@ -296,7 +410,11 @@ impl Blocklist for RedisBlocklist {
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
         // A token expiring past the year 9999 (a foreign token's `exp` can say anything)
         // would need a TTL Redis refuses: it is kept for good instead.
-        Box::pin(self.set_until(self.key(jti), "1", keep_until(expires_at, &self.margin)))
+        Box::pin(self.revoke_until(
+            self.key(jti),
+            Record::Jti(jti),
+            keep_until(expires_at, &self.margin),
+        ))
     }
 
     fn retain_after_expiry(&self, margin: Duration) {
@@ -309,9 +427,9 @@ impl Blocklist for RedisBlocklist {
         family: &'a str,
         expires_at: Option<i64>,
     ) -> LocalBoxFuture<'a, Result<(), BlocklistError>> {
-        Box::pin(self.set_until(
+        Box::pin(self.revoke_until(
             self.session_key("family", family),
-            "1",
+            Record::Family(family),
             keep_until(expires_at, &self.margin),
         ))
     }
@@ -329,12 +447,23 @@ impl Blocklist for RedisBlocklist {
             let Ok(ttl) = Self::ttl(until) else {
                 return Ok(());
             };
+            let key = identity_key(identity);
+            let record = Record::CutOff(timestamp, &key);
             let mut script = CUT_OFF.prepare_invoke();
             script
-                .key(self.session_key("identity", &identity_key(identity)))
+                .key(self.session_key("identity", &key))
+                .key(&self.names.live)
                 .arg(timestamp)
-                .arg(ttl_arg(ttl));
-            self.query::<i64>(Request::Script(&script)).await.map(drop)
+                .arg(ttl_arg(ttl))
+                .arg(mirror::score(until))
+                .arg(record.member())
+                .arg(&self.names.channel)
+                .arg(unix_seconds(SystemTime::now()));
+            self.query::<i64>(Request::Script(&script)).await?;
+            if let Some(mirror) = &self.mirror {
+                mirror.apply(&record, until);
+            }
+            Ok(())
         })
     }
 
