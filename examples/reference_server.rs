@@ -538,7 +538,14 @@ async fn main() -> std::io::Result<()> {
     let env = |name: &str| jwt_examples::env_var(name).unwrap_or_else(|error| exit(&error));
     if let Some(url) = env("REDIS_URL") {
         let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| "reference-server".to_owned());
-        match RedisBlocklist::connect(&url, &prefix).await {
+        // `REDIS_MIRROR=false` (not part of the contract): the direct mode, one round trip
+        // per check; the default mirrors the live revocations in memory.
+        let store = if env("REDIS_MIRROR").as_deref() == Some("false") {
+            RedisBlocklist::connect_direct(&url, &prefix).await
+        } else {
+            RedisBlocklist::connect(&url, &prefix).await
+        };
+        match store {
             Ok(redis) => {
                 let _ = STORE.set(Arc::new(redis));
             }

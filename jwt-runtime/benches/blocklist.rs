@@ -93,14 +93,7 @@ fn bench(c: &mut Criterion) {
 
     let memory = MemoryBlocklist::new();
     system.block_on(async {
-        let exp = i64::try_from(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs(),
-        )
-        .unwrap()
-            + 3600;
+        let exp = jwt_runtime_now() + 3600;
         for i in 0..100_000 {
             memory
                 .revoke_jti(&format!("other-{i}"), Some(exp))
@@ -129,7 +122,7 @@ fn bench(c: &mut Criterion) {
         Ok(url) if !url.is_empty() => {
             let prefix = format!("jwt-runtime-bench:{}", std::process::id());
             let redis = system
-                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect(
+                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect_direct(
                     &url, &prefix,
                 ))
                 .unwrap();
@@ -146,7 +139,7 @@ fn bench(c: &mut Criterion) {
             });
             let started = Instant::now();
             let mirrored = system
-                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect_mirrored(
+                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect(
                     &url, &prefix,
                 ))
                 .unwrap();

@@ -5,8 +5,8 @@ use std::fmt;
 
 use actix_web::http::StatusCode;
 
-use crate::authorization::Denied;
 use crate::claims::Claims;
+use crate::denied::Denied;
 use crate::payload::PayloadError;
 use crate::types::TokenType;
 

@@ -136,6 +136,7 @@ mod claims;
 pub mod config;
 mod context;
 pub mod cookies;
+mod denied;
 mod error;
 mod extract;
 mod keys;
@@ -155,7 +156,6 @@ mod verify;
 pub mod __private;
 
 pub use crate::attributes::*;
-pub use crate::authorization::{Denied, Missing};
 pub use crate::claims::{Claims, FreshClaim};
 pub use crate::config::JwtConfig;
 pub use crate::context::{
@@ -169,6 +169,7 @@ pub use crate::cookies::{
     set_refresh_cookies_with, unset_access_cookies, unset_jwt_cookies, unset_jwt_cookies_with,
     unset_refresh_cookies,
 };
+pub use crate::denied::{Denied, Missing};
 pub use crate::error::{ConfigError, ErrorKind, JwtError};
 pub use crate::extract::{
     CurrentUser, Jwt, JwtIdentity, VerifyOptions, verify_fresh_jwt_in_request,

@@ -1,4 +1,4 @@
-//! `RedisBlocklist` against a real `redis-server`: TTLs, one round trip per check, the
+//! `RedisBlocklist` in its direct mode against a real `redis-server`: TTLs, one round trip per check, the
 //! access + refresh recipe, two managers sharing one Redis, and an outage (requests refused,
 //! never let through; revocations survive the restart).
 //!
@@ -29,12 +29,21 @@ fn ttl(admin: &mut redis::Connection, key: &str) -> i64 {
     redis::cmd("TTL").arg(key).query(admin).unwrap()
 }
 
-/// What one run of the revoke script counts: the script and the four commands it runs.
+/// What one run of the revoke script counts (for a token that expires, into a live set
+/// that exists): the script and the commands it runs.
 fn revoke_script() -> HashMap<String, u64> {
-    ["evalsha", "set", "zremrangebyscore", "zadd", "publish"]
-        .into_iter()
-        .map(|command| (command.to_owned(), 1))
-        .collect()
+    [
+        "evalsha",
+        "set",
+        "zremrangebyscore",
+        "ttl",
+        "zadd",
+        "expireat",
+        "publish",
+    ]
+    .into_iter()
+    .map(|command| (command.to_owned(), 1))
+    .collect()
 }
 
 #[actix_web::test]
@@ -43,7 +52,7 @@ async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
         return;
     };
     let prefix = redis_prefix("ttl");
-    let blocklist = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let blocklist = RedisBlocklist::connect_direct(&url, &prefix).await.unwrap();
     let mut admin = admin(&url);
     let manager = builder(JwtConfig::default())
         .blocklist(blocklist.clone())
@@ -90,7 +99,7 @@ async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
     assert_eq!(ttl(&mut admin, &blocklist.key("expired")), -2);
 
     // A manager with a decode leeway keeps entries that much longer.
-    let with_leeway = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let with_leeway = RedisBlocklist::connect_direct(&url, &prefix).await.unwrap();
     let _manager = builder(JwtConfig::default().decode_leeway(Duration::from_secs(30)))
         .blocklist(with_leeway.clone())
         .build()
@@ -101,11 +110,11 @@ async fn revoke_stores_the_jti_for_the_token_remaining_lifetime() {
     assert!((928..=930).contains(&remaining), "TTL {remaining}");
 
     // A second connection (another server) sees the same revocations.
-    let elsewhere = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let elsewhere = RedisBlocklist::connect_direct(&url, &prefix).await.unwrap();
     assert!(elsewhere.is_revoked(&expiring).await.unwrap());
     assert!(elsewhere.is_revoked(&forever).await.unwrap());
     // ... under the same prefix only.
-    let other_app = RedisBlocklist::connect(&url, &format!("{prefix}-other"))
+    let other_app = RedisBlocklist::connect_direct(&url, &format!("{prefix}-other"))
         .await
         .unwrap();
     assert!(!other_app.is_revoked(&expiring).await.unwrap());
@@ -123,7 +132,7 @@ async fn a_token_expiring_past_year_9999_is_revoked_for_good() {
     let Some(url) = redis_url("a_token_expiring_past_year_9999_is_revoked_for_good") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("far-future"))
+    let blocklist = RedisBlocklist::connect_direct(&url, &redis_prefix("far-future"))
         .await
         .unwrap();
     let mut admin = admin(&url);
@@ -143,7 +152,7 @@ async fn a_token_without_jti_cannot_be_revoked_and_is_refused() {
     let Some(url) = redis_url("a_token_without_jti_cannot_be_revoked_and_is_refused") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("no-jti"))
+    let blocklist = RedisBlocklist::connect_direct(&url, &redis_prefix("no-jti"))
         .await
         .unwrap();
     let now = now_seconds();
@@ -174,7 +183,9 @@ async fn each_check_and_each_revocation_is_one_round_trip() {
     else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&server.url(), "rt").await.unwrap();
+    let blocklist = RedisBlocklist::connect_direct(&server.url(), "rt")
+        .await
+        .unwrap();
     let mut admin = admin(&server.url());
     let manager = builder(JwtConfig::default())
         .blocklist(blocklist.clone())
@@ -256,7 +267,7 @@ async fn logout_revokes_access_and_refresh_tokens_together_in_redis() {
     let Some(url) = redis_url("logout_revokes_access_and_refresh_tokens_together_in_redis") else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&url, &redis_prefix("recipe"))
+    let blocklist = RedisBlocklist::connect_direct(&url, &redis_prefix("recipe"))
         .await
         .unwrap();
     let manager = builder(JwtConfig::default())
@@ -290,7 +301,7 @@ async fn two_managers_sharing_redis_refuse_a_token_revoked_through_either() {
     let mut apps = Vec::new();
     let mut runs_of = Vec::new();
     for _ in 0..2 {
-        let blocklist = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+        let blocklist = RedisBlocklist::connect_direct(&url, &prefix).await.unwrap();
         let manager = builder(JwtConfig::default())
             .blocklist(blocklist.clone())
             .build()
@@ -331,7 +342,7 @@ async fn an_outage_refuses_requests_and_revocations_survive_the_restart() {
     else {
         return;
     };
-    let blocklist = RedisBlocklist::connect(&server.url(), "outage")
+    let blocklist = RedisBlocklist::connect_direct(&server.url(), "outage")
         .await
         .unwrap();
     let manager = builder(JwtConfig::default())

@@ -59,10 +59,10 @@ async fn checks_in_sync_send_nothing_and_revocations_arrive_from_other_servers()
     let Some(server) = RedisServer::start("mirror_checks") else {
         return;
     };
-    let mirrored = RedisBlocklist::connect_mirrored(&server.url(), "m")
+    let mirrored = RedisBlocklist::connect(&server.url(), "m").await.unwrap();
+    let direct = RedisBlocklist::connect_direct(&server.url(), "m")
         .await
         .unwrap();
-    let direct = RedisBlocklist::connect(&server.url(), "m").await.unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
     assert_eq!(direct.is_mirror_in_sync(), None);
     let manager = manager();
@@ -114,7 +114,9 @@ async fn a_new_server_reads_every_live_revocation_before_trusting_its_copy() {
     let Some(server) = RedisServer::start("mirror_resync") else {
         return;
     };
-    let direct = RedisBlocklist::connect(&server.url(), "r").await.unwrap();
+    let direct = RedisBlocklist::connect_direct(&server.url(), "r")
+        .await
+        .unwrap();
     let future = jwt_tests::now_seconds() + 3600;
     for i in 0..5000 {
         direct
@@ -130,9 +132,7 @@ async fn a_new_server_reads_every_live_revocation_before_trusting_its_copy() {
         .arg("j long-gone")
         .query::<()>(&mut admin)
         .unwrap();
-    let mirrored = RedisBlocklist::connect_mirrored(&server.url(), "r")
-        .await
-        .unwrap();
+    let mirrored = RedisBlocklist::connect(&server.url(), "r").await.unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
     let mut admin_stats = jwt_tests::redis_server::admin(&server.url());
     reset_stats(&mut admin_stats);
@@ -173,10 +173,10 @@ async fn a_killed_subscription_sends_checks_to_redis_until_the_copy_is_back() {
     let Some(server) = RedisServer::start("mirror_killed_subscription") else {
         return;
     };
-    let mirrored = RedisBlocklist::connect_mirrored(&server.url(), "k")
+    let mirrored = RedisBlocklist::connect(&server.url(), "k").await.unwrap();
+    let direct = RedisBlocklist::connect_direct(&server.url(), "k")
         .await
         .unwrap();
-    let direct = RedisBlocklist::connect(&server.url(), "k").await.unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
     let manager = manager();
     let mut admin = admin(&server.url());
@@ -204,9 +204,7 @@ async fn redis_stopped_refuses_every_check_and_the_copy_recovers_after_the_resta
     let Some(mut server) = RedisServer::start("mirror_restart") else {
         return;
     };
-    let mirrored = RedisBlocklist::connect_mirrored(&server.url(), "s")
-        .await
-        .unwrap();
+    let mirrored = RedisBlocklist::connect(&server.url(), "s").await.unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
     let manager = manager();
     let revoked = token(&manager, "alice");
@@ -238,10 +236,10 @@ async fn a_black_holed_network_is_noticed_and_never_lets_a_token_through() {
         return;
     };
     let proxy = Blackhole::start(server.port());
-    let mirrored = RedisBlocklist::connect_mirrored(&proxy.url(), "b")
+    let mirrored = RedisBlocklist::connect(&proxy.url(), "b").await.unwrap();
+    let direct = RedisBlocklist::connect_direct(&server.url(), "b")
         .await
         .unwrap();
-    let direct = RedisBlocklist::connect(&server.url(), "b").await.unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
     let manager = manager();
 

@@ -534,7 +534,7 @@ async fn fifty_concurrent_spends_have_one_winner_across_redis_connections() {
     let mut stores: Vec<Arc<dyn Blocklist>> = Vec::new();
     for _ in 0..4 {
         stores.push(Arc::new(
-            RedisBlocklist::connect(&url, &prefix).await.unwrap(),
+            RedisBlocklist::connect_direct(&url, &prefix).await.unwrap(),
         ));
     }
     one_spend_wins(stores, "redis-jti").await;
@@ -608,7 +608,7 @@ async fn redis_store_keeps_logins_and_cut_offs_with_ttls() {
         return;
     };
     let prefix = redis_prefix("sessions");
-    let store = RedisBlocklist::connect(&url, &prefix).await.unwrap();
+    let store = RedisBlocklist::connect_direct(&url, &prefix).await.unwrap();
     store.retain_cut_offs_for(Some(Duration::from_secs(3_600)));
     let manager = JwtManager::new(JwtConfig::default().secret_key(SECRET)).unwrap();
     store_keeps_logins_and_cut_offs(&store, &manager).await;

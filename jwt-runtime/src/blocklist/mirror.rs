@@ -75,10 +75,11 @@ pub(crate) fn score(until: Option<i64>) -> String {
     until.map_or_else(|| "+inf".to_owned(), |until| until.to_string())
 }
 
-fn parse_score(score: &str) -> Option<Option<i64>> {
+/// A score read back: `Ok(None)` for `+inf` (kept for good).
+fn parse_score(score: &str) -> Result<Option<i64>, std::num::ParseFloatError> {
     match score {
-        "inf" | "+inf" => Some(None),
-        finite => finite.parse::<f64>().ok().map(|s| {
+        "inf" | "+inf" => Ok(None),
+        finite => finite.parse::<f64>().map(|s| {
             #[allow(clippy::cast_possible_truncation, reason = "whole seconds, set by us")]
             Some(s as i64)
         }),
@@ -118,7 +119,7 @@ impl Mirror {
     /// Applies `<score> <member>` (an event), or does nothing for a malformed one.
     fn apply_event(&self, event: &str) {
         let applied = event.split_once(' ').and_then(|(score, member)| {
-            let until = parse_score(score)?;
+            let until = parse_score(score).ok()?;
             self.apply(&Record::parse(member)?, until);
             Some(())
         });
@@ -267,7 +268,7 @@ async fn resync(
             let (Some(member), Some(score)) = (pair.first(), pair.get(1)) else {
                 continue;
             };
-            let (Some(until), Some(record)) = (parse_score(score), Record::parse(member)) else {
+            let (Ok(until), Some(record)) = (parse_score(score), Record::parse(member)) else {
                 tracing::warn!("ignored a malformed live revocation: {member:?}");
                 continue;
             };
@@ -301,7 +302,7 @@ mod tests {
             let member = record.member();
             let parsed = Record::parse(&member).unwrap();
             assert_eq!(parsed.member(), member);
-            assert_eq!(parse_score(&score(until)), Some(until));
+            assert_eq!(parse_score(&score(until)), Ok(until));
         }
         assert!(Record::parse("x y").is_none());
         assert!(Record::parse("i notanumber key").is_none());

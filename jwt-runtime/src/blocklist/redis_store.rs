@@ -21,16 +21,33 @@ use crate::claims::Claims;
 /// A [`Blocklist`] in Redis, shared by every server process that uses the same Redis
 /// and key prefix. Requires the `redis` feature.
 ///
-/// - [`revoke`](Blocklist::revoke) is one `SET <prefix>:<jti> 1 EX <seconds>`, with a TTL
-///   equal to the token's remaining lifetime (no TTL for a token that never expires;
-///   nothing for one already expired), so Redis forgets entries by itself.
-/// - [`is_revoked`](Blocklist::is_revoked) is one command, one round trip: `MGET
+/// Two modes, which servers of one prefix may mix:
+///
+/// - **Mirrored** ([`RedisBlocklist::connect`], the default): each server keeps a local
+///   copy of the live revocations, so a check costs what the in-memory store's costs
+///   (no round trip). A background thread keeps the copy current: it subscribes to the
+///   prefix's events, reads every live revocation (`ZSCAN` of `<prefix>#live`) at start
+///   and after every reconnection, and pings a quiet subscription every 250 ms. A
+///   revocation made through any server is refused by the others about one network
+///   round trip later. Whenever the copy is not in sync (at start, after a dropped
+///   subscription, a ping unanswered for a second), checks go to Redis as in the direct
+///   mode, so a Redis that cannot answer refuses requests (503) and never lets one through.
+/// - **Direct** ([`RedisBlocklist::connect_direct`]): every
+///   [`is_revoked`](Blocklist::is_revoked) is one command, one round trip: `MGET
 ///   <prefix>:<jti> <prefix>#identity:<identity JSON>` (the identity's cut-off), with
-///   `<prefix>#family:<fam>` for a token of a login.
-/// - Sessions: [`revoke_family`](Blocklist::revoke_family) is one `SET` with a TTL;
-///   [`revoke_identity_before`](Blocklist::revoke_identity_before) and
-///   [`spend_refresh_token`](Blocklist::spend_refresh_token) are one Lua script each
-///   (`EVALSHA`), so a spend is atomic across every server.
+///   `<prefix>#family:<fam>` for a token of a login. A revocation counts at once everywhere.
+///
+/// In both modes:
+///
+/// - [`revoke`](Blocklist::revoke), [`revoke_family`](Blocklist::revoke_family) and
+///   [`revoke_identity_before`](Blocklist::revoke_identity_before) are one Lua script
+///   each: the record (`SET <prefix>:<jti> 1 EX <seconds>`, a TTL equal to the token's
+///   remaining lifetime, none for a token that never expires, nothing for one already
+///   expired, so Redis forgets entries by itself), its member in the live set (scored by
+///   that time; expired members are pruned on every write), and its event on
+///   `<prefix>#events`, atomically.
+/// - [`spend_refresh_token`](Blocklist::spend_refresh_token) is one Lua script, always
+///   sent to Redis, so a spend is atomic across every server.
 /// - The connection is redis-rs's `ConnectionManager`: one multiplexed connection,
 ///   reconnected by itself after Redis restarts. Requests fail fast while Redis is
 ///   away (1 s connection and response timeouts, one reconnection retry), answering
@@ -94,47 +111,46 @@ fn connection_dropped(error: &RedisError) -> bool {
 }
 
 impl RedisBlocklist {
-    /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://` with a
-    /// TLS feature of `redis`). Keys are `<key_prefix>:<jti>`; servers that must see
-    /// each other's revocations use the same prefix.
+    /// Connects in the direct mode: every check is one round trip to Redis, and a
+    /// revocation counts everywhere at once. URL and prefix as for
+    /// [`RedisBlocklist::connect`].
     ///
     /// # Errors
     /// A malformed URL, or no Redis answering within a second (one retry).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
-    /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
-    /// # let _ = blocklist;
+    /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::connect_direct("redis://127.0.0.1:6379/", "app:revoked").await?;
+    /// assert_eq!(blocklist.is_mirror_in_sync(), None);
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
+    pub async fn connect_direct(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
         let connection = Self::manager(client).await?;
         Ok(Self::from_connection_manager(connection, key_prefix))
     }
 
-    /// Connects like [`RedisBlocklist::connect`], in the mirrored mode: checks read a local
-    /// copy of the live revocations (as fast as [`MemoryBlocklist`](super::MemoryBlocklist)),
-    /// which a background thread keeps current from Redis (a subscription, and a full
-    /// read of the live set at start and after every reconnection). A revocation made
-    /// through any server reaches the others in about a network round trip. While the
-    /// copy is not in sync, checks go to Redis directly, so a Redis that cannot answer
-    /// still refuses requests (503). Waits up to two seconds for the first sync; checks
-    /// before it go to Redis.
+    /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://` with a
+    /// TLS feature of `redis`) in the mirrored mode (see above): checks read a local copy
+    /// of the live revocations, as fast as [`MemoryBlocklist`](super::MemoryBlocklist)'s.
+    /// Keys are `<key_prefix>:<jti>`; servers that must see each other's revocations use
+    /// the same prefix. Waits up to two seconds for the first sync; until then checks go
+    /// to Redis.
     ///
     /// # Errors
-    /// As [`RedisBlocklist::connect`], or when the background thread cannot start.
+    /// A malformed URL, no Redis answering within a second (one retry), or a background
+    /// thread that cannot start.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
     /// use jwt_runtime::blocklist::RedisBlocklist;
-    /// let blocklist = RedisBlocklist::connect_mirrored("redis://127.0.0.1:6379/", "app:revoked").await?;
+    /// let blocklist = RedisBlocklist::connect("redis://127.0.0.1:6379/", "app:revoked").await?;
     /// assert_eq!(blocklist.is_mirror_in_sync(), Some(true));
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn connect_mirrored(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
+    pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
         let connection = Self::manager(client.clone()).await?;
         let mut store = Self::from_connection_manager(connection, key_prefix);
@@ -182,7 +198,7 @@ impl RedisBlocklist {
         mirror.synced()
     }
 
-    /// The connection manager of [`RedisBlocklist::connect`]: fail fast while Redis is away.
+    /// The connection manager of both modes: fail fast while Redis is away.
     async fn manager(client: redis::Client) -> Result<ConnectionManager, BlocklistError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
@@ -195,7 +211,8 @@ impl RedisBlocklist {
             .map_err(BlocklistError::store)
     }
 
-    /// Uses a connection manager you configured yourself (timeouts, retries, TLS).
+    /// Uses a connection manager you configured yourself (timeouts, retries, TLS), in the
+    /// direct mode.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -279,13 +296,13 @@ impl RedisBlocklist {
             .key(key)
             .key(&self.names.live)
             .arg(ttl_arg(ttl))
-            .arg(mirror::score(until))
+            .arg(mirror::score(ttl.and(until)))
             .arg(record.member())
             .arg(&self.names.channel)
             .arg(unix_seconds(SystemTime::now()));
         self.query::<i64>(Request::Script(&script)).await?;
         if let Some(mirror) = &self.mirror {
-            mirror.apply(&record, until);
+            mirror.apply(&record, ttl.and(until));
         }
         Ok(())
     }
@@ -324,25 +341,52 @@ end
 return false
 ";
 
+/// The end of every revoking script: prunes the live set `KEYS[2]` of members kept until
+/// before `ARGV[n+4]` (now), adds the member `ARGV[n+2]` scored `ARGV[n+1]` (the time it
+/// is kept until, or `+inf`), keeps the set until its last member (no expiry once one is
+/// kept for good), and publishes `<score> <member>` on the channel `ARGV[n+3]`. `n` is
+/// the number of the script's own arguments before these.
+fn live_set_lua(n: usize) -> String {
+    let [score, member, channel, now] = [n + 1, n + 2, n + 3, n + 4];
+    format!(
+        r"
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[{now}])
+local ttl = redis.call('TTL', KEYS[2])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[{score}], ARGV[{member}])
+if ARGV[{score}] == '+inf' then
+  redis.call('PERSIST', KEYS[2])
+elseif ttl == -2 then
+  redis.call('EXPIREAT', KEYS[2], ARGV[{score}])
+elseif ttl >= 0 then
+  redis.call('EXPIREAT', KEYS[2], ARGV[{score}], 'GT')
+end
+redis.call('PUBLISH', ARGV[{channel}], ARGV[{score}] .. ' ' .. ARGV[{member}])
+return 1
+"
+    )
+}
+
 /// Revokes a `jti` or a login: `KEYS[1]` the record (`ARGV[1]`: its TTL, empty for
-/// none), added to the live set `KEYS[2]` (`ARGV[2]`: the score, `ARGV[3]`: the member;
-/// members kept until before `ARGV[5]`, now, are pruned) and published on `ARGV[4]`.
-const REVOKE_SCRIPT: &str = r"
+/// none), then the live set and the event.
+static REVOKE: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(&format!(
+        r"
 if ARGV[1] == '' then
   redis.call('SET', KEYS[1], '1')
 else
   redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
-redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[3])
-redis.call('PUBLISH', ARGV[4], ARGV[2] .. ' ' .. ARGV[3])
-return 1
-";
+{}",
+        live_set_lua(1)
+    ))
+});
 
-/// Raises an identity cut-off: a later timestamp replaces an earlier one, never the
-/// reverse; the TTL is refreshed to the later cut-off's. A raised cut-off joins the live
-/// set and is published, as in the revoke script (`ARGV[3]` to `ARGV[6]`).
-const CUT_OFF_SCRIPT: &str = r"
+/// Raises an identity cut-off (`ARGV[1]`, TTL `ARGV[2]`): a later timestamp replaces an
+/// earlier one, never the reverse; the TTL is refreshed to the later cut-off's. A raised
+/// cut-off joins the live set and is published.
+static CUT_OFF: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(&format!(
+        r"
 local current = redis.call('GET', KEYS[1])
 if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
 if ARGV[2] == '' then
@@ -350,18 +394,13 @@ if ARGV[2] == '' then
 else
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
-redis.call('ZADD', KEYS[2], 'GT', ARGV[3], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[3] .. ' ' .. ARGV[4])
-return 1
-";
+{}",
+        live_set_lua(2)
+    ))
+});
 
 static SPEND: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(SPEND_SCRIPT));
-static REVOKE: std::sync::LazyLock<redis::Script> =
-    std::sync::LazyLock::new(|| redis::Script::new(REVOKE_SCRIPT));
-static CUT_OFF: std::sync::LazyLock<redis::Script> =
-    std::sync::LazyLock::new(|| redis::Script::new(CUT_OFF_SCRIPT));
 
 /// A TTL as a script argument: empty for none.
 fn ttl_arg(ttl: Option<i64>) -> String {
@@ -455,13 +494,13 @@ impl Blocklist for RedisBlocklist {
                 .key(&self.names.live)
                 .arg(timestamp)
                 .arg(ttl_arg(ttl))
-                .arg(mirror::score(until))
+                .arg(mirror::score(ttl.and(until)))
                 .arg(record.member())
                 .arg(&self.names.channel)
                 .arg(unix_seconds(SystemTime::now()));
             self.query::<i64>(Request::Script(&script)).await?;
             if let Some(mirror) = &self.mirror {
-                mirror.apply(&record, until);
+                mirror.apply(&record, ttl.and(until));
             }
             Ok(())
         })

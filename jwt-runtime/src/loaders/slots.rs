@@ -15,8 +15,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::authorization::Denied;
 use crate::claims::Claims;
+use crate::denied::Denied;
 use crate::error::JwtError;
 
 use super::{CheckResult, KeyResult, UserResult};

@@ -11,9 +11,10 @@ use futures_util::future::LocalBoxFuture;
 use serde_json::{Map, Value};
 
 use super::{Clock, Inner, JwtManager, TokenNames};
-use crate::authorization::{ClaimPath, Denied};
+use crate::authorization::ClaimPath;
 use crate::claims::Claims;
 use crate::config::JwtConfig;
+use crate::denied::Denied;
 use crate::error::ConfigError;
 use crate::keys;
 use crate::keyset::{self, KeySetSource, KeySource};
