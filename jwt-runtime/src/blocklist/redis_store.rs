@@ -54,6 +54,8 @@ use crate::claims::Claims;
 ///   503, never letting a token through. A command that finds its connection dropped is
 ///   retried once on the new one, so a restart costs no spurious 503 once Redis is back.
 ///
+/// Needs Redis 7 or later (the scripts use `ZADD GT` and `EXPIREAT GT`).
+///
 /// Redis must keep its data across restarts for revocations to survive one: turn
 /// persistence on (`appendonly yes`).
 ///
