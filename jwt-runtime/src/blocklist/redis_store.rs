@@ -294,17 +294,27 @@ impl RedisBlocklist {
             return Ok(());
         };
         let mut script = REVOKE.prepare_invoke();
+        script.key(key).key(&self.names.live).arg(ttl_arg(ttl));
+        self.write(script, &record, ttl.and(until)).await
+    }
+
+    /// Runs a revoking script whose own arguments are set: adds the live set's (the
+    /// record, kept until `kept`; the channel; now), then applies the record to this
+    /// server's copy.
+    async fn write(
+        &self,
+        mut script: redis::ScriptInvocation<'_>,
+        record: &Record<'_>,
+        kept: Option<i64>,
+    ) -> Result<(), BlocklistError> {
         script
-            .key(key)
-            .key(&self.names.live)
-            .arg(ttl_arg(ttl))
-            .arg(mirror::score(ttl.and(until)))
+            .arg(mirror::score(kept))
             .arg(record.member())
             .arg(&self.names.channel)
             .arg(unix_seconds(SystemTime::now()));
         self.query::<i64>(Request::Script(&script)).await?;
         if let Some(mirror) = &self.mirror {
-            mirror.apply(&record, ttl.and(until));
+            mirror.apply(record, kept);
         }
         Ok(())
     }
@@ -495,16 +505,8 @@ impl Blocklist for RedisBlocklist {
                 .key(self.session_key("identity", &key))
                 .key(&self.names.live)
                 .arg(timestamp)
-                .arg(ttl_arg(ttl))
-                .arg(mirror::score(ttl.and(until)))
-                .arg(record.member())
-                .arg(&self.names.channel)
-                .arg(unix_seconds(SystemTime::now()));
-            self.query::<i64>(Request::Script(&script)).await?;
-            if let Some(mirror) = &self.mirror {
-                mirror.apply(&record, ttl.and(until));
-            }
-            Ok(())
+                .arg(ttl_arg(ttl));
+            self.write(script, &record, ttl.and(until)).await
         })
     }
 
