@@ -202,7 +202,11 @@ async fn extractors_make_their_token_the_requests_and_fail_with_the_default_answ
 #[actix_web::test]
 async fn minted_tokens_work_from_every_location() {
     let clock = ManualClock::starting_now();
-    for location in TokenLocation::ALL {
+    // `custom` is where a `token_source_loader` reads (tests/tests/guards/authorization.rs).
+    let flask = TokenLocation::ALL
+        .into_iter()
+        .filter(|l| *l != TokenLocation::Custom);
+    for location in flask {
         let manager = manager(&clock, &[location]);
         let app = app!(manager);
         let access = mint(&manager).fresh(true).create("carol").unwrap();

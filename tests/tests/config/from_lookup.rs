@@ -38,7 +38,7 @@ fn env_token_location_rejects_unknown_entries() {
     let err = lookup(&[("JWT_TOKEN_LOCATION", "banana")]).unwrap_err();
     assert!(
         err.to_string().contains(
-            r#"JWT_TOKEN_LOCATION can only contain "headers", "cookies", "query_string", or "json""#
+            r#"JWT_TOKEN_LOCATION can only contain "headers", "cookies", "query_string", "json", or "custom""#
         ),
         "{err}"
     );

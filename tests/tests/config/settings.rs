@@ -31,10 +31,22 @@ fn duplicate_token_location_is_refused() {
 
 #[test]
 fn every_token_location_builds() {
+    // `custom` needs the `token_source_loader` that reads it.
+    let with_source = |config: JwtConfig| {
+        JwtManager::builder(config)
+            .ignore_registered_loaders()
+            .token_source_loader(|_| None::<String>)
+            .build()
+    };
     for location in TokenLocation::ALL {
-        build(base().token_location([location])).unwrap();
+        with_source(base().token_location([location])).unwrap();
+        if location != TokenLocation::Custom {
+            build(base().token_location([location])).unwrap();
+        }
     }
-    build(base().token_location(TokenLocation::ALL)).unwrap();
+    with_source(base().token_location(TokenLocation::ALL)).unwrap();
+    let error = build(base().token_location(TokenLocation::ALL)).unwrap_err();
+    assert_eq!(error.option(), Some("JWT_TOKEN_LOCATION"));
 }
 
 #[test]
