@@ -5,9 +5,28 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
+use std::collections::HashMap;
+
+use jwt_runtime::JwtConfig;
 use serde_json::Value;
 
-use crate::free_port;
+use crate::{SECRET, free_port};
+
+/// The configuration the reference server reads from an environment of `env`
+/// (`JWT_SECRET_KEY` defaults to the tests' secret), for its in-process tests.
+///
+/// # Panics
+/// When `env` does not configure: the tests pass valid ones.
+#[must_use]
+pub fn reference_config(env: &[(&str, &str)]) -> JwtConfig {
+    let mut vars: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    vars.entry("JWT_SECRET_KEY".to_owned())
+        .or_insert_with(|| SECRET.to_owned());
+    JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()
+}
 
 /// The example `name`'s binary, which `cargo test` builds beside the tests.
 #[must_use]

@@ -16,7 +16,7 @@ use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test};
-use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_runtime::JwtManager;
 use jwt_tests::{
     SECRET, call, free_port, hmac_key, json_post, redis_prefix, redis_url, send, server,
     with_bearer,
@@ -24,13 +24,7 @@ use jwt_tests::{
 use serde_json::{Value, json};
 
 fn manager(env: &[(&str, &str)]) -> JwtManager {
-    let mut vars: HashMap<String, String> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    vars.entry("JWT_SECRET_KEY".to_owned())
-        .or_insert_with(|| SECRET.to_owned());
-    example::build_manager(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
+    example::build_manager(jwt_tests::server::reference_config(env)).unwrap()
 }
 
 async fn token_for<S, B>(app: &S, body: Value) -> String

@@ -9,7 +9,6 @@
 #[allow(unreachable_pub, reason = "an example's items, included as a module")]
 mod example;
 
-use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -21,19 +20,13 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::WWW_AUTHENTICATE;
 use actix_web::test::{self, TestRequest};
-use jwt_runtime::{JwtConfig, JwtManager};
+use jwt_runtime::JwtManager;
 use jwt_tests::server::ExampleServer;
 use jwt_tests::{Reply, SECRET, call, json_post, msg, with_bearer};
 use serde_json::{Value, json};
 
 fn manager(env: &[(&str, &str)]) -> JwtManager {
-    let mut vars: HashMap<String, String> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    vars.entry("JWT_SECRET_KEY".to_owned())
-        .or_insert_with(|| SECRET.to_owned());
-    example::build_manager(JwtConfig::from_lookup(|name| vars.get(name).cloned()).unwrap()).unwrap()
+    example::build_manager(jwt_tests::server::reference_config(env)).unwrap()
 }
 
 async fn post<S, B>(app: &S, path: &str, body: &Value) -> Reply

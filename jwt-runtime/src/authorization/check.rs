@@ -5,6 +5,7 @@
 use actix_web::HttpRequest;
 use futures_util::future::LocalBoxFuture;
 
+use super::CHECK_NAME;
 use crate::claims::Claims;
 use crate::loaders::CheckResult;
 use crate::loaders::output::CheckOutput;
@@ -47,16 +48,13 @@ pub enum AsyncOfClaims {}
 #[derive(Debug)]
 pub enum AsyncOfClaimsAndRequest {}
 
-/// What the check's answer is called in conversions.
-const NAME: &str = "check";
-
 impl<F, O> ClaimsCheck<(OfClaims, O)> for F
 where
     F: Fn(&Claims) -> O,
     O: CheckOutput,
 {
     fn run<'a>(self, claims: &'a Claims, _: &'a HttpRequest) -> Checked<'a> {
-        Checked::Ready(self(claims).into_output(NAME))
+        Checked::Ready(self(claims).into_output(CHECK_NAME))
     }
 }
 
@@ -66,7 +64,7 @@ where
     O: CheckOutput,
 {
     fn run<'a>(self, claims: &'a Claims, request: &'a HttpRequest) -> Checked<'a> {
-        Checked::Ready(self(claims, request).into_output(NAME))
+        Checked::Ready(self(claims, request).into_output(CHECK_NAME))
     }
 }
 
@@ -76,9 +74,9 @@ where
     O: CheckOutput,
 {
     fn run<'a>(self, claims: &'a Claims, _: &'a HttpRequest) -> Checked<'a> {
-        Checked::Pending(Box::pin(
-            async move { self(claims).await.into_output(NAME) },
-        ))
+        Checked::Pending(Box::pin(async move {
+            self(claims).await.into_output(CHECK_NAME)
+        }))
     }
 }
 
@@ -89,7 +87,7 @@ where
 {
     fn run<'a>(self, claims: &'a Claims, request: &'a HttpRequest) -> Checked<'a> {
         Checked::Pending(Box::pin(async move {
-            self(claims, request).await.into_output(NAME)
+            self(claims, request).await.into_output(CHECK_NAME)
         }))
     }
 }

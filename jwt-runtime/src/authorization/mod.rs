@@ -28,7 +28,7 @@ pub use check::{Checked, ClaimsCheck, run_check};
 const DEFAULT_SCOPE_CLAIMS: [&str; 2] = ["scope", "scp"];
 
 /// What the route's `check` is called in messages and panics.
-const CHECK_NAME: &str = "the route's `check`";
+pub(crate) const CHECK_NAME: &str = "the route's `check`";
 
 /// A route's `check`, as the generated requirement passes it.
 pub(crate) type CheckFn = for<'a> fn(&'a Claims, &'a HttpRequest) -> Checked<'a>;
