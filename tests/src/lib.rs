@@ -12,6 +12,7 @@
 pub mod blocklist_app;
 pub mod key_server;
 pub mod live;
+pub mod redis_cluster;
 pub mod redis_server;
 mod request;
 pub mod server;

@@ -27,6 +27,8 @@ pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    /// Arguments after the common ones (a cluster node's).
+    extra: Vec<String>,
 }
 
 impl RedisServer {
@@ -34,6 +36,13 @@ impl RedisServer {
     /// `redis-server` is not on `PATH`.
     #[must_use]
     pub fn start(test: &str) -> Option<Self> {
+        Self::start_with(test, &[])
+    }
+
+    /// Starts one with `extra` arguments after the common ones, or `None` as
+    /// [`RedisServer::start`].
+    #[must_use]
+    pub fn start_with(test: &str, extra: &[&str]) -> Option<Self> {
         redis_url(test)?;
         if Command::new("redis-server")
             .arg("--version")
@@ -46,13 +55,16 @@ impl RedisServer {
             ));
             return None;
         }
-        let dir = std::env::temp_dir().join(format!("jwt-runtime-{}-{test}", std::process::id()));
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("jwt-runtime-{}-{test}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let mut server = RedisServer {
             child: None,
-            port: free_port(),
+            port,
             dir,
+            extra: extra.iter().map(|arg| (*arg).to_owned()).collect(),
         };
         server.run();
         Some(server)
@@ -78,6 +90,7 @@ impl RedisServer {
             .arg("--dir")
             .arg(&self.dir)
             .args(["--loglevel", "warning"])
+            .args(&self.extra)
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
@@ -98,6 +111,20 @@ impl RedisServer {
             std::thread::sleep(Duration::from_millis(25));
         }
         panic!("redis-server on port {} did not answer", self.port);
+    }
+
+    /// Whether its process runs.
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+
+    /// SIGKILL: a crash, nothing written on the way out.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
     }
 
     /// SIGTERM (Redis writes its AOF and exits), then waits for the process.

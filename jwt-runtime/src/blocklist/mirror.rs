@@ -14,6 +14,10 @@
 //!   a Redis that cannot answer still refuses the request (503), never allows it.
 //! - Liveness: a quiet subscription is pinged every [`TICK`]; no answer within
 //!   [`PING_TIMEOUT`] (a dead peer, a black-holed network) drops it and starts again.
+//! - In a Redis Cluster, the thread subscribes to the primary of the slot the prefix's
+//!   keys hash to (the node that runs every revoking script, so its events arrive
+//!   directly, not over the cluster bus), and every tick asks that node whether it still
+//!   owns the live set; a failover or a slot move starts again at the new primary.
 //! - The local copy is a [`MemoryBlocklist`]: entries leave with their token's expiry, so
 //!   memory stays proportional to live revocations.
 
@@ -25,6 +29,7 @@ use futures_util::StreamExt as _;
 use redis::aio::MultiplexedConnection;
 
 use super::memory::MemoryBlocklist;
+use super::redis_topology::Source;
 use super::unix_seconds;
 
 /// How long a quiet subscription waits before it pings.
@@ -147,27 +152,25 @@ impl Names {
 
 /// Starts the thread that keeps `mirror` current. It ends soon after the last store
 /// holding `mirror` is dropped.
-pub(crate) fn spawn(
-    client: redis::Client,
-    names: Names,
-    mirror: &Arc<Mirror>,
-) -> std::io::Result<()> {
+pub(crate) fn spawn(source: Source, names: Names, mirror: &Arc<Mirror>) -> std::io::Result<()> {
     let mirror = Arc::downgrade(mirror);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     std::thread::Builder::new()
         .name("jwt-revocation-mirror".to_owned())
-        .spawn(move || runtime.block_on(keep_current(&client, &names, &mirror)))?;
+        .spawn(move || runtime.block_on(keep_current(&source, &names, &mirror)))?;
     Ok(())
 }
 
 /// Subscribes, resynchronises and applies events, again after every failure, until the
 /// store is gone.
-async fn keep_current(client: &redis::Client, names: &Names, mirror: &Weak<Mirror>) {
+async fn keep_current(source: &Source, names: &Names, mirror: &Weak<Mirror>) {
     let mut retry = RETRY_FIRST;
+    let mut attempt = 0;
     while let Some(syncs_before) = mirror.upgrade().map(|m| m.syncs()) {
-        let outcome = follow(client, names, mirror).await;
+        let outcome = follow(source, attempt, names, mirror).await;
+        attempt = attempt.wrapping_add(1);
         let Some(held) = mirror.upgrade() else {
             return;
         };
@@ -189,12 +192,15 @@ async fn keep_current(client: &redis::Client, names: &Names, mirror: &Weak<Mirro
 }
 
 /// One subscription: `Ok` when the store is gone, `Err` when the subscription failed.
+/// `attempt` rotates the cluster nodes asked for the primary first.
 async fn follow(
-    client: &redis::Client,
+    source: &Source,
+    attempt: usize,
     names: &Names,
     mirror: &Weak<Mirror>,
 ) -> Result<(), String> {
     let within = |what: &'static str| move |_| format!("{what} took longer than {PING_TIMEOUT:?}");
+    let client = source.node_for(&names.live, attempt).await?;
     let mut connection =
         tokio::time::timeout(PING_TIMEOUT, client.get_multiplexed_async_connection())
             .await
@@ -242,6 +248,15 @@ async fn follow(
                     .await
                     .map_err(within("a ping"))?
                     .map_err(|e| e.to_string())?;
+                if source.can_move() {
+                    // A node that no longer owns the slot answers `MOVED`.
+                    let mut owns = redis::cmd("ZCARD");
+                    owns.arg(&names.live);
+                    tokio::time::timeout(PING_TIMEOUT, owns.query_async::<i64>(&mut connection))
+                        .await
+                        .map_err(within("asking for the live set"))?
+                        .map_err(|e| format!("the live set's node: {e}"))?;
+                }
             }
         }
     }

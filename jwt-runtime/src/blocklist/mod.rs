@@ -571,6 +571,8 @@ pub use self::redis_store::RedisBlocklist;
 mod mirror;
 #[cfg(feature = "redis")]
 mod redis_store;
+#[cfg(feature = "redis")]
+mod redis_topology;
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ use redis::{Cmd, FromRedisValue, RedisError};
 use serde_json::Value;
 
 use super::mirror::{self, Mirror, Names, Record};
+use super::redis_topology::{Connection, Source, cluster_connection, cluster_prefix};
 use super::{
     Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
     identity_key, keep_until, raise_lifetime, unix_seconds,
@@ -81,7 +82,7 @@ use crate::claims::Claims;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    connection: ConnectionManager,
+    connection: Connection,
     prefix: Arc<str>,
     /// The live set and the events channel every write updates.
     names: Arc<Names>,
@@ -133,6 +134,63 @@ impl RedisBlocklist {
         Ok(Self::from_connection_manager(connection, key_prefix))
     }
 
+    /// Connects to a Redis Cluster through any of `nodes` (URLs as for
+    /// [`RedisBlocklist::connect`]; one is enough, more let the store start while one is
+    /// down), in the mirrored mode. Commands go through redis-rs's cluster connection,
+    /// which follows failovers and slot moves. Every key of the store carries one hash
+    /// tag, so each check and each script stays in one slot: the prefix's own tag when it
+    /// has one (`app:{revoked}`), else the whole prefix (`{app:revoked}:<jti>`). The
+    /// mirror follows the primary of that slot. While a slot has no primary (a primary
+    /// stopped, before its replica takes over), checks are refused (503), never allowed.
+    ///
+    /// # Errors
+    /// A malformed URL, an empty prefix, no node answering within a second, or a
+    /// background thread that cannot start.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let nodes = ["redis://10.0.0.1:6379/", "redis://10.0.0.2:6379/"];
+    /// let blocklist = RedisBlocklist::connect_cluster(&nodes, "app:revoked").await?;
+    /// assert_eq!(blocklist.key("abc"), "{app:revoked}:abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_cluster(nodes: &[&str], key_prefix: &str) -> Result<Self, BlocklistError> {
+        let prefix = cluster_prefix(key_prefix)?;
+        let (connection, seeds) = cluster_connection(nodes).await?;
+        Self::with_connection(Connection::Cluster(connection), &prefix)
+            .mirrored(Source::Cluster(seeds))
+            .await
+    }
+
+    /// Connects to a Redis Cluster in the direct mode: every check is one round trip to
+    /// the primary of the store's slot. Nodes and keys as for
+    /// [`RedisBlocklist::connect_cluster`].
+    ///
+    /// # Errors
+    /// A malformed URL, an empty prefix, or no node answering within a second.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let blocklist = RedisBlocklist::connect_cluster_direct(&["redis://10.0.0.1:6379/"], "app:{revoked}").await?;
+    /// assert_eq!(blocklist.key("abc"), "app:{revoked}:abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_cluster_direct(
+        nodes: &[&str],
+        key_prefix: &str,
+    ) -> Result<Self, BlocklistError> {
+        let prefix = cluster_prefix(key_prefix)?;
+        let (connection, _) = cluster_connection(nodes).await?;
+        Ok(Self::with_connection(
+            Connection::Cluster(connection),
+            &prefix,
+        ))
+    }
+
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://` with a
     /// TLS feature of `redis`) in the mirrored mode (see above): checks read a local copy
     /// of the live revocations, as fast as [`MemoryBlocklist`](super::MemoryBlocklist)'s.
@@ -155,12 +213,19 @@ impl RedisBlocklist {
     pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
         let connection = Self::manager(client.clone()).await?;
-        let mut store = Self::from_connection_manager(connection, key_prefix);
+        Self::from_connection_manager(connection, key_prefix)
+            .mirrored(Source::Single(client))
+            .await
+    }
+
+    /// Starts the mirror of this store's prefix, reading from `source`, and waits up to
+    /// two seconds for its first sync.
+    async fn mirrored(mut self, source: Source) -> Result<Self, BlocklistError> {
         let held = Arc::new(Mirror::default());
-        mirror::spawn(client, (*store.names).clone(), &held).map_err(BlocklistError::store)?;
-        store.mirror = Some(held);
-        store.mirror_synced(Duration::from_secs(2)).await;
-        Ok(store)
+        mirror::spawn(source, (*self.names).clone(), &held).map_err(BlocklistError::store)?;
+        self.mirror = Some(held);
+        self.mirror_synced(Duration::from_secs(2)).await;
+        Ok(self)
     }
 
     /// In the mirrored mode, whether checks read the local copy now (`false`: they go to
@@ -227,6 +292,36 @@ impl RedisBlocklist {
     /// ```
     #[must_use]
     pub fn from_connection_manager(connection: ConnectionManager, key_prefix: &str) -> Self {
+        Self::with_connection(Connection::Single(connection), key_prefix)
+    }
+
+    /// Uses a cluster connection you configured yourself, in the direct mode. Keys as for
+    /// [`RedisBlocklist::connect_cluster`].
+    ///
+    /// # Errors
+    /// A prefix no hash tag can be made of (empty, or starting with `}`).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://10.0.0.1:6379/"])?;
+    /// let connection = client.get_async_connection().await?;
+    /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::from_cluster_connection(connection, "app:revoked")?;
+    /// # let _ = blocklist;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_cluster_connection(
+        connection: redis::cluster_async::ClusterConnection,
+        key_prefix: &str,
+    ) -> Result<Self, BlocklistError> {
+        let prefix = cluster_prefix(key_prefix)?;
+        Ok(Self::with_connection(
+            Connection::Cluster(connection),
+            &prefix,
+        ))
+    }
+
+    fn with_connection(connection: Connection, key_prefix: &str) -> Self {
         RedisBlocklist {
             connection,
             prefix: Arc::from(key_prefix),
@@ -328,10 +423,7 @@ enum Request<'a> {
 }
 
 impl Request<'_> {
-    async fn send<T: FromRedisValue>(
-        self,
-        connection: &mut ConnectionManager,
-    ) -> redis::RedisResult<T> {
+    async fn send<T: FromRedisValue>(self, connection: &mut Connection) -> redis::RedisResult<T> {
         match self {
             Request::Command(command) => command.query_async(connection).await,
             Request::Script(script) => script.invoke_async(connection).await,

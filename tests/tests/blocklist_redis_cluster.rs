@@ -1,0 +1,278 @@
+//! `RedisBlocklist` against a real Redis Cluster of three primaries and three replicas on
+//! loopback ports: both modes revoke, spend and see each other's revocations; every key
+//! of a prefix lands in one slot (so each script and check is one slot's); the mirror
+//! follows that slot's primary. A primary crashed mid-test: checks are refused (never
+//! allowed) until its replica takes over, then every revocation is still refused and new
+//! ones arrive from the new primary.
+//!
+//! Skipped, with the reason printed, when `REDIS_URL` is not set (`.ci/run` sets it and
+//! has `redis-server` and `redis-cli` installed). Every test forms its own cluster.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, Spend, SpendRequest};
+use jwt_runtime::{Claims, JwtConfig, JwtManager, TokenOptions};
+use serde_json::json;
+
+use jwt_tests::SECRET;
+use jwt_tests::redis_cluster::RedisCluster;
+use jwt_tests::redis_server::{admin, commands, reset_stats};
+
+/// Long enough for any step here on a loaded machine; never what a test measures.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn manager() -> JwtManager {
+    JwtManager::builder(JwtConfig::default().secret_key(SECRET))
+        .ignore_registered_loaders()
+        .build()
+        .unwrap()
+}
+
+fn token(manager: &JwtManager, identity: &str) -> Claims {
+    manager
+        .decode_token(&manager.create_access_token(&identity).unwrap())
+        .unwrap()
+}
+
+/// Waits (yielding, never sleeping a fixed time) until `store` refuses `claims`.
+async fn until_refused(store: &RedisBlocklist, claims: &Claims) -> Duration {
+    let started = Instant::now();
+    while !store.is_revoked(claims).await.unwrap_or(true) {
+        assert!(started.elapsed() < PATIENCE, "never refused");
+        actix_web::rt::task::yield_now().await;
+    }
+    started.elapsed()
+}
+
+/// Waits until `store` answers for `claims` at all (the cluster is serving again); the
+/// answer.
+async fn until_answered(store: &RedisBlocklist, claims: &Claims) -> bool {
+    let started = Instant::now();
+    loop {
+        if let Ok(revoked) = store.is_revoked(claims).await {
+            return revoked;
+        }
+        assert!(started.elapsed() < PATIENCE, "never answered again");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// How many keys each primary holds, by node index.
+fn keys_per_primary(cluster: &RedisCluster) -> Vec<(usize, i64)> {
+    cluster
+        .urls()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, url)| {
+            let mut node = admin(url);
+            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut node).unwrap();
+            let primary = redis::from_redis_value_ref::<String>(&role[0]).unwrap() == "master";
+            primary.then(|| (index, redis::cmd("DBSIZE").query(&mut node).unwrap()))
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn both_modes_revoke_spend_and_see_each_other_in_one_slot() {
+    let Some(cluster) = RedisCluster::start("cluster_modes") else {
+        return;
+    };
+    let urls = cluster.urls();
+    let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let mirrored = RedisBlocklist::connect_cluster(&nodes, "c").await.unwrap();
+    // One node is enough to find the rest; a replica will do.
+    let direct = RedisBlocklist::connect_cluster_direct(&nodes[5..], "c")
+        .await
+        .unwrap();
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    assert_eq!(direct.is_mirror_in_sync(), None);
+    assert_eq!(mirrored.key("abc"), "{c}:abc");
+    let manager = manager();
+    let alice = token(&manager, "alice");
+    let bob = token(&manager, "bob");
+
+    // Through the direct store: refused by both, the mirrored one without asking Redis.
+    direct.revoke(&alice).await.unwrap();
+    assert!(direct.is_revoked(&alice).await.unwrap());
+    until_refused(&mirrored, &alice).await;
+    assert!(!mirrored.is_revoked(&bob).await.unwrap());
+    assert!(!direct.is_revoked(&bob).await.unwrap());
+    let primary = cluster.primary_of("{c}").unwrap();
+    let mut on_primary = admin(&urls[primary]);
+    reset_stats(&mut on_primary);
+    for _ in 0..1000 {
+        assert!(mirrored.is_revoked(&alice).await.unwrap());
+    }
+    assert_eq!(commands(&mut on_primary).get("mget"), None);
+
+    // A login and a log-out-everywhere through the mirrored store: refused by both.
+    mirrored.revoke_family("login-7", None).await.unwrap();
+    mirrored
+        .revoke_identity_before(&json!("carol"), jwt_tests::now_seconds())
+        .await
+        .unwrap();
+    let of_login = manager
+        .decode_token(
+            &manager
+                .create_token_pair(&"dave", TokenOptions::default().family("login-7"))
+                .unwrap()
+                .access_token,
+        )
+        .unwrap();
+    let carol = token(&manager, "carol");
+    for claims in [&of_login, &carol] {
+        assert!(mirrored.is_revoked(claims).await.unwrap());
+        assert!(direct.is_revoked(claims).await.unwrap());
+    }
+
+    // A refresh token is spent once across both stores, 50 spends at once.
+    let stores: Vec<Arc<RedisBlocklist>> = vec![Arc::new(mirrored.clone()), Arc::new(direct)];
+    let spends = (0..50).map(|i| {
+        let store = Arc::clone(&stores[i % 2]);
+        actix_web::rt::spawn(async move {
+            let successor = format!("successor-{i}");
+            let request = SpendRequest {
+                jti: "refresh-1",
+                successor: &successor,
+                at_ms: 1_000,
+                expires_at: Some(jwt_tests::now_seconds() + 60),
+            };
+            store.spend_refresh_token(request).await.unwrap()
+        })
+    });
+    let spends = futures_util::future::join_all(spends).await;
+    let first = spends
+        .iter()
+        .filter(|spend| *spend.as_ref().unwrap() == Spend::First)
+        .count();
+    assert_eq!(first, 1, "{spends:?}");
+
+    // Every key the store wrote is on the primary of `{c}`'s slot; the others hold none.
+    for (index, keys) in keys_per_primary(&cluster) {
+        if index == primary {
+            assert!(keys >= 5, "{keys} keys on the store's primary");
+        } else {
+            assert_eq!(keys, 0, "node {index} holds keys of the store");
+        }
+    }
+
+    // A prefix holding its own tag keeps it, so its keys can share a slot with the app's.
+    let tagged = RedisBlocklist::connect_cluster_direct(&nodes, "app:{c}")
+        .await
+        .unwrap();
+    assert_eq!(tagged.key("abc"), "app:{c}:abc");
+    tagged.revoke(&bob).await.unwrap();
+    assert!(tagged.is_revoked(&bob).await.unwrap());
+    assert_eq!(cluster.primary_of("app:{c}:x"), Some(primary));
+    // A prefix no tag can be made of is refused before anything is sent.
+    let error = RedisBlocklist::connect_cluster(&nodes, "")
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("hash-tagged"), "{error}");
+}
+
+#[actix_web::test]
+async fn a_crashed_primary_refuses_checks_until_its_replica_takes_over() {
+    let Some(mut cluster) = RedisCluster::start("cluster_failover") else {
+        return;
+    };
+    let urls = cluster.urls();
+    let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let mirrored = RedisBlocklist::connect_cluster(&nodes, "f").await.unwrap();
+    let direct = RedisBlocklist::connect_cluster_direct(&nodes, "f")
+        .await
+        .unwrap();
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    let manager = manager();
+    let revoked: Vec<Claims> = (0..100)
+        .map(|i| token(&manager, &format!("user-{i}")))
+        .collect();
+    for claims in &revoked {
+        direct.revoke(claims).await.unwrap();
+    }
+    direct
+        .revoke_identity_before(&json!("erin"), jwt_tests::now_seconds())
+        .await
+        .unwrap();
+    let erin = token(&manager, "erin");
+    let frank = token(&manager, "frank");
+    for claims in &revoked {
+        until_refused(&mirrored, claims).await;
+    }
+    let primary = cluster.primary_of("{f}").unwrap();
+    // The writes reached the replica (Redis replicates asynchronously: what a primary
+    // acknowledged but never sent is lost with it, whatever the store).
+    let replicated: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut admin(&urls[primary]))
+        .unwrap();
+    assert_eq!(replicated, 1);
+
+    let crashed = Instant::now();
+    cluster.node(primary).kill();
+    // Until the replica takes over, no check lets a revoked token through, and an
+    // unrevoked one is refused (an error, a 503) rather than answered from nowhere.
+    let mut refusals = 0;
+    let mut out_of_sync_after = None;
+    while cluster.primary_of("{f}") == Some(primary) {
+        for store in [&mirrored, &direct] {
+            assert!(store.is_revoked(&revoked[0]).await.unwrap_or(true));
+            assert!(store.is_revoked(&erin).await.unwrap_or(true));
+            match store.is_revoked(&frank).await {
+                Err(_) => refusals += 1,
+                Ok(revoked) => assert!(!revoked),
+            }
+        }
+        if out_of_sync_after.is_none() && mirrored.is_mirror_in_sync() == Some(false) {
+            out_of_sync_after = Some(crashed.elapsed());
+        }
+        assert!(crashed.elapsed() < PATIENCE, "no failover");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    let out_of_sync_after = out_of_sync_after.expect("the crash was never noticed");
+    assert!(
+        refusals > 0,
+        "no check was refused while the slot had no primary"
+    );
+    let new_primary = cluster.until_primary("{f}", Some(primary));
+    let failed_over = crashed.elapsed();
+
+    // The mirror follows the new primary and reads the live set again from it.
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    let in_sync_after = crashed.elapsed();
+    assert!(!until_answered(&direct, &frank).await);
+    let answered_after = crashed.elapsed();
+    for claims in revoked.iter().chain([&erin]) {
+        assert!(mirrored.is_revoked(claims).await.unwrap());
+        assert!(direct.is_revoked(claims).await.unwrap());
+    }
+    assert!(!mirrored.is_revoked(&frank).await.unwrap());
+    // A server started after the failover reads every revocation from the new primary.
+    let late = RedisBlocklist::connect_cluster(&nodes, "f").await.unwrap();
+    assert!(late.mirror_synced(PATIENCE).await);
+    for claims in revoked.iter().chain([&erin]) {
+        assert!(late.is_revoked(claims).await.unwrap());
+    }
+    // New revocations made through the new primary reach the mirror.
+    direct.revoke(&frank).await.unwrap();
+    until_refused(&mirrored, &frank).await;
+    let mut on_new_primary = admin(&urls[new_primary]);
+    reset_stats(&mut on_new_primary);
+    assert!(mirrored.is_revoked(&frank).await.unwrap());
+    assert_eq!(commands(&mut on_new_primary).get("mget"), None);
+
+    // The crashed node comes back as a replica; nothing changes for the stores.
+    cluster.node(primary).run();
+    cluster.until_healthy();
+    assert_eq!(cluster.until_primary("{f}", None), new_primary);
+    assert!(mirrored.is_revoked(&frank).await.unwrap());
+    assert!(direct.is_revoked(&frank).await.unwrap());
+    eprintln!(
+        "primary crashed: mirror out of sync after {out_of_sync_after:?}, {refusals} checks refused, \
+         replica promoted after {failed_over:?}, mirror in sync after {in_sync_after:?}, \
+         direct checks answered after {answered_after:?}"
+    );
+}
