@@ -12,7 +12,9 @@
 pub mod blocklist_app;
 pub mod key_server;
 pub mod live;
+pub mod redis_checks;
 pub mod redis_cluster;
+pub mod redis_sentinel;
 pub mod redis_server;
 mod request;
 pub mod server;

@@ -9,50 +9,15 @@
 //! `redis-server` and sets it). Every test starts its own `redis-server`.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jwt_runtime::blocklist::{Blocklist, RedisBlocklist};
-use jwt_runtime::{Claims, JwtConfig, JwtManager};
+use jwt_runtime::{Claims, JwtManager};
 use serde_json::json;
 
 use jwt_tests::SECRET;
+use jwt_tests::redis_checks::{PATIENCE, manager, token, until_out_of_sync, until_refused};
 use jwt_tests::redis_server::{Blackhole, RedisServer, admin, commands, reset_stats};
-
-/// Long enough for any step here on a loaded machine; never what a test measures.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-fn manager() -> JwtManager {
-    JwtManager::builder(JwtConfig::default().secret_key(SECRET))
-        .ignore_registered_loaders()
-        .build()
-        .unwrap()
-}
-
-fn token(manager: &JwtManager, identity: &str) -> Claims {
-    manager
-        .decode_token(&manager.create_access_token(&identity).unwrap())
-        .unwrap()
-}
-
-/// Waits (yielding, never sleeping a fixed time) until `store` refuses `claims`.
-async fn until_refused(store: &RedisBlocklist, claims: &Claims) -> Duration {
-    let started = Instant::now();
-    while !store.is_revoked(claims).await.unwrap_or(true) {
-        assert!(started.elapsed() < PATIENCE, "never refused");
-        actix_web::rt::task::yield_now().await;
-    }
-    started.elapsed()
-}
-
-/// Waits until the store's copy is out of sync (a fault was noticed).
-async fn until_out_of_sync(store: &RedisBlocklist) -> Duration {
-    let started = Instant::now();
-    while store.is_mirror_in_sync() == Some(true) {
-        assert!(started.elapsed() < PATIENCE, "the fault was never noticed");
-        actix_web::rt::time::sleep(Duration::from_millis(5)).await;
-    }
-    started.elapsed()
-}
 
 #[actix_web::test]
 async fn checks_in_sync_send_nothing_and_revocations_arrive_from_other_servers() {

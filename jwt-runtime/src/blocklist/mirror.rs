@@ -17,7 +17,9 @@
 //! - In a Redis Cluster, the thread subscribes to the primary of the slot the prefix's
 //!   keys hash to (the node that runs every revoking script, so its events arrive
 //!   directly, not over the cluster bus), and every tick asks that node whether it still
-//!   owns the live set; a failover or a slot move starts again at the new primary.
+//!   owns the live set; a failover or a slot move starts again at the new primary. Under
+//!   Redis Sentinel, it follows the primary the sentinels name, and every tick checks
+//!   that the node is still a primary.
 //! - The local copy is a [`MemoryBlocklist`]: entries leave with their token's expiry, so
 //!   memory stays proportional to live revocations.
 
@@ -248,15 +250,12 @@ async fn follow(
                     .await
                     .map_err(within("a ping"))?
                     .map_err(|e| e.to_string())?;
-                if source.can_move() {
-                    // A node that no longer owns the slot answers `MOVED`.
-                    let mut owns = redis::cmd("ZCARD");
-                    owns.arg(&names.live);
-                    tokio::time::timeout(PING_TIMEOUT, owns.query_async::<i64>(&mut connection))
-                        .await
-                        .map_err(within("asking for the live set"))?
-                        .map_err(|e| format!("the live set's node: {e}"))?;
-                }
+                tokio::time::timeout(
+                    PING_TIMEOUT,
+                    source.still_serves(&mut connection, &names.live),
+                )
+                .await
+                .map_err(within("asking the node"))??;
             }
         }
     }

@@ -6,13 +6,15 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use futures_util::future::LocalBoxFuture;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Cmd, FromRedisValue, RedisError};
+use redis::aio::ConnectionManager;
+use redis::{Cmd, FromRedisValue};
 
 use serde_json::Value;
 
 use super::mirror::{self, Mirror, Names, Record};
-use super::redis_topology::{Connection, Source, cluster_connection, cluster_prefix};
+use super::redis_topology::{
+    Connection, Link, SentinelLink, Source, cluster_connection, cluster_prefix, manager,
+};
 use super::{
     Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
     identity_key, keep_until, raise_lifetime, unix_seconds,
@@ -82,7 +84,7 @@ use crate::claims::Claims;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    connection: Connection,
+    link: Link,
     prefix: Arc<str>,
     /// The live set and the events channel every write updates.
     names: Arc<Names>,
@@ -104,15 +106,6 @@ impl fmt::Debug for RedisBlocklist {
     }
 }
 
-/// A command worth sending again: its connection was found dropped, so the manager is
-/// reconnecting. Not a timeout, a refused reconnection (Redis is down: fail fast) or an
-/// error answered by Redis.
-fn connection_dropped(error: &RedisError) -> bool {
-    !error.is_timeout()
-        && !error.is_connection_refusal()
-        && (error.is_connection_dropped() || error.is_unrecoverable_error())
-}
-
 impl RedisBlocklist {
     /// Connects in the direct mode: every check is one round trip to Redis, and a
     /// revocation counts everywhere at once. URL and prefix as for
@@ -130,7 +123,7 @@ impl RedisBlocklist {
     /// ```
     pub async fn connect_direct(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
-        let connection = Self::manager(client).await?;
+        let connection = manager(client).await?;
         Ok(Self::from_connection_manager(connection, key_prefix))
     }
 
@@ -158,9 +151,9 @@ impl RedisBlocklist {
     /// ```
     pub async fn connect_cluster(nodes: &[&str], key_prefix: &str) -> Result<Self, BlocklistError> {
         let prefix = cluster_prefix(key_prefix)?;
-        let (connection, seeds) = cluster_connection(nodes).await?;
-        Self::with_connection(Connection::Cluster(connection), &prefix)
-            .mirrored(Source::Cluster(seeds))
+        let (connection, source) = cluster_connection(nodes).await?;
+        Self::with_link(Link::Cluster(connection), &prefix)
+            .mirrored(source)
             .await
     }
 
@@ -185,10 +178,65 @@ impl RedisBlocklist {
     ) -> Result<Self, BlocklistError> {
         let prefix = cluster_prefix(key_prefix)?;
         let (connection, _) = cluster_connection(nodes).await?;
-        Ok(Self::with_connection(
-            Connection::Cluster(connection),
-            &prefix,
-        ))
+        Ok(Self::with_link(Link::Cluster(connection), &prefix))
+    }
+
+    /// Connects to the primary that Redis Sentinel names for `master_name`, asking the
+    /// `sentinels` (URLs as for [`RedisBlocklist::connect`], of the sentinels, not of the
+    /// data nodes) in turn, in the mirrored mode. The primary is reached with the first
+    /// answering sentinel URL's credentials, database and TLS settings, and only once it
+    /// says it is a primary (`ROLE`). When the primary stops answering or refuses writes
+    /// (`READONLY`: demoted), the store asks the sentinels again (at most every 100 ms)
+    /// and follows a failover; until one is done, checks are refused (503), never allowed.
+    /// The mirror follows the primary too, and checks every 250 ms that its node still is
+    /// one. Keys as for [`RedisBlocklist::connect`].
+    ///
+    /// # Errors
+    /// A malformed URL, no sentinel naming a primary that answers within a second, or a
+    /// background thread that cannot start.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let sentinels = ["redis://10.0.0.1:26379/", "redis://10.0.0.2:26379/", "redis://10.0.0.3:26379/"];
+    /// let blocklist = RedisBlocklist::connect_sentinel(&sentinels, "mymaster", "app:revoked").await?;
+    /// assert_eq!(blocklist.is_mirror_in_sync(), Some(true));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_sentinel(
+        sentinels: &[&str],
+        master_name: &str,
+        key_prefix: &str,
+    ) -> Result<Self, BlocklistError> {
+        let (link, source) = SentinelLink::connect(sentinels, master_name).await?;
+        Self::with_link(Link::Sentinel(Arc::new(link)), key_prefix)
+            .mirrored(source)
+            .await
+    }
+
+    /// Connects to the primary that Redis Sentinel names, in the direct mode: every check
+    /// is one round trip to it. Sentinels, failovers and keys as for
+    /// [`RedisBlocklist::connect_sentinel`].
+    ///
+    /// # Errors
+    /// A malformed URL, or no sentinel naming a primary that answers within a second.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let blocklist = RedisBlocklist::connect_sentinel_direct(&["redis://10.0.0.1:26379/"], "mymaster", "app:revoked").await?;
+    /// assert_eq!(blocklist.is_mirror_in_sync(), None);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_sentinel_direct(
+        sentinels: &[&str],
+        master_name: &str,
+        key_prefix: &str,
+    ) -> Result<Self, BlocklistError> {
+        let (link, _) = SentinelLink::connect(sentinels, master_name).await?;
+        Ok(Self::with_link(Link::Sentinel(Arc::new(link)), key_prefix))
     }
 
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://` with a
@@ -212,7 +260,7 @@ impl RedisBlocklist {
     /// ```
     pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, BlocklistError> {
         let client = redis::Client::open(url).map_err(BlocklistError::store)?;
-        let connection = Self::manager(client.clone()).await?;
+        let connection = manager(client.clone()).await?;
         Self::from_connection_manager(connection, key_prefix)
             .mirrored(Source::Single(client))
             .await
@@ -265,19 +313,6 @@ impl RedisBlocklist {
         mirror.synced()
     }
 
-    /// The connection manager of both modes: fail fast while Redis is away.
-    async fn manager(client: redis::Client) -> Result<ConnectionManager, BlocklistError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(1)))
-            .set_response_timeout(Some(Duration::from_secs(1)))
-            .set_number_of_retries(1)
-            .set_min_delay(Duration::from_millis(100))
-            .set_max_delay(Duration::from_secs(1));
-        ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(BlocklistError::store)
-    }
-
     /// Uses a connection manager you configured yourself (timeouts, retries, TLS), in the
     /// direct mode.
     ///
@@ -292,7 +327,7 @@ impl RedisBlocklist {
     /// ```
     #[must_use]
     pub fn from_connection_manager(connection: ConnectionManager, key_prefix: &str) -> Self {
-        Self::with_connection(Connection::Single(connection), key_prefix)
+        Self::with_link(Link::Single(connection), key_prefix)
     }
 
     /// Uses a cluster connection you configured yourself, in the direct mode. Keys as for
@@ -315,15 +350,12 @@ impl RedisBlocklist {
         key_prefix: &str,
     ) -> Result<Self, BlocklistError> {
         let prefix = cluster_prefix(key_prefix)?;
-        Ok(Self::with_connection(
-            Connection::Cluster(connection),
-            &prefix,
-        ))
+        Ok(Self::with_link(Link::Cluster(connection), &prefix))
     }
 
-    fn with_connection(connection: Connection, key_prefix: &str) -> Self {
+    fn with_link(link: Link, key_prefix: &str) -> Self {
         RedisBlocklist {
-            connection,
+            link,
             prefix: Arc::from(key_prefix),
             names: Arc::new(Names::new(key_prefix)),
             margin: Arc::new(AtomicI64::new(0)),
@@ -355,10 +387,9 @@ impl RedisBlocklist {
     /// Sends a request; one whose connection was found dropped is sent once more, on
     /// the new connection.
     async fn query<T: FromRedisValue>(&self, request: Request<'_>) -> Result<T, BlocklistError> {
-        let mut connection = self.connection.clone();
-        match request.send(&mut connection).await {
-            Err(error) if connection_dropped(&error) => request
-                .send(&mut connection)
+        match request.send(&mut self.link.connection()).await {
+            Err(error) if self.link.recover(&error).await => request
+                .send(&mut self.link.connection())
                 .await
                 .map_err(BlocklistError::store),
             result => result.map_err(BlocklistError::store),

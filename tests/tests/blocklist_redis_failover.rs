@@ -1,63 +1,29 @@
-//! `RedisBlocklist` against a real Redis Cluster of three primaries and three replicas on
-//! loopback ports: both modes revoke, spend and see each other's revocations; every key
-//! of a prefix lands in one slot (so each script and check is one slot's); the mirror
-//! follows that slot's primary. A primary crashed mid-test: checks are refused (never
-//! allowed) until its replica takes over, then every revocation is still refused and new
-//! ones arrive from the new primary.
+//! `RedisBlocklist` where Redis fails over: a real Redis Cluster of three primaries and
+//! three replicas, and a real Redis Sentinel setup (a primary, a replica, three
+//! sentinels), on loopback ports.
+//!
+//! - Cluster: both modes revoke, spend and see each other's revocations; every key of a
+//!   prefix lands in one slot (so each script and check is one slot's); the mirror follows
+//!   that slot's primary.
+//! - In both, a primary crashed mid-test: checks are refused (never allowed) until its
+//!   replica takes over, then every revocation is still refused and new ones arrive from
+//!   the new primary; the crashed node comes back as a replica without changing anything.
 //!
 //! Skipped, with the reason printed, when `REDIS_URL` is not set (`.ci/run` sets it and
-//! has `redis-server` and `redis-cli` installed). Every test forms its own cluster.
+//! has `redis-server` and `redis-cli` installed). Every test starts its own Redis nodes.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, Spend, SpendRequest};
-use jwt_runtime::{Claims, JwtConfig, JwtManager, TokenOptions};
+use jwt_runtime::{Claims, TokenOptions};
 use serde_json::json;
 
-use jwt_tests::SECRET;
+use jwt_tests::redis_checks::{PATIENCE, manager, token, until_answered, until_refused};
 use jwt_tests::redis_cluster::RedisCluster;
+use jwt_tests::redis_sentinel::{MASTER_NAME, RedisSentinel};
 use jwt_tests::redis_server::{admin, commands, reset_stats};
-
-/// Long enough for any step here on a loaded machine; never what a test measures.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-fn manager() -> JwtManager {
-    JwtManager::builder(JwtConfig::default().secret_key(SECRET))
-        .ignore_registered_loaders()
-        .build()
-        .unwrap()
-}
-
-fn token(manager: &JwtManager, identity: &str) -> Claims {
-    manager
-        .decode_token(&manager.create_access_token(&identity).unwrap())
-        .unwrap()
-}
-
-/// Waits (yielding, never sleeping a fixed time) until `store` refuses `claims`.
-async fn until_refused(store: &RedisBlocklist, claims: &Claims) -> Duration {
-    let started = Instant::now();
-    while !store.is_revoked(claims).await.unwrap_or(true) {
-        assert!(started.elapsed() < PATIENCE, "never refused");
-        actix_web::rt::task::yield_now().await;
-    }
-    started.elapsed()
-}
-
-/// Waits until `store` answers for `claims` at all (the cluster is serving again); the
-/// answer.
-async fn until_answered(store: &RedisBlocklist, claims: &Claims) -> bool {
-    let started = Instant::now();
-    loop {
-        if let Ok(revoked) = store.is_revoked(claims).await {
-            return revoked;
-        }
-        assert!(started.elapsed() < PATIENCE, "never answered again");
-        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 /// How many keys each primary holds, by node index.
 fn keys_per_primary(cluster: &RedisCluster) -> Vec<(usize, i64)> {
@@ -274,5 +240,99 @@ async fn a_crashed_primary_refuses_checks_until_its_replica_takes_over() {
         "primary crashed: mirror out of sync after {out_of_sync_after:?}, {refusals} checks refused, \
          replica promoted after {failed_over:?}, mirror in sync after {in_sync_after:?}, \
          direct checks answered after {answered_after:?}"
+    );
+}
+
+#[actix_web::test]
+async fn a_crashed_sentinel_primary_refuses_checks_until_its_replica_is_promoted() {
+    let Some(mut setup) = RedisSentinel::start("sentinel_failover") else {
+        return;
+    };
+    let urls = setup.sentinel_urls();
+    let sentinels: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let mirrored = RedisBlocklist::connect_sentinel(&sentinels, MASTER_NAME, "s")
+        .await
+        .unwrap();
+    // One sentinel is enough; the first one asked is down here.
+    let with_a_dead_sentinel = ["redis://127.0.0.1:1/", sentinels[2]];
+    let direct = RedisBlocklist::connect_sentinel_direct(&with_a_dead_sentinel, MASTER_NAME, "s")
+        .await
+        .unwrap();
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    let unknown = RedisBlocklist::connect_sentinel(&sentinels, "no-such-master", "s").await;
+    assert!(unknown.unwrap_err().to_string().contains("no-such-master"));
+
+    // Both modes see each other's revocations; the mirrored one without asking Redis.
+    let manager = manager();
+    let revoked: Vec<Claims> = (0..100)
+        .map(|i| token(&manager, &format!("user-{i}")))
+        .collect();
+    for claims in &revoked {
+        direct.revoke(claims).await.unwrap();
+    }
+    let gina = token(&manager, "gina");
+    mirrored.revoke(&gina).await.unwrap();
+    assert!(direct.is_revoked(&gina).await.unwrap());
+    for claims in &revoked {
+        until_refused(&mirrored, claims).await;
+    }
+    let frank = token(&manager, "frank");
+    let mut on_primary = admin(&setup.node(0).url());
+    reset_stats(&mut on_primary);
+    assert!(!mirrored.is_revoked(&frank).await.unwrap());
+    assert_eq!(commands(&mut on_primary).get("mget"), None);
+    setup.until_replicated(1);
+
+    let crashed = Instant::now();
+    setup.node(0).kill();
+    let mut refusals = 0;
+    while setup.named_primary() != Some(1) {
+        for store in [&mirrored, &direct] {
+            assert!(store.is_revoked(&revoked[0]).await.unwrap_or(true));
+            match store.is_revoked(&frank).await {
+                Err(_) => refusals += 1,
+                Ok(revoked) => assert!(!revoked),
+            }
+        }
+        assert!(crashed.elapsed() < PATIENCE, "no failover");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        refusals > 0,
+        "no check was refused while there was no primary"
+    );
+    let promoted = crashed.elapsed();
+
+    // Both stores follow the promoted replica, which holds every revocation.
+    assert!(!until_answered(&direct, &frank).await);
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    let recovered = crashed.elapsed();
+    for claims in revoked.iter().chain([&gina]) {
+        assert!(mirrored.is_revoked(claims).await.unwrap());
+        assert!(direct.is_revoked(claims).await.unwrap());
+    }
+    direct.revoke(&frank).await.unwrap();
+    until_refused(&mirrored, &frank).await;
+
+    // The crashed primary restarts with its old data and the sentinels make it a replica;
+    // the stores keep using the new primary meanwhile.
+    setup.node(0).run();
+    let started = Instant::now();
+    while !setup.is_replica(0) {
+        assert!(direct.is_revoked(&frank).await.unwrap_or(true));
+        assert!(mirrored.is_revoked(&frank).await.unwrap_or(true));
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the old primary never became a replica"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(setup.named_primary(), Some(1));
+    let hank = token(&manager, "hank");
+    direct.revoke(&hank).await.unwrap();
+    until_refused(&mirrored, &hank).await;
+    eprintln!(
+        "sentinel primary crashed: {refusals} checks refused, replica promoted after {promoted:?}, \
+         both stores answering from it after {recovered:?}"
     );
 }
