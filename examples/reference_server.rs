@@ -538,12 +538,38 @@ async fn main() -> std::io::Result<()> {
     let env = |name: &str| jwt_examples::env_var(name).unwrap_or_else(|error| exit(&error));
     if let Some(url) = env("REDIS_URL") {
         let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| "reference-server".to_owned());
-        // `REDIS_MIRROR=false` (not part of the contract): the direct mode, one round trip
-        // per check; the default mirrors the live revocations in memory.
-        let store = if env("REDIS_MIRROR").as_deref() == Some("false") {
-            RedisBlocklist::connect_direct(&url, &prefix).await
-        } else {
-            RedisBlocklist::connect(&url, &prefix).await
+        let flag = |name: &str, default: bool| match env(name).as_deref() {
+            None => default,
+            Some("false") => false,
+            Some("true") => true,
+            Some(other) => exit(&format!(
+                "{name}: invalid value `{other}`: expected true or false"
+            )),
+        };
+        // Not part of the contract: `REDIS_MIRROR=false` selects the direct mode (one
+        // round trip per check; the default mirrors the live revocations in memory);
+        // `REDIS_CLUSTER=true` reads REDIS_URL as the comma-separated URLs of Redis
+        // Cluster nodes, `REDIS_SENTINEL_MASTER=<name>` as those of Redis Sentinels.
+        let direct = !flag("REDIS_MIRROR", true);
+        let nodes: Vec<&str> = url.split(',').map(str::trim).collect();
+        let store = match (
+            flag("REDIS_CLUSTER", false),
+            env("REDIS_SENTINEL_MASTER"),
+            direct,
+        ) {
+            (true, Some(_), _) => {
+                exit(&"REDIS_CLUSTER and REDIS_SENTINEL_MASTER exclude each other")
+            }
+            (true, None, false) => RedisBlocklist::connect_cluster(&nodes, &prefix).await,
+            (true, None, true) => RedisBlocklist::connect_cluster_direct(&nodes, &prefix).await,
+            (false, Some(master), false) => {
+                RedisBlocklist::connect_sentinel(&nodes, &master, &prefix).await
+            }
+            (false, Some(master), true) => {
+                RedisBlocklist::connect_sentinel_direct(&nodes, &master, &prefix).await
+            }
+            (false, None, true) => RedisBlocklist::connect_direct(&url, &prefix).await,
+            (false, None, false) => RedisBlocklist::connect(&url, &prefix).await,
         };
         match store {
             Ok(redis) => {

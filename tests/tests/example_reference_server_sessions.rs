@@ -1,9 +1,10 @@
 //! The reference server's sessions (`shared/reference-server.md`: "Revocation shared by many
 //! servers", "Refresh-token rotation", "Implicit refresh of cookie sessions"), black-box:
 //! rotation and reuse, a stolen refresh token, the reuse grace, concurrent refreshes with
-//! one token, servers sharing one Redis, `/revoke-all`, the start-up refusals, and the
-//! renewal of access cookies. In-process through `actix_web::test` (the memory store), and
-//! as real processes over TCP (memory or Redis).
+//! one token, servers sharing one Redis (also a Redis Cluster, and Redis Sentinel),
+//! `/revoke-all`, the start-up refusals, and the renewal of access cookies. In-process
+//! through `actix_web::test` (the memory store), and as real processes over TCP (memory or
+//! Redis).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 #[path = "../../examples/reference_server.rs"]
@@ -441,6 +442,79 @@ fn servers_sharing_redis_share_rotation_revocation_and_revoke_all() {
             assert_works(server, token, "dave");
         }
     }
+}
+
+/// Two servers on one store (`env` names it), one mirrored and one direct: rotation,
+/// `/revoke` and `/revoke-all` through either are refused by both.
+fn two_servers_share_sessions(env: &[(&str, &str)]) {
+    let mut direct = env.to_vec();
+    direct.push(("REDIS_MIRROR", "false"));
+    let (a, b) = (spawn(env), spawn(&direct));
+    a_replayed_refresh_token_revokes_the_login(&a, &b);
+    let alice = token(&b, "alice", "access");
+    assert_works(&a, &alice, "alice");
+    assert_eq!(
+        a.request("POST", "/revoke", &alice, None),
+        (200, msg("Token revoked"))
+    );
+    assert_revoked(&[&a, &b], &[&alice], &[]);
+    let bob = token(&a, "bob", "access");
+    assert_eq!(
+        b.request("POST", "/revoke-all", &bob, None),
+        (200, msg("All tokens revoked"))
+    );
+    assert_revoked(&[&a, &b], &[&bob], &[]);
+}
+
+#[test]
+fn servers_on_a_redis_cluster_share_sessions() {
+    let Some(cluster) = jwt_tests::redis_cluster::RedisCluster::start("servers_on_a_cluster")
+    else {
+        return;
+    };
+    let nodes = cluster.urls().join(",");
+    two_servers_share_sessions(&[
+        ("REDIS_URL", nodes.as_str()),
+        ("REDIS_CLUSTER", "true"),
+        ("REDIS_KEY_PREFIX", "sessions"),
+    ]);
+}
+
+#[test]
+fn servers_on_redis_sentinel_share_sessions() {
+    use jwt_tests::redis_sentinel::{MASTER_NAME, RedisSentinel};
+    let Some(setup) = RedisSentinel::start("servers_on_sentinel") else {
+        return;
+    };
+    let sentinels = setup.sentinel_urls().join(",");
+    two_servers_share_sessions(&[
+        ("REDIS_URL", sentinels.as_str()),
+        ("REDIS_SENTINEL_MASTER", MASTER_NAME),
+    ]);
+}
+
+#[test]
+fn redis_topology_options_are_checked_at_start() {
+    let url = "redis://127.0.0.1:1/";
+    let stderr = refused_at_start(&[("REDIS_URL", url), ("REDIS_CLUSTER", "yes")]);
+    assert!(
+        stderr.contains("REDIS_CLUSTER: invalid value `yes`"),
+        "{stderr}"
+    );
+    let stderr = refused_at_start(&[("REDIS_URL", url), ("REDIS_MIRROR", "off")]);
+    assert!(
+        stderr.contains("REDIS_MIRROR: invalid value `off`"),
+        "{stderr}"
+    );
+    let stderr = refused_at_start(&[
+        ("REDIS_URL", url),
+        ("REDIS_CLUSTER", "true"),
+        ("REDIS_SENTINEL_MASTER", "jwt"),
+    ]);
+    assert!(stderr.contains("exclude each other"), "{stderr}");
+    // Nothing answers there: the store cannot start, so the server does not either.
+    let stderr = refused_at_start(&[("REDIS_URL", url), ("REDIS_SENTINEL_MASTER", "jwt")]);
+    assert!(stderr.contains("REDIS_URL:"), "{stderr}");
 }
 
 #[test]
