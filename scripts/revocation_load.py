@@ -1,24 +1,38 @@
 #!/usr/bin/env python3
 """A load run of revocation shared by two servers (BENCHMARKS.md §11).
 
-Starts its own redis-server and two release `reference_server` processes on it (the
-mirrored Redis store, one worker each), runs `wrk` against `/protected` of both with
-tokens nobody revokes, and meanwhile revokes 1,000 other tokens through server A, timing
-each from the start of `POST /revoke` to the first 401 from server B. Prints the
-propagation percentiles, the status counts of both wrk runs (no 5xx is allowed), the
-servers' resident memory before and after, and checks that every revoked token is
-refused by both servers at the end.
+Starts its own Redis (one redis-server, a Redis Cluster of three primaries and three
+replicas, or a primary, a replica and three Sentinels) and two release `reference_server`
+processes on it (one worker each; the mirrored Redis store unless REDIS_MIRROR=false), and
+runs `wrk` against `/protected` of both with tokens nobody revokes. Meanwhile it revokes
+tokens through server A, timing each from the start of `POST /revoke` to the first 401 from
+server B (up to 1,000 per phase).
+
+With --fault, three phases, each with its own wrk runs so their statuses stay apart:
+
+1. steady load with revocations (no 5xx allowed);
+2. a fault: the primary is killed (SIGKILL) a second in; for one Redis, it is restarted
+   on the same port and data (appendfsync always) after two seconds; a Cluster or Sentinel
+   promotes the replica. All along, tokens revoked in phase 1 are presented to both servers
+   and must never be accepted; 5xx are allowed here only. It prints the time to the first
+   refusal (503) and to the first acceptance again on both servers;
+3. steady load again with revocations (no 5xx allowed).
+
+It prints the propagation percentiles, the status counts of every wrk run, the servers'
+resident memory before and after, and checks that every revoked token is refused by both
+servers at the end.
 
     cargo build --release --example reference_server
-    python3 scripts/revocation_load.py [seconds of load, default 30]
+    python3 scripts/revocation_load.py [seconds per phase, default 30] [--topology single|cluster|sentinel] [--fault]
 """
 
+import argparse
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,6 +40,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "examples", "reference_server")
 SECRET = "a-load-run-secret-of-32-bytes!!!"
+PREFIX = "load"
 
 
 def free_port():
@@ -54,102 +69,270 @@ def rss_kib(pid):
     return -1
 
 
-def main():
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--save", "", "--bind", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
-    servers = []
-    for _ in range(2):
-        port = free_port()
-        env = dict(
-            os.environ,
-            PORT=str(port),
-            WORKERS="1",
-            JWT_SECRET_KEY=SECRET,
-            JWT_BLACKLIST_ENABLED="true",
-            REDIS_URL=f"redis://127.0.0.1:{redis_port}/",
-            REDIS_KEY_PREFIX="load",
-            RUST_LOG="warn",
+def redis_cli(port, *args):
+    return subprocess.run(
+        ["redis-cli", "-p", str(port), *args], capture_output=True, text=True, timeout=10
+    ).stdout.strip()
+
+
+def until(condition, what, seconds=30):
+    deadline = time.time() + seconds
+    while not condition():
+        assert time.time() < deadline, f"{what} took longer than {seconds} s"
+        time.sleep(0.05)
+
+
+class Node:
+    """A redis-server on a free loopback port, in its own directory."""
+
+    def __init__(self, root, *extra):
+        self.port = free_port()
+        self.dir = os.path.join(root, str(self.port))
+        os.makedirs(self.dir)
+        self.extra = list(extra)
+        self.process = None
+        self.run()
+
+    def run(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always", "--dir", self.dir, *self.extra],
+            stdout=subprocess.DEVNULL,
         )
-        process = subprocess.Popen([BINARY], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert process.stdout.readline().decode().startswith("listening on"), "server did not start"
-        servers.append((process, port))
-    (a, port_a), (b, port_b) = servers
+        until(lambda: redis_cli(self.port, "ping") == "PONG", "redis-server starting")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+class Topology:
+    """The Redis a run uses: its servers' environment and its fault."""
+
+    def __init__(self, kind, root):
+        self.kind = kind
+        self.sentinels = []
+        if kind == "single":
+            self.nodes = [Node(root)]
+            self.env = {"REDIS_URL": f"redis://127.0.0.1:{self.nodes[0].port}/"}
+        elif kind == "cluster":
+            self.nodes = [Node(root, "--cluster-enabled", "yes", "--cluster-node-timeout", "1000")
+                          for _ in range(6)]
+            subprocess.run(
+                ["redis-cli", "--cluster", "create", *[f"127.0.0.1:{n.port}" for n in self.nodes],
+                 "--cluster-replicas", "1", "--cluster-yes"],
+                check=True, capture_output=True,
+            )
+            until(lambda: all("cluster_state:ok" in redis_cli(n.port, "cluster", "info") for n in self.nodes),
+                  "the cluster forming")
+            self.env = {"REDIS_URL": ",".join(f"redis://127.0.0.1:{n.port}/" for n in self.nodes),
+                        "REDIS_CLUSTER": "true"}
+        else:
+            primary = Node(root)
+            replica = Node(root, "--replicaof", "127.0.0.1", str(primary.port))
+            self.nodes = [primary, replica]
+            for _ in range(3):
+                port = free_port()
+                config = os.path.join(root, f"sentinel-{port}.conf")
+                with open(config, "w") as f:
+                    f.write(f"port {port}\nbind 127.0.0.1\ndir {root}\n"
+                            f"sentinel monitor jwt 127.0.0.1 {primary.port} 2\n"
+                            "sentinel down-after-milliseconds jwt 1000\n"
+                            "sentinel failover-timeout jwt 5000\n")
+                self.sentinels.append((port, subprocess.Popen(
+                    ["redis-server", config, "--sentinel"], stdout=subprocess.DEVNULL)))
+            def ready():
+                for port, _ in self.sentinels:
+                    fields = redis_cli(port, "sentinel", "master", "jwt").split("\n")
+                    pairs = dict(zip(fields[::2], fields[1::2]))
+                    if pairs.get("num-slaves") != "1" or pairs.get("num-other-sentinels") != "2":
+                        return False
+                return True
+            until(ready, "the sentinels finding each other")
+            self.env = {"REDIS_URL": ",".join(f"redis://127.0.0.1:{p}/" for p, _ in self.sentinels),
+                        "REDIS_SENTINEL_MASTER": "jwt"}
+
+    def primary(self):
+        """The node holding the store's keys now."""
+        if self.kind == "cluster":
+            asked = next(n for n in self.nodes if n.process.poll() is None)
+            slot = int(redis_cli(asked.port, "cluster", "keyslot", f"{{{PREFIX}}}"))
+            for line in redis_cli(asked.port, "cluster", "nodes").splitlines():
+                fields = line.split()
+                if "master" in fields[2] and "fail" not in fields[2]:
+                    for span in fields[8:]:
+                        first, _, last = span.partition("-")
+                        if first.isdigit() and int(first) <= slot <= int(last or first):
+                            port = int(fields[1].split(":")[1].split("@")[0])
+                            return next(n for n in self.nodes if n.port == port)
+            raise AssertionError("no primary for the store's slot")
+        if self.kind == "sentinel":
+            port = int(redis_cli(self.sentinels[0][0], "sentinel", "get-master-addr-by-name", "jwt").split()[1])
+            return next(n for n in self.nodes if n.port == port)
+        return self.nodes[0]
+
+    def fault(self):
+        """Kills the primary; one Redis is restarted two seconds later."""
+        victim = self.primary()
+        victim.kill()
+        if self.kind == "single":
+            time.sleep(2)
+            victim.run()
+        return victim
+
+    def stop(self):
+        for _, process in self.sentinels:
+            process.kill()
+        for node in self.nodes:
+            if node.process.poll() is None:
+                node.process.kill()
+
+
+def wrk(port, seconds, script):
+    return subprocess.Popen(
+        ["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}/protected"],
+        stdout=subprocess.PIPE, text=True,
+    )
+
+
+def summary(name, output, five_hundreds_allowed):
+    lines = [line.strip() for line in output.splitlines()
+             if "Requests/sec" in line or line.startswith("status") or "requests in" in line
+             or "Socket errors" in line or "Non-2xx" in line]
+    print(f"  server {name}: " + "; ".join(lines))
+    if not five_hundreds_allowed:
+        assert not any(line.startswith("status 5") for line in lines), output
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("seconds", nargs="?", type=int, default=30)
+    parser.add_argument("--topology", choices=["single", "cluster", "sentinel"], default="single")
+    parser.add_argument("--fault", action="store_true")
+    options = parser.parse_args()
+    root = tempfile.mkdtemp()
+    topology = Topology(options.topology, root)
+    servers = []
     try:
+        for _ in range(2):
+            port = free_port()
+            env = dict(os.environ, PORT=str(port), WORKERS="1", JWT_SECRET_KEY=SECRET,
+                       JWT_BLACKLIST_ENABLED="true", REDIS_KEY_PREFIX=PREFIX, RUST_LOG="warn",
+                       **topology.env)
+            process = subprocess.Popen([BINARY], env=env, stdout=subprocess.PIPE)
+            assert process.stdout.readline().decode().startswith("listening on"), "server did not start"
+            servers.append((process, port))
+        (a, port_a), (b, port_b) = servers
+
         def token(identity):
             status, body = request(port_a, "POST", "/token", body={"identity": identity})
             assert status == 200, body
             return json.loads(body)["token"]
 
         kept = [token(f"load-{i}") for i in range(50)]
-        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        lua.write(
-            "local tokens = {" + ",".join(f'"{t}"' for t in kept) + "}\n"
-            "local i = 0\n"
-            "counts = {}\n"
-            "local threads = {}\n"
-            "function setup(thread) table.insert(threads, thread) end\n"
-            "function init() counts = {} end\n"
-            "function request()\n"
-            "  i = i % #tokens + 1\n"
-            "  return wrk.format('GET', '/protected', {['Authorization'] = 'Bearer ' .. tokens[i]})\n"
-            "end\n"
-            "function response(status) counts[status] = (counts[status] or 0) + 1 end\n"
-            "function done()\n"
-            "  for _, thread in ipairs(threads) do\n"
-            "    local c = thread:get('counts')\n"
-            "    for status, n in pairs(c) do io.write('status ', status, ' ', n, '\\n') end\n"
-            "  end\n"
-            "end\n"
-        )
-        lua.close()
-        rss_before = [rss_kib(a.pid), rss_kib(b.pid)]
-        loads = [
-            subprocess.Popen(
-                ["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", lua.name, f"http://127.0.0.1:{port}/protected"],
-                stdout=subprocess.PIPE,
-                text=True,
+        script = os.path.join(root, "load.lua")
+        with open(script, "w") as lua:
+            lua.write(
+                "local tokens = {" + ",".join(f'"{t}"' for t in kept) + "}\n"
+                "local i = 0\n"
+                "counts = {}\n"
+                "local threads = {}\n"
+                "function setup(thread) table.insert(threads, thread) end\n"
+                "function init() counts = {} end\n"
+                "function request()\n"
+                "  i = i % #tokens + 1\n"
+                "  return wrk.format('GET', '/protected', {['Authorization'] = 'Bearer ' .. tokens[i]})\n"
+                "end\n"
+                "function response(status) counts[status] = (counts[status] or 0) + 1 end\n"
+                "function done()\n"
+                "  for _, thread in ipairs(threads) do\n"
+                "    local c = thread:get('counts')\n"
+                "    for status, n in pairs(c) do io.write('status ', status, ' ', n, '\\n') end\n"
+                "  end\n"
+                "end\n"
             )
-            for port in (port_a, port_b)
-        ]
-        time.sleep(1)
-        delays = []
         revoked = []
-        deadline = time.time() + seconds - 2
-        while len(delays) < 1000 and time.time() < deadline:
-            victim = token(f"victim-{len(delays)}")
+
+        def steady(phase):
+            loads = [wrk(port, options.seconds, script) for port in (port_a, port_b)]
+            time.sleep(1)
+            delays = []
+            deadline = time.time() + options.seconds - 2
+            while len(delays) < 1000 and time.time() < deadline:
+                victim = token(f"victim-{phase}-{len(delays)}")
+                started = time.perf_counter()
+                status, body = request(port_a, "POST", "/revoke", victim)
+                assert status == 200, body
+                while True:
+                    status, _ = request(port_b, "GET", "/raw", victim)
+                    if status == 401:
+                        break
+                    assert status == 200, status
+                delays.append(time.perf_counter() - started)
+                revoked.append(victim)
+            outputs = [load.communicate()[0] for load in loads]
+            delays.sort()
+            pick = lambda q: delays[min(len(delays) - 1, len(delays) * q // 100)] * 1000
+            print(f"{phase}: revocations {len(delays)}, propagation A -> B (ms): "
+                  f"p50 {pick(50):.2f}, p99 {pick(99):.2f}, max {delays[-1] * 1000:.2f}")
+            for name, output in zip("AB", outputs):
+                summary(name, output, False)
+
+        def fault():
+            seconds = 12
+            loads = [wrk(port, seconds, script) for port in (port_a, port_b)]
+            time.sleep(1)
             started = time.perf_counter()
-            status, body = request(port_a, "POST", "/revoke", victim)
-            assert status == 200, body
-            while True:
-                status, _ = request(port_b, "GET", "/raw", victim)
-                if status == 401:
+            box = []
+            worker = threading.Thread(target=lambda: box.append(topology.fault()))
+            worker.start()
+            refused_at = {}
+            back_at = {}
+            probes = accepted = 0
+            while time.perf_counter() - started < seconds - 2:
+                for name, port in (("A", port_a), ("B", port_b)):
+                    for victim in revoked[-20:]:
+                        probes += 1
+                        status, _ = request(port, "GET", "/raw", victim)
+                        assert status in (401, 503), f"server {name} answered {status} to a revoked token"
+                    status, _ = request(port, "GET", "/raw", kept[0])
+                    now = time.perf_counter() - started
+                    if status == 503:
+                        refused_at.setdefault(name, now)
+                    elif status == 200 and name in refused_at:
+                        back_at.setdefault(name, now)
+                    else:
+                        assert status == 200, status
+                    accepted += status == 200
+                if len(back_at) == 2:
                     break
-                assert status == 200, status
-            delays.append(time.perf_counter() - started)
-            revoked.append(victim)
-        outputs = [load.communicate()[0] for load in loads]
+                time.sleep(0.01)
+            worker.join()
+            outputs = [load.communicate()[0] for load in loads]
+            print(f"fault ({options.topology}: primary on port {box[0].port} killed"
+                  f"{', restarted 2 s later' if options.topology == 'single' else ''}): "
+                  f"{probes} probes of revoked tokens, none accepted; first 503 (s) {refused_at}, "
+                  f"first 200 again (s) {back_at}")
+            for name, output in zip("AB", outputs):
+                summary(name, output, True)
+            assert len(back_at) == 2, "a server never answered again"
+
+        rss_before = [rss_kib(a.pid), rss_kib(b.pid)]
+        steady("steady")
+        if options.fault:
+            fault()
+            steady("after the fault")
         rss_after = [rss_kib(a.pid), rss_kib(b.pid)]
         for victim in revoked:
             for port in (port_a, port_b):
                 assert request(port, "GET", "/raw", victim)[0] == 401
-        delays.sort()
-        pick = lambda q: delays[min(len(delays) - 1, len(delays) * q // 100)] * 1000
-        print(f"revocations: {len(delays)}, propagation A -> B (ms): p50 {pick(50):.2f}, p99 {pick(99):.2f}, max {delays[-1] * 1000:.2f}")
-        for name, output in zip("AB", outputs):
-            lines = [line for line in output.splitlines() if "Requests/sec" in line or line.startswith("status") or "requests in" in line]
-            print(f"server {name}: " + "; ".join(line.strip() for line in lines))
-            assert not any(line.startswith("status 5") for line in lines), output
         print(f"resident memory (KiB) before {rss_before}, after {rss_after}")
         print(f"every revoked token refused by both servers at the end: {len(revoked)}")
     finally:
         for process, _ in servers:
             process.kill()
-        redis.kill()
+        topology.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

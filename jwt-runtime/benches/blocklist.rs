@@ -1,12 +1,14 @@
 //! The blacklisted request path: a whole `#[jwt_required]` request through
 //! `actix_web::test`, with no blocklist (the floor), with `MemoryBlocklist` (holding 100 000
 //! revoked tokens, then also 10 000 revoked logins and cut-offs) and, with the `redis`
-//! feature and `REDIS_URL` set, with `RedisBlocklist`; each for a token that is accepted
+//! feature and `REDIS_URL` set, with `RedisBlocklist` in both modes (also on a Redis
+//! Cluster with `REDIS_CLUSTER_URLS`, its nodes' URLs comma-separated); each for a token that is accepted
 //! (a look-up miss), a token of a login (`fam`: one more look-up) and one that is revoked
 //! (a hit, 401).
 //!
 //! ```text
 //! REDIS_URL=redis://127.0.0.1:6379/ cargo bench -p jwt-runtime --bench blocklist --features redis
+//! REDIS_CLUSTER_URLS=redis://127.0.0.1:7000/,redis://127.0.0.1:7001/ cargo bench ... # the same on a cluster
 //! ```
 #![allow(missing_docs, clippy::unwrap_used, reason = "benchmark harness")]
 
@@ -118,47 +120,96 @@ fn bench(c: &mut Criterion) {
     requests(&mut group, &system, "memory with sessions", Some(&memory));
 
     #[cfg(feature = "redis")]
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => {
-            let prefix = format!("jwt-runtime-bench:{}", std::process::id());
-            let redis = system
-                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect_direct(
-                    &url, &prefix,
-                ))
-                .unwrap();
-            // The mirrored mode, with the memory store's 100 000 other revocations in Redis:
-            // read back in one full resync, then checks from the local copy.
-            let exp = jwt_runtime_now() + 3600;
-            system.block_on(async {
-                for i in 0..100_000 {
-                    redis
-                        .revoke_jti(&format!("other-{i}"), Some(exp))
-                        .await
-                        .unwrap();
-                }
-            });
-            let started = Instant::now();
-            let mirrored = system
-                .block_on(jwt_runtime::blocklist::RedisBlocklist::connect(
-                    &url, &prefix,
-                ))
-                .unwrap();
-            assert!(system.block_on(mirrored.mirror_synced(Duration::from_secs(30))));
-            eprintln!(
-                "redis mirrored: full resync of 100,000 revocations in {} ms",
-                started.elapsed().as_millis()
-            );
-            propagation(&system, &redis, &mirrored);
-            let redis: Arc<dyn Blocklist> = Arc::new(redis);
-            requests(&mut group, &system, "redis", Some(&redis));
-            let mirrored: Arc<dyn Blocklist> = Arc::new(mirrored);
-            requests(&mut group, &system, "redis mirrored", Some(&mirrored));
+    {
+        let single = std::env::var("REDIS_URL")
+            .ok()
+            .filter(|url| !url.is_empty());
+        match single {
+            Some(url) => redis_cases(&mut group, &system, "redis", &Target::Single(url)),
+            None => eprintln!("redis: skipped: REDIS_URL is not set"),
         }
-        _ => eprintln!("redis: skipped: REDIS_URL is not set"),
+        let cluster = std::env::var("REDIS_CLUSTER_URLS")
+            .ok()
+            .filter(|urls| !urls.is_empty());
+        match cluster {
+            Some(urls) => redis_cases(
+                &mut group,
+                &system,
+                "redis cluster",
+                &Target::Cluster(urls.split(',').map(str::to_owned).collect()),
+            ),
+            None => eprintln!("redis cluster: skipped: REDIS_CLUSTER_URLS is not set"),
+        }
     }
     #[cfg(not(feature = "redis"))]
     eprintln!("redis: skipped: build with `--features redis` (and set REDIS_URL)");
     group.finish();
+}
+
+/// A Redis to bench against: one node, or a cluster through these nodes.
+#[cfg(feature = "redis")]
+enum Target {
+    Single(String),
+    Cluster(Vec<String>),
+}
+
+#[cfg(feature = "redis")]
+impl Target {
+    async fn connect(
+        &self,
+        prefix: &str,
+        mirrored: bool,
+    ) -> jwt_runtime::blocklist::RedisBlocklist {
+        use jwt_runtime::blocklist::RedisBlocklist;
+        let store = match (self, mirrored) {
+            (Target::Single(url), false) => RedisBlocklist::connect_direct(url, prefix).await,
+            (Target::Single(url), true) => RedisBlocklist::connect(url, prefix).await,
+            (Target::Cluster(urls), mirrored) => {
+                let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
+                if mirrored {
+                    RedisBlocklist::connect_cluster(&nodes, prefix).await
+                } else {
+                    RedisBlocklist::connect_cluster_direct(&nodes, prefix).await
+                }
+            }
+        };
+        store.unwrap()
+    }
+}
+
+/// The direct and the mirrored store on `target`, with the memory store's 100 000 other
+/// revocations in Redis: the mirrored one reads them back in one full resync, then checks
+/// from its local copy.
+#[cfg(feature = "redis")]
+fn redis_cases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    system: &SystemRunner,
+    name: &str,
+    target: &Target,
+) {
+    let prefix = format!("jwt-runtime-bench:{}", std::process::id());
+    let redis = system.block_on(target.connect(&prefix, false));
+    let exp = jwt_runtime_now() + 3600;
+    system.block_on(async {
+        for i in 0..100_000 {
+            redis
+                .revoke_jti(&format!("other-{i}"), Some(exp))
+                .await
+                .unwrap();
+        }
+    });
+    let started = Instant::now();
+    let mirrored = system.block_on(target.connect(&prefix, true));
+    assert!(system.block_on(mirrored.mirror_synced(Duration::from_secs(30))));
+    eprintln!(
+        "{name} mirrored: full resync of 100,000 revocations in {} ms",
+        started.elapsed().as_millis()
+    );
+    propagation(system, name, &redis, &mirrored);
+    let redis: Arc<dyn Blocklist> = Arc::new(redis);
+    requests(group, system, name, Some(&redis));
+    let mirrored: Arc<dyn Blocklist> = Arc::new(mirrored);
+    requests(group, system, &format!("{name} mirrored"), Some(&mirrored));
 }
 
 /// Unix seconds now.
@@ -177,6 +228,7 @@ fn jwt_runtime_now() -> i64 {
 #[cfg(feature = "redis")]
 fn propagation(
     system: &SystemRunner,
+    name: &str,
     writer: &jwt_runtime::blocklist::RedisBlocklist,
     reader: &jwt_runtime::blocklist::RedisBlocklist,
 ) {
@@ -202,7 +254,7 @@ fn propagation(
     delays.sort();
     let at = |q: usize| delays[(delays.len() * q / 100).min(delays.len() - 1)];
     eprintln!(
-        "redis mirrored: propagation over 1,000 revocations: p50 {:?}, p99 {:?}, max {:?}",
+        "{name} mirrored: propagation over 1,000 revocations: p50 {:?}, p99 {:?}, max {:?}",
         at(50),
         at(99),
         delays[delays.len() - 1]

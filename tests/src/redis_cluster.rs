@@ -107,6 +107,7 @@ impl RedisCluster {
 
     /// Waits until every running node says the cluster is ok and `key`'s slot has a
     /// running primary other than `not` (a stopped one); that primary's index.
+    #[must_use]
     pub fn until_primary(&self, key: &str, not: Option<usize>) -> usize {
         let started = Instant::now();
         loop {
