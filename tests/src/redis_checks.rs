@@ -60,3 +60,15 @@ pub async fn until_answered(store: &RedisBlocklist, claims: &Claims) -> bool {
         actix_web::rt::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The claims of a new access token of a login (`fam`) of `identity`.
+#[must_use]
+pub fn token_of_login(manager: &JwtManager, identity: &str, family: &str) -> Claims {
+    let pair = manager
+        .create_token_pair(
+            &identity,
+            jwt_runtime::TokenOptions::default().family(family),
+        )
+        .unwrap();
+    manager.decode_token(&pair.access_token).unwrap()
+}

@@ -16,11 +16,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use jwt_runtime::Claims;
 use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, Spend, SpendRequest};
-use jwt_runtime::{Claims, TokenOptions};
 use serde_json::json;
 
-use jwt_tests::redis_checks::{PATIENCE, manager, token, until_answered, until_refused};
+use jwt_tests::redis_checks::{
+    PATIENCE, manager, token, token_of_login, until_answered, until_refused,
+};
 use jwt_tests::redis_cluster::RedisCluster;
 use jwt_tests::redis_sentinel::{MASTER_NAME, RedisSentinel};
 use jwt_tests::redis_server::{admin, commands, reset_stats};
@@ -79,14 +81,7 @@ async fn both_modes_revoke_spend_and_see_each_other_in_one_slot() {
         .revoke_identity_before(&json!("carol"), jwt_tests::now_seconds())
         .await
         .unwrap();
-    let of_login = manager
-        .decode_token(
-            &manager
-                .create_token_pair(&"dave", TokenOptions::default().family("login-7"))
-                .unwrap()
-                .access_token,
-        )
-        .unwrap();
+    let of_login = token_of_login(&manager, "dave", "login-7");
     let carol = token(&manager, "carol");
     for claims in [&of_login, &carol] {
         assert!(mirrored.is_revoked(claims).await.unwrap());

@@ -16,7 +16,9 @@ use jwt_runtime::{Claims, JwtManager};
 use serde_json::json;
 
 use jwt_tests::SECRET;
-use jwt_tests::redis_checks::{PATIENCE, manager, token, until_out_of_sync, until_refused};
+use jwt_tests::redis_checks::{
+    PATIENCE, manager, token, token_of_login, until_out_of_sync, until_refused,
+};
 use jwt_tests::redis_server::{Blackhole, RedisServer, admin, commands, reset_stats};
 
 #[actix_web::test]
@@ -52,17 +54,7 @@ async fn checks_in_sync_send_nothing_and_revocations_arrive_from_other_servers()
         .revoke_identity_before(&json!("carol"), jwt_tests::now_seconds())
         .await
         .unwrap();
-    let of_login = manager
-        .decode_token(
-            &manager
-                .create_token_pair(
-                    &"dave",
-                    jwt_runtime::TokenOptions::default().family("login-9"),
-                )
-                .unwrap()
-                .access_token,
-        )
-        .unwrap();
+    let of_login = token_of_login(&manager, "dave", "login-9");
     until_refused(&mirrored, &of_login).await;
     until_refused(&mirrored, &token(&manager, "carol")).await;
     // Its own revocations are refused at once, before their event comes back.
