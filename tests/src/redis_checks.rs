@@ -29,10 +29,11 @@ pub fn token(manager: &JwtManager, identity: &str) -> Claims {
         .unwrap()
 }
 
-/// Waits (yielding, never sleeping a fixed time) until `store` refuses `claims`; how long.
+/// Waits (yielding, never sleeping a fixed time) until `store` answers that `claims` is
+/// revoked (an error does not count); how long.
 pub async fn until_refused(store: &RedisBlocklist, claims: &Claims) -> Duration {
     let started = Instant::now();
-    while !store.is_revoked(claims).await.unwrap_or(true) {
+    while !store.is_revoked(claims).await.unwrap_or(false) {
         assert!(started.elapsed() < PATIENCE, "never refused");
         actix_web::rt::task::yield_now().await;
     }

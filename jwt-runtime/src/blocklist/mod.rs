@@ -46,8 +46,9 @@ use crate::claims::Claims;
 /// ([`spend_refresh_token`](Self::spend_refresh_token): rotation with reuse detection).
 /// [`is_revoked`](Self::is_revoked) checks the first two with the `jti`, in one look-up
 /// per kind at most (the memory store, and the Redis store's local copy, skip a kind while
-/// they hold none; the Redis store's direct mode asks all of them in one round trip). A store of your own may leave these methods out:
-/// their defaults answer [`BlocklistError::Unsupported`], which refuses the request (503).
+/// they hold none; the Redis store's direct mode asks all of them in one round trip). A
+/// store of your own may leave these methods out: their defaults answer
+/// [`BlocklistError::Unsupported`], which refuses the request (503).
 ///
 /// # Recipe: revoke both tokens of a login at once
 ///

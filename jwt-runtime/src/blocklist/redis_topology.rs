@@ -301,7 +301,7 @@ impl Source {
         };
         let mut last_error = String::from("no node to ask");
         for index in 0..seeds.len() {
-            let Some(seed) = seeds.get((start + index) % seeds.len()) else {
+            let Some(seed) = seeds.get((start % seeds.len() + index) % seeds.len()) else {
                 continue;
             };
             let found = match self {
