@@ -537,7 +537,6 @@ async fn main() -> std::io::Result<()> {
     };
     let env = |name: &str| jwt_examples::env_var(name).unwrap_or_else(|error| exit(&error));
     if let Some(url) = env("REDIS_URL") {
-        let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| "reference-server".to_owned());
         let flag = |name: &str, default: bool| match env(name).as_deref() {
             None => default,
             Some("false") => false,
@@ -550,23 +549,28 @@ async fn main() -> std::io::Result<()> {
         // round trip per check; the default mirrors the live revocations in memory);
         // `REDIS_CLUSTER=true` reads REDIS_URL as the comma-separated URLs of Redis
         // Cluster nodes, `REDIS_SENTINEL_MASTER=<name>` as those of Redis Sentinels.
+        let cluster = flag("REDIS_CLUSTER", false);
+        // A cluster keeps the store's keys in one slot: its default prefix holds a hash tag.
+        let default_prefix = if cluster {
+            "{reference-server}"
+        } else {
+            "reference-server"
+        };
+        let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| default_prefix.to_owned());
         let direct = !flag("REDIS_MIRROR", true);
         let nodes: Vec<&str> = url.split(',').map(str::trim).collect();
-        let store = match (
-            flag("REDIS_CLUSTER", false),
-            env("REDIS_SENTINEL_MASTER"),
-            direct,
-        ) {
+        let sentinel = |master: &str| jwt_runtime::blocklist::SentinelTarget::new(&nodes, master);
+        let store = match (cluster, env("REDIS_SENTINEL_MASTER"), direct) {
             (true, Some(_), _) => {
                 exit(&"REDIS_CLUSTER and REDIS_SENTINEL_MASTER exclude each other")
             }
             (true, None, false) => RedisBlocklist::connect_cluster(&nodes, &prefix).await,
             (true, None, true) => RedisBlocklist::connect_cluster_direct(&nodes, &prefix).await,
             (false, Some(master), false) => {
-                RedisBlocklist::connect_sentinel(&nodes, &master, &prefix).await
+                RedisBlocklist::connect_sentinel(&sentinel(&master), &prefix).await
             }
             (false, Some(master), true) => {
-                RedisBlocklist::connect_sentinel_direct(&nodes, &master, &prefix).await
+                RedisBlocklist::connect_sentinel_direct(&sentinel(&master), &prefix).await
             }
             (false, None, true) => RedisBlocklist::connect_direct(&url, &prefix).await,
             (false, None, false) => RedisBlocklist::connect(&url, &prefix).await,

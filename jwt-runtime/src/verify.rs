@@ -349,13 +349,11 @@ pub(crate) fn error_response(
                     f(req, token)
                 })
             }),
-        (
-            ErrorKind::RevocationCheckFailed
-            | ErrorKind::Internal
-            | ErrorKind::VerifyOnly
-            | ErrorKind::KeySetUnavailable,
-            _,
-        ) => {
+        (ErrorKind::RevocationCheckFailed | ErrorKind::KeySetUnavailable, _) => {
+            OUTAGES.log(error);
+            None
+        }
+        (ErrorKind::Internal | ErrorKind::VerifyOnly, _) => {
             tracing::error!("{error}");
             None
         }
@@ -400,5 +398,48 @@ impl actix_web::ResponseError for JwtError {
 
     fn error_response(&self) -> HttpResponse {
         default_response(&context::error_message_key(), self)
+    }
+}
+
+/// A store or key set that cannot be read fails every request while it lasts: logged at
+/// most once a second, with how many more failed meanwhile, so an outage under load does
+/// not flood the log (nor slow the server down writing it).
+static OUTAGES: OutageLog = OutageLog::new();
+
+/// At most one log line a second for errors that come in floods.
+struct OutageLog {
+    /// The Unix second of the last line written.
+    last: std::sync::atomic::AtomicI64,
+    /// Errors not written since.
+    quiet: std::sync::atomic::AtomicU64,
+}
+
+impl OutageLog {
+    const fn new() -> Self {
+        OutageLog {
+            last: std::sync::atomic::AtomicI64::new(i64::MIN),
+            quiet: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn log(&self, error: &JwtError) {
+        use std::sync::atomic::Ordering;
+        let now = crate::blocklist::unix_seconds(std::time::SystemTime::now());
+        let last = self.last.load(Ordering::Relaxed);
+        if last >= now
+            || self
+                .last
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            self.quiet.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        match self.quiet.swap(0, Ordering::Relaxed) {
+            0 => tracing::error!("{error}"),
+            quiet => {
+                tracing::error!("{error} (and {quiet} more such failures since the last report)");
+            }
+        }
     }
 }

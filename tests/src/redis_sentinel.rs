@@ -124,6 +124,17 @@ impl RedisSentinel {
         }
     }
 
+    /// Asks a sentinel for a failover now (`SENTINEL FAILOVER`): the replica is promoted
+    /// while the primary still runs.
+    pub fn failover(&self) {
+        let mut sentinel = admin(&self.sentinel_urls()[0]);
+        redis::cmd("SENTINEL")
+            .arg("FAILOVER")
+            .arg(MASTER_NAME)
+            .query::<()>(&mut sentinel)
+            .unwrap();
+    }
+
     /// Whether the data node at `index` says it is a replica.
     #[must_use]
     pub fn is_replica(&self, index: usize) -> bool {

@@ -6,8 +6,11 @@
 //!   prefix lands in one slot (so each script and check is one slot's); the mirror follows
 //!   that slot's primary.
 //! - In both, a primary crashed mid-test: checks are refused (never allowed) until its
-//!   replica takes over, then every revocation is still refused and new ones arrive from
-//!   the new primary; the crashed node comes back as a replica without changing anything.
+//!   replica takes over, then every revocation is still refused (each write waited for a
+//!   replica) and new ones arrive from the new primary; a revocation with no replica to
+//!   acknowledge it fails; the crashed node comes back as a replica.
+//! - Sentinel, a manual failover (the old primary answers all along): both stores leave
+//!   it for the new one before it is demoted, and no acknowledged revocation is lost.
 //!
 //! Skipped, with the reason printed, when `REDIS_URL` is not set (`.ci/run` sets it and
 //! has `redis-server` and `redis-cli` installed). Every test starts its own Redis nodes.
@@ -17,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jwt_runtime::Claims;
-use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, Spend, SpendRequest};
+use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, SentinelTarget, Spend, SpendRequest};
 use serde_json::json;
 
 use jwt_tests::redis_checks::{
@@ -49,9 +52,11 @@ async fn both_modes_revoke_spend_and_see_each_other_in_one_slot() {
     };
     let urls = cluster.urls();
     let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let mirrored = RedisBlocklist::connect_cluster(&nodes, "c").await.unwrap();
+    let mirrored = RedisBlocklist::connect_cluster(&nodes, "{c}")
+        .await
+        .unwrap();
     // One node is enough to find the rest; a replica will do.
-    let direct = RedisBlocklist::connect_cluster_direct(&nodes[5..], "c")
+    let direct = RedisBlocklist::connect_cluster_direct(&nodes[5..], "{c}")
         .await
         .unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
@@ -119,19 +124,53 @@ async fn both_modes_revoke_spend_and_see_each_other_in_one_slot() {
         }
     }
 
-    // A prefix holding its own tag keeps it, so its keys can share a slot with the app's.
-    let tagged = RedisBlocklist::connect_cluster_direct(&nodes, "app:{c}")
+    // Whatever the prefix around its tag and whatever the id, every key of the store is
+    // in the tag's slot, as the cluster itself computes it.
+    let mut asked = admin(&urls[0]);
+    let mut slot = |key: &str| -> i64 {
+        redis::cmd("CLUSTER")
+            .arg("KEYSLOT")
+            .arg(key)
+            .query(&mut asked)
+            .unwrap()
+    };
+    for prefix in ["app:{c}", "a{b}c", "{{x}", "{a}b}", "ключ:{é}"] {
+        let store = RedisBlocklist::connect_cluster_direct(&nodes, prefix)
+            .await
+            .unwrap();
+        let tag_slot = slot(&format!("{prefix}#live"));
+        for key in [
+            store.key("plain"),
+            store.key("{other}"),
+            store.key("}{"),
+            format!("{prefix}#events"),
+            format!("{prefix}#family:{{f}}"),
+            format!("{prefix}#identity:s:}}{{"),
+            format!("{prefix}#spent:{{x}}"),
+        ] {
+            assert_eq!(slot(&key), tag_slot, "{key}");
+        }
+        store.revoke(&bob).await.unwrap();
+        assert!(store.is_revoked(&bob).await.unwrap());
+    }
+    // A prefix without a tag is refused before anything is sent.
+    for untagged in ["", "c", "a{}b"] {
+        let error = RedisBlocklist::connect_cluster(&nodes, untagged)
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("hash tag"), "{error}");
+    }
+    // Each write waits for its replicas: asking for two when each primary has one fails
+    // the revocation (the client answers 503) instead of reporting it done.
+    let demanding = RedisBlocklist::connect_cluster_direct(&nodes, "{c}")
         .await
-        .unwrap();
-    assert_eq!(tagged.key("abc"), "app:{c}:abc");
-    tagged.revoke(&bob).await.unwrap();
-    assert!(tagged.is_revoked(&bob).await.unwrap());
-    assert_eq!(cluster.primary_of("app:{c}:x"), Some(primary));
-    // A prefix no tag can be made of is refused before anything is sent.
-    let error = RedisBlocklist::connect_cluster(&nodes, "")
+        .unwrap()
+        .acknowledged_by(2);
+    let error = demanding
+        .revoke(&token(&manager, "ivan"))
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("hash-tagged"), "{error}");
+    assert!(error.to_string().contains("1 of the 2 replicas"), "{error}");
 }
 
 #[actix_web::test]
@@ -141,8 +180,10 @@ async fn a_crashed_primary_refuses_checks_until_its_replica_takes_over() {
     };
     let urls = cluster.urls();
     let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let mirrored = RedisBlocklist::connect_cluster(&nodes, "f").await.unwrap();
-    let direct = RedisBlocklist::connect_cluster_direct(&nodes, "f")
+    let mirrored = RedisBlocklist::connect_cluster(&nodes, "{f}")
+        .await
+        .unwrap();
+    let direct = RedisBlocklist::connect_cluster_direct(&nodes, "{f}")
         .await
         .unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
@@ -163,15 +204,8 @@ async fn a_crashed_primary_refuses_checks_until_its_replica_takes_over() {
         until_refused(&mirrored, claims).await;
     }
     let primary = cluster.primary_of("{f}").unwrap();
-    // The writes reached the replica (Redis replicates asynchronously: what a primary
-    // acknowledged but never sent is lost with it, whatever the store).
-    let replicated: i64 = redis::cmd("WAIT")
-        .arg(1)
-        .arg(5000)
-        .query(&mut admin(&urls[primary]))
-        .unwrap();
-    assert_eq!(replicated, 1);
-
+    // No waiting for replication here: each revocation the store reported done had
+    // reached the replica already.
     let crashed = Instant::now();
     cluster.node(primary).kill();
     // Until the replica takes over, no check lets a revoked token through, and an
@@ -212,25 +246,35 @@ async fn a_crashed_primary_refuses_checks_until_its_replica_takes_over() {
     }
     assert!(!mirrored.is_revoked(&frank).await.unwrap());
     // A server started after the failover reads every revocation from the new primary.
-    let late = RedisBlocklist::connect_cluster(&nodes, "f").await.unwrap();
+    let late = RedisBlocklist::connect_cluster(&nodes, "{f}")
+        .await
+        .unwrap();
     assert!(late.mirror_synced(PATIENCE).await);
     for claims in revoked.iter().chain([&erin]) {
         assert!(late.is_revoked(claims).await.unwrap());
     }
-    // New revocations made through the new primary reach the mirror.
-    direct.revoke(&frank).await.unwrap();
-    until_refused(&mirrored, &frank).await;
-    let mut on_new_primary = admin(&urls[new_primary]);
-    reset_stats(&mut on_new_primary);
-    assert!(mirrored.is_revoked(&frank).await.unwrap());
-    assert_eq!(commands(&mut on_new_primary).get("mget"), None);
+    // The new primary has no replica yet: a revocation cannot be made durable, so it
+    // fails rather than being reported done.
+    let error = direct.revoke(&frank).await.unwrap_err();
+    assert!(error.to_string().contains("replicas"), "{error}");
 
-    // The crashed node comes back as a replica; nothing changes for the stores.
+    // The crashed node comes back as the new primary's replica: revocations work again,
+    // and reach the mirror from the new primary.
     cluster.node(primary).run();
     cluster.until_healthy();
     assert_eq!(cluster.until_primary("{f}", None), new_primary);
+    let started = Instant::now();
+    while direct.revoke(&frank).await.is_err() {
+        assert!(started.elapsed() < PATIENCE, "the replica never caught up");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    until_refused(&mirrored, &frank).await;
+    let mut on_new_primary = admin(&urls[new_primary]);
+    reset_stats(&mut on_new_primary);
+    assert_eq!(mirrored.is_mirror_in_sync(), Some(true));
     assert!(mirrored.is_revoked(&frank).await.unwrap());
     assert!(direct.is_revoked(&frank).await.unwrap());
+    assert_eq!(commands(&mut on_new_primary).get("mget"), Some(&1));
     eprintln!(
         "primary crashed: mirror out of sync after {out_of_sync_after:?}, {refusals} checks refused, \
          replica promoted after {failed_over:?}, mirror in sync after {in_sync_after:?}, \
@@ -245,16 +289,19 @@ async fn a_crashed_sentinel_primary_refuses_checks_until_its_replica_is_promoted
     };
     let urls = setup.sentinel_urls();
     let sentinels: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let mirrored = RedisBlocklist::connect_sentinel(&sentinels, MASTER_NAME, "s")
+    let target = SentinelTarget::new(&sentinels, MASTER_NAME);
+    let mirrored = RedisBlocklist::connect_sentinel(&target, "s")
         .await
         .unwrap();
     // One sentinel is enough; the first one asked is down here.
-    let with_a_dead_sentinel = ["redis://127.0.0.1:1/", sentinels[2]];
-    let direct = RedisBlocklist::connect_sentinel_direct(&with_a_dead_sentinel, MASTER_NAME, "s")
+    let with_a_dead_sentinel =
+        SentinelTarget::new(&["redis://127.0.0.1:1/", sentinels[2]], MASTER_NAME);
+    let direct = RedisBlocklist::connect_sentinel_direct(&with_a_dead_sentinel, "s")
         .await
         .unwrap();
     assert!(mirrored.mirror_synced(PATIENCE).await);
-    let unknown = RedisBlocklist::connect_sentinel(&sentinels, "no-such-master", "s").await;
+    let unknown = SentinelTarget::new(&sentinels, "no-such-master");
+    let unknown = RedisBlocklist::connect_sentinel(&unknown, "s").await;
     assert!(unknown.unwrap_err().to_string().contains("no-such-master"));
 
     // Both modes see each other's revocations; the mirrored one without asking Redis.
@@ -276,8 +323,9 @@ async fn a_crashed_sentinel_primary_refuses_checks_until_its_replica_is_promoted
     reset_stats(&mut on_primary);
     assert!(!mirrored.is_revoked(&frank).await.unwrap());
     assert_eq!(commands(&mut on_primary).get("mget"), None);
-    setup.until_replicated(1);
 
+    // No waiting for replication here: each revocation the store reported done had
+    // reached the replica already.
     let crashed = Instant::now();
     setup.node(0).kill();
     let mut refusals = 0;
@@ -306,8 +354,9 @@ async fn a_crashed_sentinel_primary_refuses_checks_until_its_replica_is_promoted
         assert!(mirrored.is_revoked(claims).await.unwrap());
         assert!(direct.is_revoked(claims).await.unwrap());
     }
-    direct.revoke(&frank).await.unwrap();
-    until_refused(&mirrored, &frank).await;
+    // The new primary has no replica: a revocation cannot be made durable, so it fails.
+    let error = direct.revoke(&frank).await.unwrap_err();
+    assert!(error.to_string().contains("replicas"), "{error}");
 
     // The crashed primary restarts with its old data and the sentinels make it a replica;
     // the stores keep using the new primary meanwhile.
@@ -323,11 +372,82 @@ async fn a_crashed_sentinel_primary_refuses_checks_until_its_replica_is_promoted
         actix_web::rt::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(setup.named_primary(), Some(1));
-    let hank = token(&manager, "hank");
-    direct.revoke(&hank).await.unwrap();
-    until_refused(&mirrored, &hank).await;
+    setup.until_replicated(1);
+    for late in [&frank, &token(&manager, "hank")] {
+        direct.revoke(late).await.unwrap();
+        until_refused(&mirrored, late).await;
+        assert_eq!(mirrored.is_mirror_in_sync(), Some(true));
+    }
     eprintln!(
         "sentinel primary crashed: {refusals} checks refused, replica promoted after {promoted:?}, \
          both stores answering from it after {recovered:?}"
+    );
+}
+
+#[actix_web::test]
+async fn a_manual_failover_is_followed_before_the_old_primary_is_demoted() {
+    let Some(setup) = RedisSentinel::start("sentinel_manual_failover") else {
+        return;
+    };
+    let urls = setup.sentinel_urls();
+    let sentinels: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let target = SentinelTarget::new(&sentinels, MASTER_NAME);
+    let mirrored = RedisBlocklist::connect_sentinel(&target, "m")
+        .await
+        .unwrap();
+    let direct = RedisBlocklist::connect_sentinel_direct(&target, "m")
+        .await
+        .unwrap();
+    assert!(mirrored.mirror_synced(PATIENCE).await);
+    let manager = manager();
+
+    // The sentinels promote the replica; the old primary keeps answering as a primary
+    // until they reconfigure it, seconds later. Revocations go on through the direct
+    // store all along: each is either refused (an error) or durable.
+    setup.failover();
+    let mut acknowledged = Vec::new();
+    let started = Instant::now();
+    while setup.named_primary() != Some(1) {
+        let claims = token(&manager, &format!("during-{}", acknowledged.len()));
+        if direct.revoke(&claims).await.is_ok() {
+            acknowledged.push(claims);
+        }
+        assert!(started.elapsed() < PATIENCE, "no failover");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Named: a revocation written on the new primary reaches both stores while the old
+    // primary still says it is one, so they do not wait for its demotion.
+    let on_new = RedisBlocklist::connect_sentinel_direct(&target, "m")
+        .await
+        .unwrap();
+    let kate = token(&manager, "kate");
+    on_new.revoke(&kate).await.unwrap();
+    until_refused(&direct, &kate).await;
+    until_refused(&mirrored, &kate).await;
+    assert_eq!(mirrored.is_mirror_in_sync(), Some(true));
+    assert!(
+        !setup.is_replica(0),
+        "the old primary was demoted before the stores left it: the test proves nothing"
+    );
+    // Once it is demoted, every revocation the direct store reported done is still there.
+    let started = Instant::now();
+    while !setup.is_replica(0) {
+        assert!(
+            started.elapsed() < 3 * PATIENCE,
+            "the old primary never became a replica"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    setup.until_replicated(1);
+    let late = RedisBlocklist::connect_sentinel(&target, "m")
+        .await
+        .unwrap();
+    assert!(late.mirror_synced(PATIENCE).await);
+    for claims in &acknowledged {
+        assert!(late.is_revoked(claims).await.unwrap());
+    }
+    eprintln!(
+        "manual failover: {} revocations acknowledged during it, none lost",
+        acknowledged.len()
     );
 }

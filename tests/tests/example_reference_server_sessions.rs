@@ -476,7 +476,7 @@ fn servers_on_a_redis_cluster_share_sessions() {
     two_servers_share_sessions(&[
         ("REDIS_URL", nodes.as_str()),
         ("REDIS_CLUSTER", "true"),
-        ("REDIS_KEY_PREFIX", "sessions"),
+        ("REDIS_KEY_PREFIX", "{sessions}"),
     ]);
 }
 

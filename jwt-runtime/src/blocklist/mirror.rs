@@ -12,14 +12,15 @@
 //!   idempotent). While the copy is not in sync (at start, after any reconnection, when
 //!   the subscription falls silent), checks go to Redis directly, as the direct mode's do:
 //!   a Redis that cannot answer still refuses the request (503), never allows it.
-//! - Liveness: a quiet subscription is pinged every [`TICK`]; no answer within
+//! - Liveness: the subscription is pinged every [`TICK`]; no answer within
 //!   [`PING_TIMEOUT`] (a dead peer, a black-holed network) drops it and starts again.
 //! - In a Redis Cluster, the thread subscribes to the primary of the slot the prefix's
 //!   keys hash to (the node that runs every revoking script, so its events arrive
 //!   directly, not over the cluster bus), and every tick asks that node whether it still
-//!   owns the live set; a failover or a slot move starts again at the new primary. Under
-//!   Redis Sentinel, it follows the primary the sentinels name, and every tick checks
-//!   that the node is still a primary.
+//!   owns the live set and the cluster is up; a failover or a slot move starts again at
+//!   the new primary. Under Redis Sentinel, it follows the primary the sentinels name,
+//!   and every tick checks that its node still says it is a primary and is still the one
+//!   they name. These checks run on a timer, however busy the events are.
 //! - The local copy is a [`MemoryBlocklist`]: entries leave with their token's expiry, so
 //!   memory stays proportional to live revocations.
 
@@ -169,10 +170,8 @@ pub(crate) fn spawn(source: Source, names: Names, mirror: &Arc<Mirror>) -> std::
 /// store is gone.
 async fn keep_current(source: &Source, names: &Names, mirror: &Weak<Mirror>) {
     let mut retry = RETRY_FIRST;
-    let mut attempt = 0;
     while let Some(syncs_before) = mirror.upgrade().map(|m| m.syncs()) {
-        let outcome = follow(source, attempt, names, mirror).await;
-        attempt = attempt.wrapping_add(1);
+        let outcome = follow(source, names, mirror).await;
         let Some(held) = mirror.upgrade() else {
             return;
         };
@@ -194,15 +193,10 @@ async fn keep_current(source: &Source, names: &Names, mirror: &Weak<Mirror>) {
 }
 
 /// One subscription: `Ok` when the store is gone, `Err` when the subscription failed.
-/// `attempt` rotates the cluster nodes asked for the primary first.
-async fn follow(
-    source: &Source,
-    attempt: usize,
-    names: &Names,
-    mirror: &Weak<Mirror>,
-) -> Result<(), String> {
+async fn follow(source: &Source, names: &Names, mirror: &Weak<Mirror>) -> Result<(), String> {
     let within = |what: &'static str| move |_| format!("{what} took longer than {PING_TIMEOUT:?}");
-    let client = source.node_for(&names.live, attempt).await?;
+    let client = source.node_for(&names.live).await?;
+    let addr = client.get_connection_info().addr().clone();
     let mut connection =
         tokio::time::timeout(PING_TIMEOUT, client.get_multiplexed_async_connection())
             .await
@@ -230,8 +224,11 @@ async fn follow(
         started.elapsed().as_millis()
     );
     drop(held);
+    // Every tick, events or not: a ping, and whether the node still serves the store.
+    let mut checked = Instant::now();
     loop {
-        match tokio::time::timeout(TICK, stream.next()).await {
+        let wait = TICK.saturating_sub(checked.elapsed());
+        match tokio::time::timeout(wait, stream.next()).await {
             Ok(Some(message)) => {
                 let Some(held) = mirror.upgrade() else {
                     return Ok(());
@@ -242,22 +239,25 @@ async fn follow(
                 }
             }
             Ok(None) => return Err("the subscription was closed".to_owned()),
-            Err(_) => {
-                if mirror.strong_count() == 0 {
-                    return Ok(());
-                }
-                tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>())
-                    .await
-                    .map_err(within("a ping"))?
-                    .map_err(|e| e.to_string())?;
-                tokio::time::timeout(
-                    PING_TIMEOUT,
-                    source.still_serves(&mut connection, &names.live),
-                )
-                .await
-                .map_err(within("asking the node"))??;
-            }
+            Err(_) => {}
         }
+        if checked.elapsed() < TICK {
+            continue;
+        }
+        if mirror.strong_count() == 0 {
+            return Ok(());
+        }
+        tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>())
+            .await
+            .map_err(within("a ping"))?
+            .map_err(|e| e.to_string())?;
+        tokio::time::timeout(
+            2 * PING_TIMEOUT,
+            source.still_serves(&mut connection, &addr, &names.live),
+        )
+        .await
+        .map_err(|_| format!("asking the node took longer than {:?}", 2 * PING_TIMEOUT))??;
+        checked = Instant::now();
     }
 }
 

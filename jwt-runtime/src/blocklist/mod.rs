@@ -540,7 +540,7 @@ impl std::error::Error for BlocklistError {
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// Unix seconds (floor) of a clock reading.
-fn unix_seconds(time: SystemTime) -> i64 {
+pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
@@ -566,10 +566,14 @@ mod memory;
 pub use self::memory::MemoryBlocklist;
 
 #[cfg(feature = "redis")]
+pub use self::redis_sentinel::SentinelTarget;
+#[cfg(feature = "redis")]
 pub use self::redis_store::RedisBlocklist;
 
 #[cfg(feature = "redis")]
 mod mirror;
+#[cfg(feature = "redis")]
+mod redis_sentinel;
 #[cfg(feature = "redis")]
 mod redis_store;
 #[cfg(feature = "redis")]

@@ -12,8 +12,9 @@ use redis::{Cmd, FromRedisValue};
 use serde_json::Value;
 
 use super::mirror::{self, Mirror, Names, Record};
+use super::redis_sentinel::{SentinelLink, SentinelTarget};
 use super::redis_topology::{
-    Connection, Link, SentinelLink, Source, cluster_connection, cluster_prefix, manager,
+    Connection, Link, Sent, Source, check_cluster_prefix, cluster_connection, manager,
 };
 use super::{
     Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
@@ -93,6 +94,8 @@ pub struct RedisBlocklist {
     cut_off_lifetime: Arc<AtomicI64>,
     /// The local copy checks read, in the mirrored mode.
     mirror: Option<Arc<Mirror>>,
+    /// How many replicas must acknowledge each write.
+    replicas: u32,
 }
 
 impl fmt::Debug for RedisBlocklist {
@@ -102,6 +105,7 @@ impl fmt::Debug for RedisBlocklist {
             .field("prefix", &self.prefix)
             .field("margin_seconds", &self.margin.load(Ordering::Relaxed))
             .field("mirrored", &self.mirror.is_some())
+            .field("replicas", &self.replicas)
             .finish_non_exhaustive()
     }
 }
@@ -130,29 +134,37 @@ impl RedisBlocklist {
     /// Connects to a Redis Cluster through any of `nodes` (URLs as for
     /// [`RedisBlocklist::connect`]; one is enough, more let the store start while one is
     /// down), in the mirrored mode. Commands go through redis-rs's cluster connection,
-    /// which follows failovers and slot moves. Every key of the store carries one hash
-    /// tag, so each check and each script stays in one slot: the prefix's own tag when it
-    /// has one (`app:{revoked}`), else the whole prefix (`{app:revoked}:<jti>`). The
-    /// mirror follows the primary of that slot. While a slot has no primary (a primary
-    /// stopped, before its replica takes over), checks are refused (503), never allowed.
+    /// which follows failovers and slot moves.
+    ///
+    /// - The prefix must hold a hash tag (`app:{revoked}`): every key of the store then
+    ///   lands in one slot, so each check and each script is one slot's. Keys are named as
+    ///   with one Redis, so a prefix moves between the two unchanged.
+    /// - The mirror follows the primary of that slot, and checks every 250 ms that the node
+    ///   still owns it and the cluster is up.
+    /// - While the slot has no primary (a primary down, before its replica takes over),
+    ///   checks are refused (503), never allowed.
+    /// - Each write waits until one replica holds it (see
+    ///   [`RedisBlocklist::acknowledged_by`]), so a revocation reported done survives a
+    ///   failover.
     ///
     /// # Errors
-    /// A malformed URL, an empty prefix, no node answering within a second, or a
-    /// background thread that cannot start.
+    /// A malformed URL, a prefix without a hash tag, no node answering within a second, or
+    /// a background thread that cannot start.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
     /// use jwt_runtime::blocklist::RedisBlocklist;
     /// let nodes = ["redis://10.0.0.1:6379/", "redis://10.0.0.2:6379/"];
-    /// let blocklist = RedisBlocklist::connect_cluster(&nodes, "app:revoked").await?;
-    /// assert_eq!(blocklist.key("abc"), "{app:revoked}:abc");
+    /// let blocklist = RedisBlocklist::connect_cluster(&nodes, "app:{revoked}").await?;
+    /// assert_eq!(blocklist.key("abc"), "app:{revoked}:abc");
     /// # Ok(())
     /// # }
     /// ```
     pub async fn connect_cluster(nodes: &[&str], key_prefix: &str) -> Result<Self, BlocklistError> {
-        let prefix = cluster_prefix(key_prefix)?;
+        check_cluster_prefix(key_prefix)?;
         let (connection, source) = cluster_connection(nodes).await?;
-        Self::with_link(Link::Cluster(connection), &prefix)
+        Self::with_link(Link::Cluster(connection), key_prefix)
+            .acknowledged_by(1)
             .mirrored(source)
             .await
     }
@@ -162,7 +174,7 @@ impl RedisBlocklist {
     /// [`RedisBlocklist::connect_cluster`].
     ///
     /// # Errors
-    /// A malformed URL, an empty prefix, or no node answering within a second.
+    /// A malformed URL, a prefix without a hash tag, or no node answering within a second.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
@@ -176,20 +188,25 @@ impl RedisBlocklist {
         nodes: &[&str],
         key_prefix: &str,
     ) -> Result<Self, BlocklistError> {
-        let prefix = cluster_prefix(key_prefix)?;
+        check_cluster_prefix(key_prefix)?;
         let (connection, _) = cluster_connection(nodes).await?;
-        Ok(Self::with_link(Link::Cluster(connection), &prefix))
+        Ok(Self::with_link(Link::Cluster(connection), key_prefix).acknowledged_by(1))
     }
 
-    /// Connects to the primary that Redis Sentinel names for `master_name`, asking the
-    /// `sentinels` (URLs as for [`RedisBlocklist::connect`], of the sentinels, not of the
-    /// data nodes) in turn, in the mirrored mode. The primary is reached with the first
-    /// answering sentinel URL's credentials, database and TLS settings, and only once it
-    /// says it is a primary (`ROLE`). When the primary stops answering or refuses writes
-    /// (`READONLY`: demoted), the store asks the sentinels again (at most every 100 ms)
-    /// and follows a failover; until one is done, checks are refused (503), never allowed.
-    /// The mirror follows the primary too, and checks every 250 ms that its node still is
-    /// one. Keys as for [`RedisBlocklist::connect`].
+    /// Connects to the primary that Redis Sentinel names (see [`SentinelTarget`]), in the
+    /// mirrored mode. Keys as for [`RedisBlocklist::connect`].
+    ///
+    /// - A node is used once it says it is a primary (`ROLE`).
+    /// - The store asks the sentinels again when the primary stops answering or refuses
+    ///   writes (`READONLY`: demoted), and at most once a second besides, so a primary
+    ///   demoted while still answering (a manual failover, a partition) is left within
+    ///   about a second. One request asks at a time, for two seconds at most; until a
+    ///   failover is done, checks are refused (503), never allowed.
+    /// - The mirror follows the primary too, and checks every 250 ms that its node still
+    ///   says it is one and the sentinels still name it.
+    /// - Each write waits until one replica holds it (see
+    ///   [`RedisBlocklist::acknowledged_by`]), so a revocation reported done survives a
+    ///   failover.
     ///
     /// # Errors
     /// A malformed URL, no sentinel naming a primary that answers within a second, or a
@@ -197,26 +214,28 @@ impl RedisBlocklist {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
-    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// use jwt_runtime::blocklist::{RedisBlocklist, SentinelTarget};
     /// let sentinels = ["redis://10.0.0.1:26379/", "redis://10.0.0.2:26379/", "redis://10.0.0.3:26379/"];
-    /// let blocklist = RedisBlocklist::connect_sentinel(&sentinels, "mymaster", "app:revoked").await?;
+    /// let target = SentinelTarget::new(&sentinels, "mymaster").primary_settings("redis://:data-password@primary/");
+    /// let blocklist = RedisBlocklist::connect_sentinel(&target, "app:revoked").await?;
     /// assert_eq!(blocklist.is_mirror_in_sync(), Some(true));
     /// # Ok(())
     /// # }
     /// ```
     pub async fn connect_sentinel(
-        sentinels: &[&str],
-        master_name: &str,
+        target: &SentinelTarget,
         key_prefix: &str,
     ) -> Result<Self, BlocklistError> {
-        let (link, source) = SentinelLink::connect(sentinels, master_name).await?;
+        let link = SentinelLink::connect(target).await?;
+        let source = Source::Sentinel(link.naming.clone());
         Self::with_link(Link::Sentinel(Arc::new(link)), key_prefix)
+            .acknowledged_by(1)
             .mirrored(source)
             .await
     }
 
     /// Connects to the primary that Redis Sentinel names, in the direct mode: every check
-    /// is one round trip to it. Sentinels, failovers and keys as for
+    /// is one round trip to it. Failovers, writes and keys as for
     /// [`RedisBlocklist::connect_sentinel`].
     ///
     /// # Errors
@@ -224,19 +243,43 @@ impl RedisBlocklist {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
-    /// use jwt_runtime::blocklist::RedisBlocklist;
-    /// let blocklist = RedisBlocklist::connect_sentinel_direct(&["redis://10.0.0.1:26379/"], "mymaster", "app:revoked").await?;
+    /// use jwt_runtime::blocklist::{RedisBlocklist, SentinelTarget};
+    /// let target = SentinelTarget::new(&["redis://10.0.0.1:26379/"], "mymaster");
+    /// let blocklist = RedisBlocklist::connect_sentinel_direct(&target, "app:revoked").await?;
     /// assert_eq!(blocklist.is_mirror_in_sync(), None);
     /// # Ok(())
     /// # }
     /// ```
     pub async fn connect_sentinel_direct(
-        sentinels: &[&str],
-        master_name: &str,
+        target: &SentinelTarget,
         key_prefix: &str,
     ) -> Result<Self, BlocklistError> {
-        let (link, _) = SentinelLink::connect(sentinels, master_name).await?;
-        Ok(Self::with_link(Link::Sentinel(Arc::new(link)), key_prefix))
+        let link = SentinelLink::connect(target).await?;
+        Ok(Self::with_link(Link::Sentinel(Arc::new(link)), key_prefix).acknowledged_by(1))
+    }
+
+    /// How many replicas must hold each write (a revocation, a spent refresh token)
+    /// before it counts as done: after its script, the store sends `WAIT <replicas>` and
+    /// answers an error (so 503) when fewer acknowledge within a second. Redis
+    /// replicates asynchronously: without this, a write a primary acknowledged is lost
+    /// if the primary fails before sending it on, and the token it revoked is accepted
+    /// again. 1 by default on a Cluster or under Sentinel, 0 (no wait) on one Redis; set 0
+    /// for a cluster without replicas. In the direct mode a check may queue behind a
+    /// write's `WAIT` on the shared connection (a replication round trip, at most a second).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// let nodes = ["redis://10.0.0.1:6379/"];
+    /// let blocklist = RedisBlocklist::connect_cluster(&nodes, "{revoked}").await?.acknowledged_by(2);
+    /// # let _ = blocklist;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn acknowledged_by(mut self, replicas: u32) -> Self {
+        self.replicas = replicas;
+        self
     }
 
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://` with a
@@ -330,17 +373,18 @@ impl RedisBlocklist {
         Self::with_link(Link::Single(connection), key_prefix)
     }
 
-    /// Uses a cluster connection you configured yourself, in the direct mode. Keys as for
-    /// [`RedisBlocklist::connect_cluster`].
+    /// Uses a cluster connection you configured yourself, in the direct mode. Keys and
+    /// writes as for [`RedisBlocklist::connect_cluster`]. Do not let it read from replicas
+    /// (`read_from_replicas`): a replica may not hold the latest revocations.
     ///
     /// # Errors
-    /// A prefix no hash tag can be made of (empty, or starting with `}`).
+    /// A prefix without a hash tag.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = redis::cluster::ClusterClient::new(vec!["redis://10.0.0.1:6379/"])?;
     /// let connection = client.get_async_connection().await?;
-    /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::from_cluster_connection(connection, "app:revoked")?;
+    /// let blocklist = jwt_runtime::blocklist::RedisBlocklist::from_cluster_connection(connection, "app:{revoked}")?;
     /// # let _ = blocklist;
     /// # Ok(())
     /// # }
@@ -349,8 +393,8 @@ impl RedisBlocklist {
         connection: redis::cluster_async::ClusterConnection,
         key_prefix: &str,
     ) -> Result<Self, BlocklistError> {
-        let prefix = cluster_prefix(key_prefix)?;
-        Ok(Self::with_link(Link::Cluster(connection), &prefix))
+        check_cluster_prefix(key_prefix)?;
+        Ok(Self::with_link(Link::Cluster(connection), key_prefix).acknowledged_by(1))
     }
 
     fn with_link(link: Link, key_prefix: &str) -> Self {
@@ -361,6 +405,7 @@ impl RedisBlocklist {
             margin: Arc::new(AtomicI64::new(0)),
             cut_off_lifetime: Arc::new(AtomicI64::new(LIFETIME_UNKNOWN)),
             mirror: None,
+            replicas: 0,
         }
     }
 
@@ -384,16 +429,48 @@ impl RedisBlocklist {
         format!("{}#{kind}:{id}", self.prefix)
     }
 
-    /// Sends a request; one whose connection was found dropped is sent once more, on
-    /// the new connection.
+    /// Sends a request; one whose connection was found dropped (or, under Sentinel, whose
+    /// primary changed) is sent once more, on the new connection.
     async fn query<T: FromRedisValue>(&self, request: Request<'_>) -> Result<T, BlocklistError> {
-        match request.send(&mut self.link.connection()).await {
-            Err(error) if self.link.recover(&error).await => request
-                .send(&mut self.link.connection())
-                .await
-                .map_err(BlocklistError::store),
-            result => result.map_err(BlocklistError::store),
+        self.send(request).await.map(|(value, _)| value)
+    }
+
+    /// [`RedisBlocklist::query`], and what the answer came through.
+    async fn send<T: FromRedisValue>(
+        &self,
+        request: Request<'_>,
+    ) -> Result<(T, Sent), BlocklistError> {
+        let mut sent = self.link.connection().await;
+        match request.send(&mut sent.connection).await {
+            Ok(value) => Ok((value, sent)),
+            Err(error) if self.link.recover(&sent, &error).await => {
+                let mut sent = self.link.connection().await;
+                let value = request
+                    .send(&mut sent.connection)
+                    .await
+                    .map_err(BlocklistError::store)?;
+                Ok((value, sent))
+            }
+            Err(error) => Err(BlocklistError::store(error)),
         }
+    }
+
+    /// Sends a write whose keys are in `key`'s slot, then waits until the replicas
+    /// [`RedisBlocklist::acknowledged_by`] asks for hold it; `applied` runs in between
+    /// (a write Redis ran is applied locally even if its replication fails: that only
+    /// refuses more).
+    async fn send_write<T: FromRedisValue>(
+        &self,
+        request: Request<'_>,
+        key: &str,
+        applied: impl FnOnce(&T),
+    ) -> Result<T, BlocklistError> {
+        let (value, mut sent) = self.send(request).await?;
+        applied(&value);
+        if self.replicas > 0 {
+            Link::replicated(&mut sent, key, self.replicas).await?;
+        }
+        Ok(value)
     }
 
     /// Seconds from now to `until` (`Ok(None)`: keep for good, also past the year 9999,
@@ -420,8 +497,8 @@ impl RedisBlocklist {
             return Ok(());
         };
         let mut script = REVOKE.prepare_invoke();
-        script.key(key).key(&self.names.live).arg(ttl_arg(ttl));
-        self.write(script, &record, ttl.and(until)).await
+        script.key(&key).key(&self.names.live).arg(ttl_arg(ttl));
+        self.write(script, &key, &record, ttl.and(until)).await
     }
 
     /// Runs a revoking script whose own arguments are set: adds the live set's (the
@@ -430,6 +507,7 @@ impl RedisBlocklist {
     async fn write(
         &self,
         mut script: redis::ScriptInvocation<'_>,
+        key: &str,
         record: &Record<'_>,
         kept: Option<i64>,
     ) -> Result<(), BlocklistError> {
@@ -438,11 +516,13 @@ impl RedisBlocklist {
             .arg(record.member())
             .arg(&self.names.channel)
             .arg(unix_seconds(SystemTime::now()));
-        self.query::<i64>(Request::Script(&script)).await?;
-        if let Some(mirror) = &self.mirror {
-            mirror.apply(record, kept);
-        }
-        Ok(())
+        self.send_write::<i64>(Request::Script(&script), key, |_| {
+            if let Some(mirror) = &self.mirror {
+                mirror.apply(record, kept);
+            }
+        })
+        .await
+        .map(drop)
     }
 }
 
@@ -623,13 +703,15 @@ impl Blocklist for RedisBlocklist {
             };
             let key = identity_key(identity);
             let record = Record::CutOff(timestamp, &key);
+            let record_key = self.session_key("identity", &key);
             let mut script = CUT_OFF.prepare_invoke();
             script
-                .key(self.session_key("identity", &key))
+                .key(&record_key)
                 .key(&self.names.live)
                 .arg(timestamp)
                 .arg(ttl_arg(ttl));
-            self.write(script, &record, ttl.and(until)).await
+            self.write(script, &record_key, &record, ttl.and(until))
+                .await
         })
     }
 
@@ -642,12 +724,15 @@ impl Blocklist for RedisBlocklist {
                 // Expired with its margin: no server accepts it any more.
                 return Ok(Spend::First);
             };
+            let key = self.session_key("spent", request.jti);
             let mut script = SPEND.prepare_invoke();
             script
-                .key(self.session_key("spent", request.jti))
+                .key(&key)
                 .arg(format!("{} {}", request.at_ms, request.successor))
                 .arg(ttl_arg(ttl));
-            let record: Option<String> = self.query(Request::Script(&script)).await?;
+            let record: Option<String> = self
+                .send_write(Request::Script(&script), &key, |_| ())
+                .await?;
             let Some(record) = record else {
                 return Ok(Spend::First);
             };

@@ -3,28 +3,37 @@
 //!
 //! - [`Link`]: the store's way to send commands and scripts: redis-rs's
 //!   `ConnectionManager` (one Redis; also the Sentinel primary of the moment, replaced
-//!   when a failover names another) or its cluster connection (routed by key, following
-//!   failovers and slot moves by itself).
+//!   when the sentinels name another) or its cluster connection (routed by key, following
+//!   failovers and slot moves by itself). [`Link::replicated`] waits until replicas hold
+//!   what was written.
 //! - [`Source`]: the node the mirror subscribes to and resynchronises from. In a
 //!   cluster, that is the primary of the slot every key of the prefix hashes to; under
 //!   Sentinel, the primary. Either way, the node that runs every revoking script, so its
 //!   events reach the subscriber directly.
-//! - [`cluster_prefix`]: in a cluster, every key of a prefix shares one hash tag, so
-//!   each script and each check stays in one slot.
+//! - [`check_cluster_prefix`]: in a cluster, every key of a prefix shares one hash tag,
+//!   so each script and each check stays in one slot.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use redis::aio::{
     ConnectionLike, ConnectionManager, ConnectionManagerConfig, MultiplexedConnection,
 };
 use redis::cluster_async::ClusterConnection;
+use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
 use redis::{
     Cmd, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, RedisError, RedisFuture, Value,
 };
 
 use super::BlocklistError;
+use super::redis_sentinel::{Naming, Primary, SentinelLink, is_primary};
+
+/// How long each step of finding or asking a node may take.
+pub(crate) const STEP_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long a write waits for its replicas' acknowledgement.
+const REPLICATION_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The connection one request is sent on.
 #[derive(Clone)]
@@ -65,8 +74,11 @@ impl ConnectionLike for Connection {
     }
 }
 
-/// How long each step of finding a node may take.
-const STEP_TIMEOUT: Duration = Duration::from_secs(1);
+/// What a request was sent on: the connection, and under Sentinel the primary it led to.
+pub(crate) struct Sent {
+    pub(crate) connection: Connection,
+    primary: Option<Arc<Primary>>,
+}
 
 /// The store's way to Redis.
 #[derive(Clone)]
@@ -77,30 +89,78 @@ pub(crate) enum Link {
 }
 
 impl Link {
-    /// The connection to send a request on now.
-    pub(crate) fn connection(&self) -> Connection {
+    /// The connection to send a request on now. Under Sentinel, at most once a second a
+    /// request first asks the sentinels whether the primary is still the one in use.
+    pub(crate) async fn connection(&self) -> Sent {
         match self {
-            Link::Single(connection) => Connection::Single(connection.clone()),
-            Link::Cluster(connection) => Connection::Cluster(connection.clone()),
-            Link::Sentinel(link) => Connection::Single(link.current.load().manager.clone()),
+            Link::Single(connection) => Sent {
+                connection: Connection::Single(connection.clone()),
+                primary: None,
+            },
+            Link::Cluster(connection) => Sent {
+                connection: Connection::Cluster(connection.clone()),
+                primary: None,
+            },
+            Link::Sentinel(link) => {
+                let primary = link.current_checked().await;
+                Sent {
+                    connection: Connection::Single(primary.manager.clone()),
+                    primary: Some(primary),
+                }
+            }
         }
     }
 
-    /// After a request failed with `error`: whether to send it once more, on a new
-    /// [`Link::connection`]. Under Sentinel, a node that stopped answering or refuses
-    /// writes (`READONLY`: demoted) makes the store ask the sentinels for the primary.
-    pub(crate) async fn recover(&self, error: &RedisError) -> bool {
+    /// After a request sent on `sent` failed with `error`: whether to send it once more,
+    /// on a new [`Link::connection`]. Under Sentinel, a node that stopped answering or
+    /// refuses writes (`READONLY`: demoted) makes the store ask the sentinels.
+    pub(crate) async fn recover(&self, sent: &Sent, error: &RedisError) -> bool {
         match self {
             Link::Single(_) | Link::Cluster(_) => connection_dropped(error),
-            Link::Sentinel(link) => link.recover(error).await,
+            Link::Sentinel(link) => link.recover(sent.primary.as_ref(), error).await,
         }
+    }
+
+    /// Waits until `replicas` replicas hold every write sent on `sent` so far (`WAIT`, on
+    /// the node that holds `key`), at most [`REPLICATION_TIMEOUT`].
+    ///
+    /// # Errors
+    /// Fewer replicas acknowledged in time, or the node did not answer.
+    pub(crate) async fn replicated(
+        sent: &mut Sent,
+        key: &str,
+        replicas: u32,
+    ) -> Result<(), BlocklistError> {
+        let mut wait = redis::cmd("WAIT");
+        #[allow(clippy::cast_possible_truncation, reason = "a second in milliseconds")]
+        wait.arg(replicas)
+            .arg(REPLICATION_TIMEOUT.as_millis() as u64);
+        let acknowledged: i64 = match &mut sent.connection {
+            Connection::Single(connection) => wait.query_async(connection).await,
+            Connection::Cluster(connection) => {
+                let at_key = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(
+                    Route::with_key(key, SlotAddr::Master),
+                ));
+                connection
+                    .route_command(wait, at_key)
+                    .await
+                    .and_then(|value| Ok(redis::from_redis_value(value)?))
+            }
+        }
+        .map_err(BlocklistError::store)?;
+        if acknowledged < i64::from(replicas) {
+            return Err(BlocklistError::store(format!(
+                "the write reached {acknowledged} of the {replicas} replicas required within {REPLICATION_TIMEOUT:?}, so it may not survive a failover"
+            )));
+        }
+        Ok(())
     }
 }
 
 /// A command worth sending again: its connection was found dropped, so the manager is
 /// reconnecting. Not a timeout, a refused reconnection (Redis is down: fail fast) or an
 /// error answered by Redis.
-fn connection_dropped(error: &RedisError) -> bool {
+pub(crate) fn connection_dropped(error: &RedisError) -> bool {
     !error.is_timeout()
         && !error.is_connection_refusal()
         && (error.is_connection_dropped() || error.is_unrecoverable_error())
@@ -120,81 +180,8 @@ pub(crate) async fn manager(client: redis::Client) -> Result<ConnectionManager, 
         .map_err(BlocklistError::store)
 }
 
-/// How often, at most, a failing Sentinel link asks the sentinels for the primary.
-const ASK_SENTINELS_EVERY: Duration = Duration::from_millis(100);
-
-/// The primary Redis Sentinel names, and the connection to it.
-pub(crate) struct SentinelLink {
-    /// A [`Source::Sentinel`].
-    source: Source,
-    current: ArcSwap<Primary>,
-    /// When the sentinels were last asked; held while asking, so one request asks.
-    asked: tokio::sync::Mutex<Instant>,
-}
-
-struct Primary {
-    addr: ConnectionAddr,
-    manager: ConnectionManager,
-}
-
-impl SentinelLink {
-    /// Asks the sentinels for the primary of `master_name` and connects to it; the link
-    /// and the mirror's source.
-    pub(crate) async fn connect(
-        sentinels: &[&str],
-        master_name: &str,
-    ) -> Result<(Self, Source), BlocklistError> {
-        let source = Source::Sentinel {
-            sentinels: seeds(sentinels)?,
-            master_name: master_name.to_owned(),
-        };
-        let client = source
-            .node_for("", 0)
-            .await
-            .map_err(BlocklistError::store)?;
-        let addr = client.get_connection_info().addr().clone();
-        let manager = manager(client).await?;
-        let link = SentinelLink {
-            source: source.clone(),
-            current: ArcSwap::from_pointee(Primary { addr, manager }),
-            asked: tokio::sync::Mutex::new(Instant::now()),
-        };
-        Ok((link, source))
-    }
-
-    async fn recover(&self, error: &RedisError) -> bool {
-        let demoted = error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ReadOnly);
-        if !demoted && matches!(error.kind(), redis::ErrorKind::Server(_)) {
-            return false;
-        }
-        let seen = self.current.load_full();
-        let mut asked = self.asked.lock().await;
-        if !Arc::ptr_eq(&self.current.load_full(), &seen) {
-            // Another request found the new primary meanwhile.
-            return true;
-        }
-        if asked.elapsed() < ASK_SENTINELS_EVERY {
-            return connection_dropped(error);
-        }
-        *asked = Instant::now();
-        let Ok(client) = self.source.node_for("", 0).await else {
-            return false;
-        };
-        let addr = client.get_connection_info().addr().clone();
-        if addr == seen.addr {
-            return connection_dropped(error);
-        }
-        let Ok(manager) = manager(client).await else {
-            return false;
-        };
-        tracing::warn!("Redis Sentinel names a new primary; the blocklist follows it");
-        self.current.store(Arc::new(Primary { addr, manager }));
-        true
-    }
-}
-
 /// The parsed URLs of the nodes to ask first (at least one).
-fn seeds(urls: &[&str]) -> Result<Vec<ConnectionInfo>, BlocklistError> {
+pub(crate) fn seeds(urls: &[&str]) -> Result<Vec<ConnectionInfo>, BlocklistError> {
     let seeds = urls
         .iter()
         .map(|url| (*url).into_connection_info())
@@ -224,7 +211,12 @@ pub(crate) async fn cluster_connection(
         .get_async_connection()
         .await
         .map_err(BlocklistError::store)?;
-    Ok((connection, Source::Cluster(seeds)))
+    Ok((
+        connection,
+        Source::Cluster {
+            seeds: Seeds::new(seeds),
+        },
+    ))
 }
 
 /// The hash tag Redis Cluster hashes `key` by: what lies between its first `{` and the
@@ -236,22 +228,61 @@ fn hash_tag(key: &str) -> Option<&str> {
     rest.get(..close).filter(|tag| !tag.is_empty())
 }
 
-/// The key prefix used in a cluster: `prefix` itself when it holds a hash tag
-/// (`app:{revoked}`), else `{prefix}`, so every key of the store lands in one slot.
+/// Checks that `prefix` holds a hash tag (`app:{revoked}`), so every key of the store
+/// lands in one slot of a cluster. Keys are named the same with one Redis, so a prefix
+/// moves from one to the other unchanged.
 ///
 /// # Errors
-/// A prefix no hash tag can be made of (empty, or starting with `}`).
-pub(crate) fn cluster_prefix(prefix: &str) -> Result<String, BlocklistError> {
+/// A prefix without a tag.
+pub(crate) fn check_cluster_prefix(prefix: &str) -> Result<(), BlocklistError> {
     if hash_tag(prefix).is_some() {
-        return Ok(prefix.to_owned());
-    }
-    let tagged = format!("{{{prefix}}}");
-    if hash_tag(&tagged).is_some() {
-        Ok(tagged)
+        Ok(())
     } else {
         Err(BlocklistError::store(format!(
-            "the key prefix {prefix:?} cannot be hash-tagged for Redis Cluster: give one holding a tag, such as \"app:{{revoked}}\""
+            "the key prefix {prefix:?} holds no hash tag, which Redis Cluster needs to keep the store's keys in one slot: give one such as \"app:{{revoked}}\""
         )))
+    }
+}
+
+/// Nodes to ask, and which answered last (asked first next time).
+#[derive(Clone, Debug)]
+pub(crate) struct Seeds {
+    nodes: Arc<[ConnectionInfo]>,
+    answered: Arc<AtomicUsize>,
+}
+
+impl Seeds {
+    pub(crate) fn new(nodes: Vec<ConnectionInfo>) -> Self {
+        Seeds {
+            nodes: nodes.into(),
+            answered: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// The first `Ok` of `ask` over the nodes, the last one that answered first.
+    pub(crate) async fn first<T, F>(
+        &self,
+        mut ask: impl FnMut(ConnectionInfo) -> F,
+    ) -> Result<T, String>
+    where
+        F: Future<Output = Result<T, String>>,
+    {
+        let start = self.answered.load(Ordering::Relaxed);
+        let mut last_error = String::from("no node to ask");
+        for offset in 0..self.nodes.len() {
+            let index = (start % self.nodes.len() + offset) % self.nodes.len();
+            let Some(node) = self.nodes.get(index) else {
+                continue;
+            };
+            match ask(node.clone()).await {
+                Ok(found) => {
+                    self.answered.store(index, Ordering::Relaxed);
+                    return Ok(found);
+                }
+                Err(error) => last_error = error,
+            }
+        }
+        Err(last_error)
     }
 }
 
@@ -260,65 +291,59 @@ pub(crate) fn cluster_prefix(prefix: &str) -> Result<String, BlocklistError> {
 pub(crate) enum Source {
     Single(redis::Client),
     /// A cluster, found through any of these nodes.
-    Cluster(Vec<ConnectionInfo>),
-    /// The primary these sentinels name.
-    Sentinel {
-        sentinels: Vec<ConnectionInfo>,
-        master_name: String,
+    Cluster {
+        seeds: Seeds,
     },
+    /// The primary the sentinels name.
+    Sentinel(Naming),
 }
 
 impl Source {
-    /// Checks that the node `connection` reaches still runs the store's scripts (a
-    /// cluster's slot can move, a Sentinel primary can be demoted); nothing to check for
-    /// one Redis.
+    /// Checks that the node `connection` reaches (at `addr`) still runs the store's
+    /// scripts: in a cluster, that it still owns `key`'s slot and the cluster is up; under
+    /// Sentinel, that it says it is a primary and the sentinels still name it. Nothing to
+    /// check for one Redis.
     pub(crate) async fn still_serves(
         &self,
         connection: &mut MultiplexedConnection,
+        addr: &ConnectionAddr,
         key: &str,
     ) -> Result<(), String> {
         match self {
             Source::Single(_) => Ok(()),
-            // A node that no longer owns the slot answers `MOVED`.
-            Source::Cluster(_) => ask::<i64>(connection, redis::cmd("ZCARD").arg(key))
-                .await
-                .map(drop),
-            Source::Sentinel { .. } => is_primary(connection).await,
+            Source::Cluster { .. } => {
+                // A node that no longer owns the slot answers `MOVED`.
+                ask::<i64>(connection, redis::cmd("ZCARD").arg(key)).await?;
+                let info: String = ask(connection, redis::cmd("CLUSTER").arg("INFO")).await?;
+                if info.contains("cluster_state:ok") {
+                    Ok(())
+                } else {
+                    Err("the cluster is down, as the node says".to_owned())
+                }
+            }
+            Source::Sentinel(naming) => {
+                is_primary(connection).await?;
+                naming.still_names(addr).await
+            }
         }
     }
 
     /// A client of the node holding `key`: the one Redis, the primary of `key`'s slot as
     /// the first answering node of the cluster says, or the primary the first answering
-    /// sentinel names. `start` rotates the nodes asked first, so a dead node is not
-    /// always asked first.
-    pub(crate) async fn node_for(&self, key: &str, start: usize) -> Result<redis::Client, String> {
-        let seeds = match self {
+    /// sentinel names.
+    pub(crate) async fn node_for(&self, key: &str) -> Result<redis::Client, String> {
+        let primary = match self {
             Source::Single(client) => return Ok(client.clone()),
-            Source::Cluster(seeds)
-            | Source::Sentinel {
-                sentinels: seeds, ..
-            } => seeds,
+            Source::Cluster { seeds } => seeds.first(|seed| primary_of(seed, key)).await,
+            Source::Sentinel(naming) => naming.primary().await,
         };
-        let mut last_error = String::from("no node to ask");
-        for index in 0..seeds.len() {
-            let Some(seed) = seeds.get((start % seeds.len() + index) % seeds.len()) else {
-                continue;
-            };
-            let found = match self {
-                Source::Sentinel { master_name, .. } => named_primary(seed, master_name).await,
-                _ => primary_of(seed, key).await,
-            };
-            match found {
-                Ok(primary) => return redis::Client::open(primary).map_err(|e| e.to_string()),
-                Err(error) => last_error = error,
-            }
-        }
-        Err(format!("no node named the primary: {last_error}"))
+        let primary = primary.map_err(|error| format!("no node named the primary: {error}"))?;
+        redis::Client::open(primary).map_err(|e| e.to_string())
     }
 }
 
 /// Connects to a node, bounded in time.
-async fn connect_to(info: &ConnectionInfo) -> Result<MultiplexedConnection, String> {
+pub(crate) async fn connect_to(info: &ConnectionInfo) -> Result<MultiplexedConnection, String> {
     let client = redis::Client::open(info.clone()).map_err(|e| e.to_string())?;
     tokio::time::timeout(STEP_TIMEOUT, client.get_multiplexed_async_connection())
         .await
@@ -326,40 +351,10 @@ async fn connect_to(info: &ConnectionInfo) -> Result<MultiplexedConnection, Stri
         .map_err(|e| e.to_string())
 }
 
-/// Checks that a node says it is a primary (`ROLE`).
-async fn is_primary(connection: &mut MultiplexedConnection) -> Result<(), String> {
-    let role: Vec<Value> = ask(connection, &mut redis::cmd("ROLE")).await?;
-    let role = role
-        .first()
-        .and_then(|role| redis::from_redis_value_ref::<String>(role).ok());
-    match role.as_deref() {
-        Some("master") => Ok(()),
-        other => Err(format!("the node is no primary (its role: {other:?})")),
-    }
-}
-
-/// Asks the sentinel at `seed` for the primary of `master_name`, and checks that it
-/// says it is one; its address, with `seed`'s credentials and TLS settings.
-async fn named_primary(seed: &ConnectionInfo, master_name: &str) -> Result<ConnectionInfo, String> {
-    let mut sentinel = connect_to(seed).await?;
-    let named: Option<(String, u16)> = ask(
-        &mut sentinel,
-        redis::cmd("SENTINEL")
-            .arg("GET-MASTER-ADDR-BY-NAME")
-            .arg(master_name),
-    )
-    .await?;
-    let (host, port) =
-        named.ok_or_else(|| format!("the sentinel knows no primary named {master_name:?}"))?;
-    let primary = at_address(seed, host, port);
-    is_primary(&mut connect_to(&primary).await?).await?;
-    Ok(primary)
-}
-
 /// Asks the node at `seed` which primary serves `key`'s slot (`CLUSTER KEYSLOT`, then
 /// `CLUSTER SLOTS`); its address, with `seed`'s credentials and TLS settings.
-async fn primary_of(seed: &ConnectionInfo, key: &str) -> Result<ConnectionInfo, String> {
-    let mut connection = connect_to(seed).await?;
+async fn primary_of(seed: ConnectionInfo, key: &str) -> Result<ConnectionInfo, String> {
+    let mut connection = connect_to(&seed).await?;
     let slot: i64 = ask(
         &mut connection,
         redis::cmd("CLUSTER").arg("KEYSLOT").arg(key),
@@ -387,9 +382,13 @@ async fn primary_of(seed: &ConnectionInfo, key: &str) -> Result<ConnectionInfo, 
         let (Some(host), Some(port)) = (primary.first(), primary.get(1)) else {
             break;
         };
-        let host = redis::from_redis_value_ref::<String>(host).map_err(|e| e.to_string())?;
+        // A node announcing no usable endpoint (nil, or `?`) is at the asked node's host.
+        let host = redis::from_redis_value_ref::<Option<String>>(host)
+            .map_err(|e| e.to_string())?
+            .filter(|host| host != "?")
+            .unwrap_or_default();
         let port = redis::from_redis_value_ref::<u16>(port).map_err(|e| e.to_string())?;
-        return Ok(at_address(seed, host, port));
+        return Ok(at_address(&seed, host, port));
     }
     Err(format!(
         "no primary serves slot {slot} (the cluster is failing over?)"
@@ -397,67 +396,57 @@ async fn primary_of(seed: &ConnectionInfo, key: &str) -> Result<ConnectionInfo, 
 }
 
 /// One command on a node, bounded in time.
-async fn ask<T: redis::FromRedisValue>(
+pub(crate) async fn ask<T: redis::FromRedisValue>(
     connection: &mut MultiplexedConnection,
     command: &mut Cmd,
 ) -> Result<T, String> {
     tokio::time::timeout(STEP_TIMEOUT, command.query_async(connection))
         .await
-        .map_err(|_| format!("a cluster query took longer than {STEP_TIMEOUT:?}"))?
+        .map_err(|_| format!("a query took longer than {STEP_TIMEOUT:?}"))?
         .map_err(|e| e.to_string())
 }
 
-/// `seed`'s settings at another node's address (an empty host: `seed`'s own host).
-fn at_address(seed: &ConnectionInfo, host: String, port: u16) -> ConnectionInfo {
-    let addr = match seed.addr().clone() {
+/// `settings` at another node's address (an empty host: `settings`' own host).
+pub(crate) fn at_address(settings: &ConnectionInfo, host: String, port: u16) -> ConnectionInfo {
+    let addr = match settings.addr().clone() {
         ConnectionAddr::TcpTls {
-            host: seed_host,
+            host: own_host,
             insecure,
             tls_params,
             ..
         } => ConnectionAddr::TcpTls {
-            host: if host.is_empty() { seed_host } else { host },
+            host: if host.is_empty() { own_host } else { host },
             port,
             insecure,
             tls_params,
         },
-        ConnectionAddr::Tcp(seed_host, _) => {
-            ConnectionAddr::Tcp(if host.is_empty() { seed_host } else { host }, port)
+        ConnectionAddr::Tcp(own_host, _) => {
+            ConnectionAddr::Tcp(if host.is_empty() { own_host } else { host }, port)
         }
         // A Unix socket (or an address kind redis-rs adds later) has no host to change.
         other => other,
     };
-    seed.clone().set_addr(addr)
+    settings.clone().set_addr(addr)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use super::{cluster_prefix, hash_tag};
+    use super::{check_cluster_prefix, hash_tag};
 
     #[test]
-    fn every_key_of_a_cluster_prefix_shares_its_hash_tag() {
-        for (prefix, tagged) in [
-            ("app:revoked", "{app:revoked}"),
-            ("app:{revoked}", "app:{revoked}"),
-            ("a{}b", "{a{}b}"),
-            ("a}b", "{a}b}"),
-            ("{x", "{{x}"),
-        ] {
-            let used = cluster_prefix(prefix).unwrap();
-            assert_eq!(used, tagged);
-            let tag = hash_tag(&used).unwrap();
+    fn a_cluster_prefix_must_hold_the_tag_every_key_then_shares() {
+        for prefix in ["{app:revoked}", "app:{revoked}", "a{b}c", "{{x}", "{a}b}"] {
+            check_cluster_prefix(prefix).unwrap();
+            let tag = hash_tag(prefix).unwrap();
             for suffix in [":jti", ":{other}", "#live", "#family:{f}", "#identity:s:}{"] {
-                assert_eq!(
-                    hash_tag(&format!("{used}{suffix}")),
-                    Some(tag),
-                    "{used}{suffix}"
-                );
+                let key = format!("{prefix}{suffix}");
+                assert_eq!(hash_tag(&key), Some(tag), "{key}");
             }
         }
-        assert!(cluster_prefix("").is_err());
-        assert!(cluster_prefix("}x").is_err());
-        assert_eq!(hash_tag("a{}b{c}"), None);
-        assert_eq!(hash_tag("no tag"), None);
+        for untagged in ["", "app:revoked", "a{}b{c}", "}x{", "{x"] {
+            let error = check_cluster_prefix(untagged).unwrap_err();
+            assert!(error.to_string().contains("hash tag"), "{error}");
+        }
     }
 }
