@@ -64,6 +64,7 @@ impl RedisCluster {
         );
         let cluster = RedisCluster { nodes };
         cluster.until_healthy();
+        cluster.until_replicated();
         Some(cluster)
     }
 
@@ -135,6 +136,37 @@ impl RedisCluster {
                 "the cluster did not form within {FORMING:?}"
             );
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until every running primary has a replica in sync with it (`WAIT 1`), so a
+    /// write acknowledged by a replica can be.
+    pub fn until_replicated(&self) {
+        let started = Instant::now();
+        for node in self.nodes.iter().filter(|node| node.is_running()) {
+            let mut connection = admin(&node.url());
+            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut connection).unwrap();
+            let is_primary = role
+                .first()
+                .and_then(|role| redis::from_redis_value_ref::<String>(role).ok())
+                .is_some_and(|role| role == "master");
+            if !is_primary {
+                continue;
+            }
+            loop {
+                let synced: i64 = redis::cmd("WAIT")
+                    .arg(1)
+                    .arg(1000)
+                    .query(&mut connection)
+                    .unwrap();
+                if synced >= 1 {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < FORMING,
+                    "a primary had no replica in sync within {FORMING:?}"
+                );
+            }
         }
     }
 

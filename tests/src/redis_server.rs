@@ -87,6 +87,8 @@ impl RedisServer {
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
             .args(["--appendonly", "yes", "--save", ""])
+            // A replica in sync as soon as it connects, not after the default 5 s.
+            .args(["--repl-diskless-sync-delay", "0"])
             .arg("--dir")
             .arg(&self.dir)
             .args(["--loglevel", "warning"])

@@ -260,12 +260,12 @@ impl RedisBlocklist {
 
     /// How many replicas must hold each write (a revocation, a spent refresh token)
     /// before it counts as done: after its script, the store sends `WAIT <replicas>` and
-    /// answers an error (so 503) when fewer acknowledge within a second. Redis
+    /// answers an error (so 503) when fewer acknowledge within half a second. Redis
     /// replicates asynchronously: without this, a write a primary acknowledged is lost
     /// if the primary fails before sending it on, and the token it revoked is accepted
     /// again. 1 by default on a Cluster or under Sentinel, 0 (no wait) on one Redis; set 0
     /// for a cluster without replicas. In the direct mode a check may queue behind a
-    /// write's `WAIT` on the shared connection (a replication round trip, at most a second).
+    /// write's `WAIT` on the shared connection (a replication round trip, at most half a second).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {

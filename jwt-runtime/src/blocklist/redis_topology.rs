@@ -33,7 +33,8 @@ use super::redis_sentinel::{Naming, Primary, SentinelLink, is_primary};
 pub(crate) const STEP_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// How long a write waits for its replicas' acknowledgement.
-const REPLICATION_TIMEOUT: Duration = Duration::from_secs(1);
+/// Below [`STEP_TIMEOUT`], so a shortfall is answered before the response times out.
+const REPLICATION_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The connection one request is sent on.
 #[derive(Clone)]
@@ -132,7 +133,10 @@ impl Link {
         replicas: u32,
     ) -> Result<(), BlocklistError> {
         let mut wait = redis::cmd("WAIT");
-        #[allow(clippy::cast_possible_truncation, reason = "a second in milliseconds")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "half a second in milliseconds"
+        )]
         wait.arg(replicas)
             .arg(REPLICATION_TIMEOUT.as_millis() as u64);
         let acknowledged: i64 = match &mut sent.connection {
