@@ -557,6 +557,9 @@ async fn main() -> std::io::Result<()> {
             "reference-server"
         };
         let prefix = env("REDIS_KEY_PREFIX").unwrap_or_else(|| default_prefix.to_owned());
+        if cluster && let Err(error) = RedisBlocklist::check_cluster_prefix(&prefix) {
+            exit(&format!("REDIS_KEY_PREFIX: {error}"));
+        }
         let direct = !flag("REDIS_MIRROR", true);
         let nodes: Vec<&str> = url.split(',').map(str::trim).collect();
         let sentinel = |master: &str| jwt_runtime::blocklist::SentinelTarget::new(&nodes, master);

@@ -40,7 +40,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "examples", "reference_server")
 SECRET = "a-load-run-secret-of-32-bytes!!!"
-PREFIX = "load"
+PREFIX = "{load}"
 
 
 def free_port():
@@ -96,10 +96,14 @@ class Node:
     def run(self):
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", self.dir, *self.extra],
+             "--appendonly", "yes", "--appendfsync", "always", "--repl-diskless-sync-delay", "0",
+             "--dir", self.dir, *self.extra],
             stdout=subprocess.DEVNULL,
         )
-        until(lambda: redis_cli(self.port, "ping") == "PONG", "redis-server starting")
+        def answers():
+            assert self.process.poll() is None, f"redis-server on port {self.port} exited"
+            return redis_cli(self.port, "ping") == "PONG"
+        until(answers, "redis-server starting")
 
     def kill(self):
         self.process.kill()
@@ -116,7 +120,10 @@ class Topology:
             self.nodes = [Node(root)]
             self.env = {"REDIS_URL": f"redis://127.0.0.1:{self.nodes[0].port}/"}
         elif kind == "cluster":
-            self.nodes = [Node(root, "--cluster-enabled", "yes", "--cluster-node-timeout", "1000")
+            # Each node's bus on a port of its own: the default, the port plus 10,000, does
+            # not exist for ports above 55,535.
+            self.nodes = [Node(root, "--cluster-enabled", "yes", "--cluster-node-timeout", "1000",
+                               "--cluster-port", str(free_port()))
                           for _ in range(6)]
             subprocess.run(
                 ["redis-cli", "--cluster", "create", *[f"127.0.0.1:{n.port}" for n in self.nodes],
@@ -125,6 +132,7 @@ class Topology:
             )
             until(lambda: all("cluster_state:ok" in redis_cli(n.port, "cluster", "info") for n in self.nodes),
                   "the cluster forming")
+            self.until_replicated()
             self.env = {"REDIS_URL": ",".join(f"redis://127.0.0.1:{n.port}/" for n in self.nodes),
                         "REDIS_CLUSTER": "true"}
         else:
@@ -149,14 +157,15 @@ class Topology:
                         return False
                 return True
             until(ready, "the sentinels finding each other")
+            self.until_replicated()
             self.env = {"REDIS_URL": ",".join(f"redis://127.0.0.1:{p}/" for p, _ in self.sentinels),
                         "REDIS_SENTINEL_MASTER": "jwt"}
 
     def primary(self):
-        """The node holding the store's keys now."""
+        """The node holding the store's keys now (None: the slot has no primary)."""
         if self.kind == "cluster":
             asked = next(n for n in self.nodes if n.process.poll() is None)
-            slot = int(redis_cli(asked.port, "cluster", "keyslot", f"{{{PREFIX}}}"))
+            slot = int(redis_cli(asked.port, "cluster", "keyslot", PREFIX))
             for line in redis_cli(asked.port, "cluster", "nodes").splitlines():
                 fields = line.split()
                 if "master" in fields[2] and "fail" not in fields[2]:
@@ -165,20 +174,32 @@ class Topology:
                         if first.isdigit() and int(first) <= slot <= int(last or first):
                             port = int(fields[1].split(":")[1].split("@")[0])
                             return next(n for n in self.nodes if n.port == port)
-            raise AssertionError("no primary for the store's slot")
+            return None
         if self.kind == "sentinel":
             port = int(redis_cli(self.sentinels[0][0], "sentinel", "get-master-addr-by-name", "jwt").split()[1])
             return next(n for n in self.nodes if n.port == port)
         return self.nodes[0]
 
     def fault(self):
-        """Kills the primary; one Redis is restarted two seconds later."""
+        """Kills the primary. One Redis is restarted two seconds later; in a Cluster or
+        under Sentinel, the killed node is restarted once its replica is promoted, and
+        rejoins as the new primary's replica (so writes are acknowledged by a replica
+        again)."""
         victim = self.primary()
         victim.kill()
         if self.kind == "single":
             time.sleep(2)
-            victim.run()
+        else:
+            until(lambda: self.primary() not in (None, victim), "the replica's promotion")
+        victim.run()
         return victim
+
+    def until_replicated(self):
+        """Waits until the store's primary has a replica in sync with it."""
+        if self.kind != "single":
+            until(lambda: self.primary() is not None
+                  and redis_cli(self.primary().port, "wait", "1", "500") == "1",
+                  "a replica in sync")
 
     def stop(self):
         for _, process in self.sentinels:
@@ -308,9 +329,10 @@ def main():
                     status, _ = request(port, "GET", "/raw", victim)
                     assert status in (401, 503), f"server {name} answered {status} to a revoked token"
             worker.join()
+            topology.until_replicated()
             outputs = [load.communicate()[0] for load in loads]
             print(f"fault ({options.topology}: primary on port {box[0].port} killed"
-                  f"{', restarted 2 s later' if options.topology == 'single' else ''}): "
+                  f"{', restarted 2 s later' if options.topology == 'single' else ', restarted once its replica was promoted'}): "
                   f"{probes} probes of revoked tokens, none accepted; first 503 (s) {refused_at}, "
                   f"first 200 again (s) {back_at}")
             for name, output in zip("AB", outputs):

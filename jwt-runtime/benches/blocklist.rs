@@ -187,7 +187,8 @@ fn redis_cases(
     name: &str,
     target: &Target,
 ) {
-    let prefix = format!("jwt-runtime-bench:{}", std::process::id());
+    // One hash tag, so a cluster keeps every key of the store in one slot.
+    let prefix = format!("{{jwt-runtime-bench:{}}}", std::process::id());
     let redis = system.block_on(target.connect(&prefix, false));
     let exp = jwt_runtime_now() + 3600;
     system.block_on(async {

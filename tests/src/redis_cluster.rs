@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::redis_server::{RedisServer, admin};
-use crate::skipped;
+use crate::{free_port, skipped};
 
 /// How long the cluster may take to form or to fail over on a loaded machine.
 const FORMING: Duration = Duration::from_secs(30);
@@ -35,6 +35,9 @@ impl RedisCluster {
         }
         let mut nodes = Vec::new();
         for _ in 0..6 {
+            // A bus port of its own: the default, the port plus 10,000, does not exist
+            // for ports above 55,535.
+            let bus = free_port().to_string();
             nodes.push(RedisServer::start_with(
                 test,
                 &[
@@ -44,6 +47,8 @@ impl RedisCluster {
                     "nodes.conf",
                     "--cluster-node-timeout",
                     "1000",
+                    "--cluster-port",
+                    &bus,
                 ],
             )?);
         }

@@ -464,3 +464,59 @@ async fn extractor_errors_answer_through_the_loaders_with_the_configured_key() {
         "{log}"
     );
 }
+
+/// A revocation store that is down.
+struct Down;
+
+impl jwt_runtime::blocklist::Blocklist for Down {
+    fn is_revoked<'a>(
+        &'a self,
+        _: &'a Claims,
+    ) -> std::pin::Pin<
+        Box<dyn Future<Output = Result<bool, jwt_runtime::blocklist::BlocklistError>> + 'a>,
+    > {
+        Box::pin(async {
+            Err(jwt_runtime::blocklist::BlocklistError::store(
+                "connection refused",
+            ))
+        })
+    }
+
+    fn revoke_jti<'a>(
+        &'a self,
+        _: &'a str,
+        _: Option<i64>,
+    ) -> std::pin::Pin<
+        Box<dyn Future<Output = Result<(), jwt_runtime::blocklist::BlocklistError>> + 'a>,
+    > {
+        Box::pin(async {
+            Err(jwt_runtime::blocklist::BlocklistError::store(
+                "connection refused",
+            ))
+        })
+    }
+}
+
+#[actix_web::test]
+async fn a_store_outage_is_logged_once_a_second_not_once_a_request() {
+    let manager = builder(JwtConfig::default().blacklist_enabled(true))
+        .blocklist(Down)
+        .build()
+        .unwrap();
+    let app = test::init_service(App::new().wrap(manager.clone()).configure(routes)).await;
+    let (captured, _guard) = capture();
+    let token = manager.create_access_token(&"alice").unwrap();
+    for _ in 0..200 {
+        let response = test::call_service(&app, bearer("/protected", &token).to_request()).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let log = captured.text();
+    // Every request failed; one line for the first, and one more at most if the run
+    // crossed a second boundary (counting those in between).
+    let lines: Vec<&str> = log.lines().filter(|line| line.contains("ERROR")).collect();
+    assert!((1..=2).contains(&lines.len()), "{log}");
+    assert!(lines[0].contains("connection refused"), "{log}");
+    if let Some(second) = lines.get(1) {
+        assert!(second.contains("more such failures"), "{log}");
+    }
+}

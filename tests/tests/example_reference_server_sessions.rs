@@ -512,6 +512,15 @@ fn redis_topology_options_are_checked_at_start() {
         ("REDIS_SENTINEL_MASTER", "jwt"),
     ]);
     assert!(stderr.contains("exclude each other"), "{stderr}");
+    let stderr = refused_at_start(&[
+        ("REDIS_URL", url),
+        ("REDIS_CLUSTER", "true"),
+        ("REDIS_KEY_PREFIX", "app:revoked"),
+    ]);
+    assert!(
+        stderr.contains("REDIS_KEY_PREFIX: ") && stderr.contains("holds no hash tag"),
+        "{stderr}"
+    );
     // Nothing answers there: the store cannot start, so the server does not either.
     let stderr = refused_at_start(&[("REDIS_URL", url), ("REDIS_SENTINEL_MASTER", "jwt")]);
     assert!(stderr.contains("REDIS_URL:"), "{stderr}");

@@ -409,6 +409,22 @@ impl RedisBlocklist {
         }
     }
 
+    /// Checks that `key_prefix` suits a Redis Cluster: it holds a hash tag (`{revoked}`,
+    /// `app:{revoked}`), so every key of the store lands in one slot. The cluster
+    /// constructors check it first; call it to check a configuration before connecting.
+    ///
+    /// # Errors
+    /// A prefix without a hash tag (or with an empty one, `{}`), named in the message.
+    ///
+    /// ```
+    /// use jwt_runtime::blocklist::RedisBlocklist;
+    /// assert!(RedisBlocklist::check_cluster_prefix("app:{revoked}").is_ok());
+    /// assert!(RedisBlocklist::check_cluster_prefix("app:revoked").is_err());
+    /// ```
+    pub fn check_cluster_prefix(key_prefix: &str) -> Result<(), BlocklistError> {
+        check_cluster_prefix(key_prefix)
+    }
+
     /// The Redis key of a `jti`: `<key_prefix>:<jti>`.
     ///
     /// ```no_run
