@@ -184,6 +184,7 @@ pub fn reset_stats(admin: &mut redis::Connection) {
 pub struct Blackhole {
     port: u16,
     open: Arc<AtomicBool>,
+    lose_reply: Arc<AtomicBool>,
 }
 
 impl Blackhole {
@@ -193,23 +194,36 @@ impl Blackhole {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let open = Arc::new(AtomicBool::new(true));
+        let lose_reply = Arc::new(AtomicBool::new(false));
         let gate = Arc::clone(&open);
+        let losing = Arc::clone(&lose_reply);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
                     let _ = client.shutdown(Shutdown::Both);
                     continue;
                 };
-                for (mut from, mut to) in [
-                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
-                    (server, client),
+                for (is_reply, mut from, mut to) in [
+                    (
+                        false,
+                        client.try_clone().unwrap(),
+                        server.try_clone().unwrap(),
+                    ),
+                    (true, server, client),
                 ] {
                     let gate = Arc::clone(&gate);
+                    let losing = Arc::clone(&losing);
                     std::thread::spawn(move || {
                         let mut buffer = [0u8; 16 * 1024];
                         while let Ok(read) = from.read(&mut buffer) {
                             if read == 0 {
                                 break;
+                            }
+                            if is_reply && losing.swap(false, Ordering::AcqRel) {
+                                // The request was carried out; its answer never arrives.
+                                let _ = from.shutdown(Shutdown::Both);
+                                let _ = to.shutdown(Shutdown::Both);
+                                return;
                             }
                             // Closed: the bytes wait, as in a network that drops every
                             // packet (TCP delivers them once it heals), and nothing says so.
@@ -228,7 +242,11 @@ impl Blackhole {
                 }
             }
         });
-        Blackhole { port, open }
+        Blackhole {
+            port,
+            open,
+            lose_reply,
+        }
     }
 
     /// Its URL, as a Redis URL.
@@ -240,6 +258,12 @@ impl Blackhole {
     /// Stops forwarding (`false`) or forwards again (`true`).
     pub fn set_open(&self, open: bool) {
         self.open.store(open, Ordering::Release);
+    }
+
+    /// Loses the next answer from Redis: it is not passed on, and that connection is
+    /// closed both ways (a link that broke after Redis carried the request out).
+    pub fn lose_next_reply(&self) {
+        self.lose_reply.store(true, Ordering::Release);
     }
 }
 

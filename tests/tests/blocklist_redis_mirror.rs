@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use jwt_runtime::blocklist::{Blocklist, RedisBlocklist};
+use jwt_runtime::blocklist::{Blocklist, RedisBlocklist, Spend, SpendRequest};
 use jwt_runtime::{Claims, JwtManager};
 use serde_json::json;
 
@@ -211,4 +211,59 @@ async fn a_black_holed_network_is_noticed_and_never_lets_a_token_through() {
     proxy.set_open(true);
     assert!(mirrored.mirror_synced(PATIENCE).await);
     assert!(mirrored.is_revoked(&alice).await.unwrap());
+}
+
+#[actix_web::test]
+async fn a_spend_whose_answer_was_lost_is_still_the_first_when_sent_again() {
+    let Some(server) = RedisServer::start("spend_lost_reply") else {
+        return;
+    };
+    let proxy = Blackhole::start(server.port());
+    let store = RedisBlocklist::connect_direct(&proxy.url(), "s")
+        .await
+        .unwrap();
+    let other = RedisBlocklist::connect_direct(&server.url(), "s")
+        .await
+        .unwrap();
+    let spend = |successor| SpendRequest {
+        jti: "refresh-1",
+        successor,
+        at_ms: 1_000,
+        expires_at: Some(jwt_tests::now_seconds() + 600),
+    };
+    // A first spend loads the script, so the answer lost next is the script's own.
+    let warm_up = SpendRequest {
+        jti: "refresh-0",
+        ..spend("next-0")
+    };
+    assert_eq!(
+        store.spend_refresh_token(warm_up).await.unwrap(),
+        Spend::First
+    );
+    let mut on_server = admin(&server.url());
+    reset_stats(&mut on_server);
+    proxy.lose_next_reply();
+    // Redis ran the spend and its answer was lost with the connection: the store sends it
+    // again on a new one and finds its own record, so the presenter is not taken for a
+    // second one (which would end the session as a reuse).
+    assert_eq!(
+        store.spend_refresh_token(spend("next-1")).await.unwrap(),
+        Spend::First
+    );
+    // Sent twice, recorded once.
+    let calls = commands(&mut on_server);
+    assert_eq!(
+        (calls.get("evalsha"), calls.get("set")),
+        (Some(&2), Some(&1)),
+        "{calls:?}"
+    );
+    // Another presenter of the same token, even in the same millisecond with the same
+    // successor, is a second one.
+    assert_eq!(
+        other.spend_refresh_token(spend("next-1")).await.unwrap(),
+        Spend::Before {
+            at_ms: 1_000,
+            successor: "next-1".to_owned()
+        }
+    );
 }

@@ -14,7 +14,8 @@ use serde_json::Value;
 use super::mirror::{self, Mirror, Names, Record};
 use super::redis_sentinel::{SentinelLink, SentinelTarget};
 use super::redis_topology::{
-    Connection, Link, Sent, Source, check_cluster_prefix, cluster_connection, manager,
+    Connection, Link, REPLICATION_TIMEOUT, Source, check_cluster_prefix, cluster_connection,
+    manager,
 };
 use super::{
     Blocklist, BlocklistError, LIFETIME_UNKNOWN, Spend, SpendRequest, ceil_seconds, cut_off_until,
@@ -259,13 +260,14 @@ impl RedisBlocklist {
     }
 
     /// How many replicas must hold each write (a revocation, a spent refresh token)
-    /// before it counts as done: after its script, the store sends `WAIT <replicas>` and
-    /// answers an error (so 503) when fewer acknowledge within half a second. Redis
-    /// replicates asynchronously: without this, a write a primary acknowledged is lost
-    /// if the primary fails before sending it on, and the token it revoked is accepted
-    /// again. 1 by default on a Cluster or under Sentinel, 0 (no wait) on one Redis; set 0
-    /// for a cluster without replicas. In the direct mode a check may queue behind a
-    /// write's `WAIT` on the shared connection (a replication round trip, at most half a second).
+    /// before it counts as done: the store sends its script and `WAIT <replicas>` in one
+    /// pipeline (so both reach the same node on the same connection) and answers an error
+    /// (so 503) when fewer acknowledge within half a second. Redis replicates
+    /// asynchronously: without this, a write a primary acknowledged is lost if the
+    /// primary fails before sending it on, and the token it revoked is accepted again.
+    /// 1 by default on a Cluster or under Sentinel, 0 (no wait) on one Redis; set 0 for a
+    /// cluster without replicas. In the direct mode a check may queue behind a write's
+    /// `WAIT` on the shared connection (a replication round trip, at most half a second).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), jwt_runtime::blocklist::BlocklistError> {
@@ -448,43 +450,44 @@ impl RedisBlocklist {
     /// Sends a request; one whose connection was found dropped (or, under Sentinel, whose
     /// primary changed) is sent once more, on the new connection.
     async fn query<T: FromRedisValue>(&self, request: Request<'_>) -> Result<T, BlocklistError> {
-        self.send(request).await.map(|(value, _)| value)
-    }
-
-    /// [`RedisBlocklist::query`], and what the answer came through.
-    async fn send<T: FromRedisValue>(
-        &self,
-        request: Request<'_>,
-    ) -> Result<(T, Sent), BlocklistError> {
         let mut sent = self.link.connection().await;
         match request.send(&mut sent.connection).await {
-            Ok(value) => Ok((value, sent)),
+            Ok(value) => Ok(value),
             Err(error) if self.link.recover(&sent, &error).await => {
                 let mut sent = self.link.connection().await;
-                let value = request
+                request
                     .send(&mut sent.connection)
                     .await
-                    .map_err(BlocklistError::store)?;
-                Ok((value, sent))
+                    .map_err(BlocklistError::store)
             }
             Err(error) => Err(BlocklistError::store(error)),
         }
     }
 
-    /// Sends a write whose keys are in `key`'s slot, then waits until the replicas
-    /// [`RedisBlocklist::acknowledged_by`] asks for hold it; `applied` runs in between
-    /// (a write Redis ran is applied locally even if its replication fails: that only
-    /// refuses more).
+    /// Runs a write script, then, when [`RedisBlocklist::acknowledged_by`] asks for
+    /// replicas, waits until they hold it; `applied` runs once Redis ran it (a write
+    /// applied locally whose replication fails only refuses more).
     async fn send_write<T: FromRedisValue>(
         &self,
-        request: Request<'_>,
-        key: &str,
+        script: &redis::ScriptInvocation<'_>,
         applied: impl FnOnce(&T),
     ) -> Result<T, BlocklistError> {
-        let (value, mut sent) = self.send(request).await?;
+        if self.replicas == 0 {
+            let value = self.query(Request::Script(script)).await?;
+            applied(&value);
+            return Ok(value);
+        }
+        let request = Request::Acknowledged {
+            script,
+            replicas: self.replicas,
+        };
+        let (value, acknowledged): (T, i64) = self.query(request).await?;
         applied(&value);
-        if self.replicas > 0 {
-            Link::replicated(&mut sent, key, self.replicas).await?;
+        if acknowledged < i64::from(self.replicas) {
+            return Err(BlocklistError::store(format!(
+                "the write reached {acknowledged} of the {} replicas required within {REPLICATION_TIMEOUT:?}, so it may not survive a failover",
+                self.replicas
+            )));
         }
         Ok(value)
     }
@@ -514,7 +517,7 @@ impl RedisBlocklist {
         };
         let mut script = REVOKE.prepare_invoke();
         script.key(&key).key(&self.names.live).arg(ttl_arg(ttl));
-        self.write(script, &key, &record, ttl.and(until)).await
+        self.write(script, &record, ttl.and(until)).await
     }
 
     /// Runs a revoking script whose own arguments are set: adds the live set's (the
@@ -523,7 +526,6 @@ impl RedisBlocklist {
     async fn write(
         &self,
         mut script: redis::ScriptInvocation<'_>,
-        key: &str,
         record: &Record<'_>,
         kept: Option<i64>,
     ) -> Result<(), BlocklistError> {
@@ -532,7 +534,7 @@ impl RedisBlocklist {
             .arg(record.member())
             .arg(&self.names.channel)
             .arg(unix_seconds(SystemTime::now()));
-        self.send_write::<i64>(Request::Script(&script), key, |_| {
+        self.send_write::<i64>(&script, |_| {
             if let Some(mirror) = &self.mirror {
                 mirror.apply(record, kept);
             }
@@ -542,11 +544,19 @@ impl RedisBlocklist {
     }
 }
 
-/// One request to Redis: a command or a script.
+/// One request to Redis: a command, a script, or a write script followed by `WAIT`.
 #[derive(Clone, Copy)]
 enum Request<'a> {
     Command(&'a Cmd),
     Script(&'a redis::ScriptInvocation<'a>),
+    /// The script and `WAIT <replicas>` in one pipeline, so both travel on one connection
+    /// to one node: `WAIT` counts only the writes of its own connection, and sent apart,
+    /// a reconnection in between or a cluster client's fallback to another node while a
+    /// primary is away would acknowledge a write no replica holds.
+    Acknowledged {
+        script: &'a redis::ScriptInvocation<'a>,
+        replicas: u32,
+    },
 }
 
 impl Request<'_> {
@@ -554,15 +564,41 @@ impl Request<'_> {
         match self {
             Request::Command(command) => command.query_async(connection).await,
             Request::Script(script) => script.invoke_async(connection).await,
+            Request::Acknowledged { script, replicas } => {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "half a second in milliseconds"
+                )]
+                let timeout = REPLICATION_TIMEOUT.as_millis() as u64;
+                let mut pipeline = redis::pipe();
+                pipeline
+                    .invoke_script(script)
+                    .cmd("WAIT")
+                    .arg(replicas)
+                    .arg(timeout);
+                match pipeline.query_async(connection).await {
+                    Err(error)
+                        if error.kind()
+                            == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
+                    {
+                        script.load_async(connection).await?;
+                        pipeline.query_async(connection).await
+                    }
+                    answer => answer,
+                }
+            }
         }
     }
 }
 
-/// Spends a refresh token: the first caller records `<ms> <successor>` (with a TTL when
-/// one is given) and gets nil; every later caller gets the record. One script, so two
-/// servers can never both spend one token.
+/// Spends a refresh token: the first caller records `<ms> <nonce> <successor>` (with a
+/// TTL when one is given) and gets nil; every later caller gets the record. One script, so
+/// two servers can never both spend one token. A caller that finds its own record (its
+/// nonce, unique to the call: the request sent again after its answer was lost) gets nil
+/// again, rather than being taken for a second presenter.
 const SPEND_SCRIPT: &str = r"
 local spent = redis.call('GET', KEYS[1])
+if spent == ARGV[1] then return false end
 if spent then return spent end
 if ARGV[2] == '' then
   redis.call('SET', KEYS[1], ARGV[1])
@@ -726,8 +762,7 @@ impl Blocklist for RedisBlocklist {
                 .key(&self.names.live)
                 .arg(timestamp)
                 .arg(ttl_arg(ttl));
-            self.write(script, &record_key, &record, ttl.and(until))
-                .await
+            self.write(script, &record, ttl.and(until)).await
         })
     }
 
@@ -742,20 +777,24 @@ impl Blocklist for RedisBlocklist {
             };
             let key = self.session_key("spent", request.jti);
             let mut script = SPEND.prepare_invoke();
+            let nonce = uuid::Uuid::new_v4().simple();
             script
                 .key(&key)
-                .arg(format!("{} {}", request.at_ms, request.successor))
+                .arg(format!("{} {nonce} {}", request.at_ms, request.successor))
                 .arg(ttl_arg(ttl));
-            let record: Option<String> = self
-                .send_write(Request::Script(&script), &key, |_| ())
-                .await?;
+            let record: Option<String> = self.send_write(&script, |_| ()).await?;
             let Some(record) = record else {
                 return Ok(Spend::First);
             };
-            let (at_ms, successor) = record
-                .split_once(' ')
-                .and_then(|(at, successor)| Some((at.parse().ok()?, successor.to_owned())))
-                .ok_or_else(|| BlocklistError::store("a spent-token record is malformed"))?;
+            let mut fields = record.splitn(3, ' ');
+            let (at_ms, successor) = match (fields.next(), fields.next(), fields.next()) {
+                (Some(at), Some(_nonce), Some(successor)) => at
+                    .parse()
+                    .ok()
+                    .map(|at_ms: i64| (at_ms, successor.to_owned())),
+                _ => None,
+            }
+            .ok_or_else(|| BlocklistError::store("a spent-token record is malformed"))?;
             Ok(Spend::Before { at_ms, successor })
         })
     }

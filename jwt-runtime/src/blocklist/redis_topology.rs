@@ -4,8 +4,7 @@
 //! - [`Link`]: the store's way to send commands and scripts: redis-rs's
 //!   `ConnectionManager` (one Redis; also the Sentinel primary of the moment, replaced
 //!   when the sentinels name another) or its cluster connection (routed by key, following
-//!   failovers and slot moves by itself). [`Link::replicated`] waits until replicas hold
-//!   what was written.
+//!   failovers and slot moves by itself).
 //! - [`Source`]: the node the mirror subscribes to and resynchronises from. In a
 //!   cluster, that is the primary of the slot every key of the prefix hashes to; under
 //!   Sentinel, the primary. Either way, the node that runs every revoking script, so its
@@ -21,7 +20,6 @@ use redis::aio::{
     ConnectionLike, ConnectionManager, ConnectionManagerConfig, MultiplexedConnection,
 };
 use redis::cluster_async::ClusterConnection;
-use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
 use redis::{
     Cmd, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, RedisError, RedisFuture, Value,
 };
@@ -32,9 +30,9 @@ use super::redis_sentinel::{Naming, Primary, SentinelLink, is_primary};
 /// How long each step of finding or asking a node may take.
 pub(crate) const STEP_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// How long a write waits for its replicas' acknowledgement.
-/// Below [`STEP_TIMEOUT`], so a shortfall is answered before the response times out.
-const REPLICATION_TIMEOUT: Duration = Duration::from_millis(500);
+/// How long a write waits for its replicas' acknowledgement. Below [`STEP_TIMEOUT`], so
+/// a shortfall is answered before the response times out.
+pub(crate) const REPLICATION_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The connection one request is sent on.
 #[derive(Clone)]
@@ -120,44 +118,6 @@ impl Link {
             Link::Single(_) | Link::Cluster(_) => connection_dropped(error),
             Link::Sentinel(link) => link.recover(sent.primary.as_ref(), error).await,
         }
-    }
-
-    /// Waits until `replicas` replicas hold every write sent on `sent` so far (`WAIT`, on
-    /// the node that holds `key`), at most [`REPLICATION_TIMEOUT`].
-    ///
-    /// # Errors
-    /// Fewer replicas acknowledged in time, or the node did not answer.
-    pub(crate) async fn replicated(
-        sent: &mut Sent,
-        key: &str,
-        replicas: u32,
-    ) -> Result<(), BlocklistError> {
-        let mut wait = redis::cmd("WAIT");
-        #[allow(
-            clippy::cast_possible_truncation,
-            reason = "half a second in milliseconds"
-        )]
-        wait.arg(replicas)
-            .arg(REPLICATION_TIMEOUT.as_millis() as u64);
-        let acknowledged: i64 = match &mut sent.connection {
-            Connection::Single(connection) => wait.query_async(connection).await,
-            Connection::Cluster(connection) => {
-                let at_key = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(
-                    Route::with_key(key, SlotAddr::Master),
-                ));
-                connection
-                    .route_command(wait, at_key)
-                    .await
-                    .and_then(|value| Ok(redis::from_redis_value(value)?))
-            }
-        }
-        .map_err(BlocklistError::store)?;
-        if acknowledged < i64::from(replicas) {
-            return Err(BlocklistError::store(format!(
-                "the write reached {acknowledged} of the {replicas} replicas required within {REPLICATION_TIMEOUT:?}, so it may not survive a failover"
-            )));
-        }
-        Ok(())
     }
 }
 
