@@ -573,6 +573,8 @@ pub use self::redis_store::RedisBlocklist;
 #[cfg(feature = "redis")]
 mod mirror;
 #[cfg(feature = "redis")]
+mod redis_scripts;
+#[cfg(feature = "redis")]
 mod redis_sentinel;
 #[cfg(feature = "redis")]
 mod redis_store;
